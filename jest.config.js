@@ -1,0 +1,22 @@
+/** Jest runs the TypeScript sources as ESM through ts-jest (see shared toolchain notes). */
+export default {
+  preset: 'ts-jest/presets/default-esm',
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  moduleNameMapper: {
+    '^#core/(.*)\\.js$': '<rootDir>/lambdas/core/$1',
+    '^#use-cases/(.*)\\.js$': '<rootDir>/lambdas/use-cases/$1',
+    '^#simulator/(.*)\\.js$': '<rootDir>/local/simulator/$1',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  globalSetup: '<rootDir>/test/helpers/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.mjs',
+  testTimeout: 60000,
+  maxWorkers: 2,
+};
