@@ -1,0 +1,31 @@
+import { parseSimulatorArgs, simulatorBanner } from '#simulator/cli.js';
+import { startSimulator } from '#simulator/index.js';
+
+describe('Simulator CLI', () => {
+  describe('parseSimulatorArgs', () => {
+    it('reads --port, --seed and --time-scale in both spellings', () => {
+      const options = parseSimulatorArgs(['--port', '8089', '--seed=7', '--time-scale', '0.5']);
+
+      expect(options).toEqual({ help: false, port: 8089, seed: 7, timeScale: 0.5 });
+    });
+
+    it('rejects an unknown argument and a bad port with a clear message', () => {
+      expect(() => parseSimulatorArgs(['--verbose'])).toThrow('Unknown argument "--verbose"');
+      expect(() => parseSimulatorArgs(['--port', '99999'])).toThrow('--port got an invalid value "99999"');
+      expect(() => parseSimulatorArgs(['--port'])).toThrow('--port needs a value');
+    });
+  });
+
+  describe('simulatorBanner', () => {
+    it('prints the base URL, the sandbox credentials and the accounts', async () => {
+      const sim = await startSimulator();
+
+      const banner = simulatorBanner(sim);
+      await sim.close();
+
+      expect(banner).toContain(`listening on ${sim.url}`);
+      expect(banner).toContain('sandbox-key-id');
+      expect(banner).toContain('prod (111122223333)');
+    });
+  });
+});
