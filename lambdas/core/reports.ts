@@ -186,5 +186,8 @@ export interface SentNotification {
 /** Delivers a result to one channel. Implementations must be idempotent per `idempotencyKey`. */
 export interface Notifier {
   readonly channel: SentNotification['channel'];
-  notify(result: PipelineResult, options: { idempotencyKey: string; signal?: AbortSignal }): Promise<SentNotification | null>;
+  notify(
+    result: PipelineResult,
+    options: { idempotencyKey: string; signal?: AbortSignal; /** Epoch ms: no wait may run past it. */ deadline?: number },
+  ): Promise<SentNotification | null>;
 }
