@@ -1,0 +1,75 @@
+/**
+ * Runtime configuration from environment variables, read once at cold start through zod.
+ *
+ * Each handler composes the variables it needs from {@link EnvVar} into one schema and calls
+ * {@link readEnv} at module scope, so a misconfigured function fails on its first invocation with a
+ * ConfigError naming every bad variable, instead of deep inside a use case. Env vars carry secret
+ * ARNs, never secrets.
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const secretArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'expected a Secrets Manager secret ARN');
+const httpUrl = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''));
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * Schema pieces for the common variables; pick what a function needs:
+ * `readEnv(z.object({ TABLE_NAME: EnvVar.TABLE_NAME, ZDX_BASE_URL: EnvVar.ZDX_BASE_URL }))`.
+ */
+export const EnvVar = {
+  /** The state table (store, token cache, rate budget). */
+  TABLE_NAME: z.string().min(3).max(255),
+  /** ZDX API host, e.g. `https://api.zdxcloud.net` (the client adds `/v1`). Trailing slashes are dropped. */
+  ZDX_BASE_URL: httpUrl,
+  /** ZCSPM API host, e.g. `https://cspmapi.zscaler.com` or the simulator. Trailing slashes are dropped. */
+  ZCSPM_BASE_URL: httpUrl,
+  ZDX_SECRET_ARN: secretArn,
+  ZCSPM_SECRET_ARN: secretArn,
+  SLACK_SECRET_ARN: secretArn,
+  WEBHOOK_SECRET_ARN: secretArn,
+  /** The ZCSPM license (tenant) id, a GUID. */
+  ZCSPM_LICENSE_ID: z.guid(),
+  /** Lifetime assumed for ZCSPM tokens when they are not JWTs. @default 3600 */
+  ZCSPM_TOKEN_LIFETIME_SECONDS: positiveInt(3600),
+  /** ZDX tenant limits the shared rate budget honours (tier 1 defaults). */
+  ZDX_RATE_PER_SECOND: positiveInt(5),
+  ZDX_RATE_PER_MINUTE: positiveInt(30),
+  /** Fraction of the ZDX limits held back. @default 0.1 */
+  ZDX_RATE_SAFETY_MARGIN: z.coerce.number().min(0).lt(1).default(0.1),
+  /** How long fetched secrets are reused. @default 300 */
+  SECRETS_MAX_AGE_SECONDS: positiveInt(300),
+  /** Local runs only: DynamoDB Local's endpoint. Unset in AWS. */
+  DYNAMODB_ENDPOINT: httpUrl.optional(),
+  /** Set by Lambda. */
+  AWS_REGION: z.string().min(1).optional(),
+} as const;
+
+/** The variables every Zscaler-facing function needs. */
+export const commonEnvSchema = z.object({
+  TABLE_NAME: EnvVar.TABLE_NAME,
+  DYNAMODB_ENDPOINT: EnvVar.DYNAMODB_ENDPOINT,
+});
+
+/**
+ * Parses `env` (default `process.env`) with `schema` and returns the typed result. Empty strings
+ * count as unset. Throws a ConfigError that names every failing variable and why, never its value.
+ */
+export function readEnv<TSchema extends z.ZodType>(
+  schema: TSchema,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): z.infer<TSchema> {
+  const cleaned: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') cleaned[name] = value;
+  }
+  const parsed = schema.safeParse(cleaned);
+  if (parsed.success) return parsed.data as z.infer<TSchema>;
+  const problems = parsed.error.issues.map((issue) => {
+    const name = issue.path.map(String).join('.') || '(environment)';
+    return issue.code === 'invalid_type' && cleaned[name] === undefined ? `${name} is not set` : `${name}: ${issue.message}`;
+  });
+  throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
+}

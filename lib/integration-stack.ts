@@ -1,0 +1,84 @@
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { coreEnv, type ZsaConfig } from './config.js';
+import { Credentials } from './constructs/credentials.js';
+import { NotificationTopic } from './constructs/notification-topic.js';
+import { StateTable } from './constructs/state-table.js';
+import type { TeamFunctionDefaults } from './constructs/team-function.js';
+
+/** Props of {@link IntegrationStack}. */
+export interface IntegrationStackProps extends StackProps {
+  /** The validated deployment configuration (`loadConfig(app)`). */
+  readonly config: ZsaConfig;
+}
+
+/** What the pipeline constructs need from the configuration, in CDK terms. */
+export interface IntegrationSettings {
+  /** The validated configuration. */
+  readonly config: ZsaConfig;
+  /** Retention of every log group (Lambda and state machine). */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * Pass as `defaults` to every `TeamFunction`: log retention and the env vars every Zscaler-facing
+   * function reads ({@link coreEnv}). Workflow constructs add their own documents on top
+   * (`scanSettings`, `accountMappingsEnv`, `diagnosticsSettings`, `notificationSettings`, or the
+   * all-in-one `pipelineSettingsEnv` from lib/config.ts): one function's env stays within 4 KB.
+   */
+  readonly functionDefaults: TeamFunctionDefaults;
+}
+
+/**
+ * The central stack. Wiring only: the app key, the state table, the credentials and the notification
+ * topic, plus outputs for the values an operator needs after deploying. The pipeline workflows are
+ * added here as constructs that receive `table`, `secrets`, `topic` and `settings`.
+ */
+export class IntegrationStack extends Stack {
+  /** Customer managed key (rotated, RETAIN) of the table and the secrets. */
+  readonly key: kms.Key;
+  /** The single state table (see lambdas/core/store/table-schema.ts). */
+  readonly table: dynamodb.Table;
+  /** The four credential secrets. */
+  readonly secrets: Credentials;
+  /** The notification topic (results, failures, alarms). */
+  readonly topic: sns.Topic;
+  /** Settings derived from the configuration. */
+  readonly settings: IntegrationSettings;
+
+  constructor(scope: Construct, id: string, props: IntegrationStackProps) {
+    super(scope, id, {
+      description: 'Zscaler AWS automations: post-deploy ZCSPM compliance scans and ZDX alert-triggered diagnostics',
+      ...props,
+    });
+    const { config } = props;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    this.settings = {
+      config,
+      logRetention,
+      functionDefaults: { logRetention, environment: coreEnv(config) },
+    };
+    Tags.of(this).add('project', 'zscaler-aws-automations');
+
+    this.key = new kms.Key(this, 'DataKey', {
+      description: 'Encrypts the zscaler-aws-automations state table and credential secrets',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.table = new StateTable(this, 'State', { encryptionKey: this.key }).table;
+    this.secrets = new Credentials(this, 'Credentials', { encryptionKey: this.key });
+    this.topic = new NotificationTopic(this, 'Notifications', {
+      emails: config.notifications.sns.emails,
+      alarmEmails: config.alarmEmail ? [config.alarmEmail] : [],
+    }).topic;
+
+    new CfnOutput(this, 'StateTableName', { value: this.table.tableName, description: 'DynamoDB state table' });
+    new CfnOutput(this, 'NotificationTopicArn', { value: this.topic.topicArn, description: 'SNS topic for results, failures and alarms' });
+    for (const [name, secret] of Object.entries(this.secrets.all)) {
+      const label = name.charAt(0).toUpperCase() + name.slice(1);
+      new CfnOutput(this, `${label}SecretArn`, { value: secret.secretArn, description: `Secret to fill in: ${name} credentials` });
+    }
+  }
+}

@@ -1,0 +1,326 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { ConfigError } from '../../lambdas/core/errors.js';
+import {
+  accountMappingsEnv,
+  coreEnv,
+  loadConfig,
+  mergeConfig,
+  parseConfig,
+  pipelineSettings,
+  pipelineSettingsEnv,
+  PIPELINE_SETTINGS_MAX_BYTES,
+} from '../../lib/config.js';
+import { LICENSE_ID } from './support.js';
+
+const ZCSPM_A = '11111111-2222-4333-8444-555555555555';
+const ZCSPM_B = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+
+/** The lines of the ConfigError that `raw` produces (empty when it is valid). */
+function problems(raw: unknown): string[] {
+  try {
+    parseConfig(raw);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.replace(/^\s+- /, ''));
+  }
+}
+
+describe('parseConfig', () => {
+  describe('defaults', () => {
+    it('fills every documented default when only the license id is given', () => {
+      const config = parseConfig({ zcspmLicenseId: LICENSE_ID });
+
+      expect(config).toMatchObject({
+        zdxBaseUrl: 'https://api.zdxcloud.net',
+        zcspmBaseUrl: 'https://api.cloudneeti.com',
+        accountMappings: [],
+        memberAccountIds: [],
+        logRetentionDays: 30,
+        scan: {
+          triggerStatuses: ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE'],
+          includeStackSetInstances: true,
+          stackNameInclude: [],
+          stackNameExclude: [],
+          debounceSeconds: 60,
+          benchmarks: ['CSBP'],
+          timeoutMinutes: 120,
+          maxPollIntervalSeconds: 120,
+          minPollIntervalSeconds: 15,
+          zcspmTokenLifetimeMinutes: 60,
+        },
+        diagnostics: {
+          minSeverity: 'Medium',
+          maxDevicesPerAlert: 50,
+          deviceCooldownMinutes: 60,
+          tenantTraceCap: 15,
+          sessionLengthMinutes: 5,
+          probeDevice: true,
+          mapConcurrency: 10,
+          zdxRatePerSecond: 5,
+          zdxRatePerMinute: 30,
+        },
+        notifications: {
+          slack: { enabled: false, mode: 'webhook', minSeverity: 'info', kinds: ['scan', 'diagnostics'] },
+          sns: { enabled: true, emails: [] },
+          eventBridge: { enabled: false, busName: 'default' },
+        },
+        webhook: { maxBodyBytes: 65536, throttle: { rate: 10, burst: 20 } },
+      });
+      expect(config.organizationId).toBeUndefined();
+      expect(config.alarmEmail).toBeUndefined();
+    });
+
+    it('reduces a base URL to its origin', () => {
+      const config = parseConfig({ zcspmLicenseId: LICENSE_ID, zdxBaseUrl: 'https://api.zdxbeta.net/', zcspmBaseUrl: 'http://127.0.0.1:4010' });
+
+      expect(config.zdxBaseUrl).toBe('https://api.zdxbeta.net');
+      expect(config.zcspmBaseUrl).toBe('http://127.0.0.1:4010');
+    });
+  });
+
+  describe('accountMappings', () => {
+    it('normalizes the object form, with a GUID or an object as value, to the array form', () => {
+      const config = parseConfig({
+        zcspmLicenseId: LICENSE_ID,
+        accountMappings: { '111122223333': ZCSPM_A, '444455556666': { zcspmAccountId: ZCSPM_B, name: 'prod' } },
+      });
+
+      expect(config.accountMappings).toEqual([
+        { awsAccountId: '111122223333', zcspmAccountId: ZCSPM_A },
+        { awsAccountId: '444455556666', zcspmAccountId: ZCSPM_B, name: 'prod' },
+      ]);
+    });
+
+    it('accepts the array form', () => {
+      const config = parseConfig({
+        zcspmLicenseId: LICENSE_ID,
+        accountMappings: [{ awsAccountId: '111122223333', zcspmAccountId: ZCSPM_A, name: 'dev' }],
+      });
+
+      expect(config.accountMappings).toEqual([{ awsAccountId: '111122223333', zcspmAccountId: ZCSPM_A, name: 'dev' }]);
+    });
+
+    it('names the key of a malformed AWS account id', () => {
+      expect(problems({ zcspmLicenseId: LICENSE_ID, accountMappings: { '1234': ZCSPM_A } })).toEqual([
+        'zsa.accountMappings.1234: expected a 12-digit AWS account id',
+      ]);
+    });
+
+    it('names the key of a malformed GUID', () => {
+      expect(problems({ zcspmLicenseId: LICENSE_ID, accountMappings: { '111122223333': 'not-a-guid' } })).toEqual([
+        'zsa.accountMappings.111122223333: expected a GUID like 00000000-0000-4000-8000-000000000001',
+      ]);
+    });
+
+    it('rejects the same AWS account twice in the array form', () => {
+      const raw = {
+        zcspmLicenseId: LICENSE_ID,
+        accountMappings: [
+          { awsAccountId: '111122223333', zcspmAccountId: ZCSPM_A },
+          { awsAccountId: '111122223333', zcspmAccountId: ZCSPM_B },
+        ],
+      };
+
+      expect(problems(raw)).toEqual([
+        'zsa.accountMappings.1.awsAccountId: AWS account 111122223333 is mapped twice (also at index 0); each AWS account maps to exactly one ZCSPM cloud account',
+      ]);
+    });
+
+    it('rejects the same ZCSPM account for two AWS accounts, whatever its letter case', () => {
+      const raw = { zcspmLicenseId: LICENSE_ID, accountMappings: { '111122223333': ZCSPM_B, '444455556666': ZCSPM_B.toUpperCase() } };
+
+      expect(problems(raw)).toEqual([
+        `zsa.accountMappings.444455556666: ZCSPM account ${ZCSPM_B.toUpperCase()} is mapped twice (also at key 111122223333); a ZCSPM cloud account stands for exactly one AWS account`,
+      ]);
+    });
+
+    it('says to quote an account id written as a number', () => {
+      const raw = { zcspmLicenseId: LICENSE_ID, accountMappings: [{ awsAccountId: 111122223333, zcspmAccountId: ZCSPM_A }] };
+
+      expect(problems(raw)).toEqual([
+        'zsa.accountMappings.0.awsAccountId: expected a 12-digit AWS account id as a string (quote it: a number loses leading zeros)',
+      ]);
+    });
+
+    it('rejects a value that is neither an object nor an array', () => {
+      expect(problems({ zcspmLicenseId: LICENSE_ID, accountMappings: 'x' })).toEqual([
+        'zsa.accountMappings: expected an object {"<AWS account id>": "<ZCSPM account GUID>"} or an array [{"awsAccountId", "zcspmAccountId", "name"?}]',
+      ]);
+    });
+  });
+
+  describe('rejections', () => {
+    it.each([
+      [{ zcspmLicenseId: 'abc' }, 'zsa.zcspmLicenseId: expected a GUID like 00000000-0000-4000-8000-000000000001'],
+      [{ zdxBaseUrl: 'http://api.zdxcloud.net' }, 'zsa.zdxBaseUrl: expected an https URL (http is accepted only for 127.0.0.1/localhost, the simulator)'],
+      [{ zcspmBaseUrl: 'https://api.cloudneeti.com/v1' }, 'zsa.zcspmBaseUrl: expected the host only (no path, query or credentials): the clients add /v1 or the API root themselves'],
+      [{ zdxBaseUrl: 'api.zdxcloud.net' }, 'zsa.zdxBaseUrl: expected an absolute URL like https://api.example.net, received "api.zdxcloud.net"'],
+      [{ organizationId: 'org-1' }, 'zsa.organizationId: expected an AWS Organizations id like o-a1b2c3d4e5'],
+      [{ memberAccountIds: ['111122223333', '111122223333'] }, 'zsa.memberAccountIds.1: account "111122223333" is listed twice (also at index 0)'],
+      [{ scan: { debounceSecond: 30 } }, 'zsa.scan.debounceSecond: unknown key (check the spelling)'],
+      [{ scan: { triggerStatuses: [] } }, 'zsa.scan.triggerStatuses: expected at least one status'],
+      [{ scan: { triggerStatuses: ['update_complete'] } }, 'zsa.scan.triggerStatuses.0: expected a CloudFormation status like UPDATE_COMPLETE'],
+      [{ scan: { stackNameInclude: ['app stack'] } }, 'zsa.scan.stackNameInclude.0: expected a stack name pattern of letters, digits, "-", "*" and "?"'],
+      [{ scan: { regions: ['Europe'] } }, 'zsa.scan.regions.0: expected an AWS Region code like eu-west-1'],
+      [{ scan: { timeoutMinutes: 'long' } }, 'zsa.scan.timeoutMinutes: Invalid input: expected number, received string'],
+      [{ scan: { minPollIntervalSeconds: 300 } }, 'zsa.scan.minPollIntervalSeconds: must not exceed maxPollIntervalSeconds (120)'],
+      [{ scan: { accounts: ['111122223333'] } }, 'zsa.scan.accounts.0: AWS account 111122223333 has no entry in zsa.accountMappings, so it cannot be scanned'],
+      [{ diagnostics: { minSeverity: 'Critical' } }, 'zsa.diagnostics.minSeverity: Invalid option: expected one of "Low"|"Medium"|"High"'],
+      [{ diagnostics: { sessionLengthMinutes: 10 } }, 'zsa.diagnostics.sessionLengthMinutes: expected one of 5, 15, 30, 60'],
+      [{ diagnostics: { zdxRatePerSecond: 40 } }, 'zsa.diagnostics.zdxRatePerSecond: must not exceed zdxRatePerMinute (30)'],
+      [{ notifications: { sns: { emails: ['ops'] } } }, 'zsa.notifications.sns.emails.0: expected an email address'],
+      [{ notifications: { slack: { kinds: ['alerts'] } } }, 'zsa.notifications.slack.kinds.0: Invalid option: expected one of "scan"|"diagnostics"'],
+      [{ notifications: { eventBridge: { busName: 'my bus' } } }, 'zsa.notifications.eventBridge.busName: expected an EventBridge bus name (letters, digits, . _ - /)'],
+      [{ webhook: { throttle: { rate: 0 } } }, 'zsa.webhook.throttle.rate: Too small: expected number to be >=1'],
+      [{ logRetentionDays: 31 }, 'zsa.logRetentionDays: expected a CloudWatch Logs retention period: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653'],
+      [{ alarmEmail: 'oncall' }, 'zsa.alarmEmail: expected an email address'],
+      [{ extra: true }, 'zsa.extra: unknown key (check the spelling)'],
+    ])('rejects %j naming the key', (overrides, expected) => {
+      const raw = { zcspmLicenseId: LICENSE_ID, ...overrides };
+
+      const lines = problems(raw);
+
+      expect(lines).toEqual([expected]);
+    });
+
+    it('says a missing license id is required', () => {
+      expect(problems({})).toEqual(['zsa.zcspmLicenseId: is required']);
+    });
+
+    it('lists every problem at once', () => {
+      const lines = problems({ zcspmLicenseId: 'x', logRetentionDays: 2, diagnostics: { probeDevice: 'yes' } });
+
+      expect(lines).toHaveLength(3);
+      expect(lines.every((line) => line.startsWith('zsa.'))).toBe(true);
+    });
+
+    it('raises a ConfigError whose first line names the context key', () => {
+      expect(() => parseConfig({})).toThrow(new ConfigError('Invalid deployment configuration (cdk.json context "zsa"):\n  - zsa.zcspmLicenseId: is required'));
+    });
+  });
+});
+
+describe('loadConfig', () => {
+  describe('from an App', () => {
+    it('reads the zsa context object', () => {
+      const app = new App({ context: { zsa: { zcspmLicenseId: LICENSE_ID, scan: { debounceSeconds: 5 } } } });
+
+      const config = loadConfig(app);
+
+      expect(config.scan.debounceSeconds).toBe(5);
+    });
+
+    it('parses zsa given as a JSON string, as `-c zsa=...` passes it', () => {
+      const app = new App({ context: { zsa: JSON.stringify({ zcspmLicenseId: LICENSE_ID, logRetentionDays: 90 }) } });
+
+      const config = loadConfig(app);
+
+      expect(config.logRetentionDays).toBe(90);
+    });
+
+    it('layers zsaConfigFile over the zsa context', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'zsa-config-'));
+      const file = join(dir, 'prod.json');
+      writeFileSync(file, JSON.stringify({ scan: { regions: ['eu-west-1'] }, alarmEmail: 'oncall@example.com' }));
+      const app = new App({ context: { zsa: { zcspmLicenseId: LICENSE_ID, scan: { debounceSeconds: 5 } }, zsaConfigFile: file } });
+
+      const config = loadConfig(app);
+
+      expect(config.scan.debounceSeconds).toBe(5);
+      expect(config.scan.regions).toEqual(['eu-west-1']);
+      expect(config.alarmEmail).toBe('oncall@example.com');
+    });
+  });
+
+  describe('from raw context', () => {
+    it('says which file it cannot read', () => {
+      const missing = join(tmpdir(), 'zsa-no-such-config.json');
+
+      expect(() => loadConfig({ zsa: { zcspmLicenseId: LICENSE_ID }, zsaConfigFile: missing })).toThrow(`zsaConfigFile: cannot read ${missing} (ENOENT)`);
+    });
+
+    it('says which file is not JSON', () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'zsa-config-')), 'broken.json');
+      writeFileSync(file, '{ nope');
+
+      expect(() => loadConfig({ zsaConfigFile: file })).toThrow(/^zsaConfigFile: .*broken\.json is not valid JSON/);
+    });
+
+    it('rejects a zsa string that is not JSON', () => {
+      expect(() => loadConfig({ zsa: '{zcspmLicenseId:' })).toThrow(/^zsa: not valid JSON/);
+    });
+  });
+});
+
+describe('mergeConfig', () => {
+  it('merges objects key by key and replaces arrays and values', () => {
+    const merged = mergeConfig({ a: 1, scan: { regions: ['us-east-1'], debounceSeconds: 60 } }, { scan: { regions: ['eu-west-1'] }, b: 2 });
+
+    expect(merged).toEqual({ a: 1, b: 2, scan: { regions: ['eu-west-1'], debounceSeconds: 60 } });
+  });
+});
+
+describe('pipelineSettings', () => {
+  it('keeps the runtime subset and leaves out deploy-only keys', () => {
+    const config = parseConfig({
+      zcspmLicenseId: LICENSE_ID,
+      accountMappings: [{ awsAccountId: '111122223333', zcspmAccountId: ZCSPM_A, name: 'prod' }],
+      organizationId: 'o-a1b2c3d4e5',
+      notifications: { sns: { emails: ['secops@example.com'] } },
+      alarmEmail: 'oncall@example.com',
+    });
+
+    const settings = pipelineSettings(config);
+
+    expect(settings.accountMappings).toEqual({ '111122223333': ZCSPM_A });
+    expect(settings.accountNames).toEqual({ '111122223333': 'prod' });
+    expect(settings.webhook).toEqual({ maxBodyBytes: 65536 });
+    expect(JSON.stringify(settings)).not.toMatch(/secops@|oncall@|o-a1b2c3d4e5|logRetentionDays|throttle/);
+  });
+});
+
+describe('pipelineSettingsEnv', () => {
+  it('puts the settings as JSON into PIPELINE_SETTINGS', () => {
+    const config = parseConfig({ zcspmLicenseId: LICENSE_ID });
+
+    const env = pipelineSettingsEnv(config);
+
+    expect(JSON.parse(env.PIPELINE_SETTINGS)).toEqual(JSON.parse(JSON.stringify(pipelineSettings(config))));
+  });
+
+  it('refuses settings that would not fit Lambda env budget', () => {
+    const accountMappings = Array.from({ length: 60 }, (_, index) => ({
+      awsAccountId: String(100000000000 + index),
+      zcspmAccountId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+      name: `account-${index}`,
+    }));
+    const config = parseConfig({ zcspmLicenseId: LICENSE_ID, accountMappings });
+
+    expect(() => pipelineSettingsEnv(config)).toThrow(ConfigError);
+    expect(() => accountMappingsEnv(config)).toThrow(new RegExp(`^zsa.accountMappings: ACCOUNT_MAPPINGS would take \\d+ bytes, more than the ${PIPELINE_SETTINGS_MAX_BYTES} bytes`));
+  });
+});
+
+describe('coreEnv', () => {
+  it('converts minutes to the seconds the runtime reads', () => {
+    const config = parseConfig({ zcspmLicenseId: LICENSE_ID, scan: { zcspmTokenLifetimeMinutes: 30 }, diagnostics: { zdxRatePerMinute: 60 } });
+
+    const env = coreEnv(config);
+
+    expect(env).toEqual({
+      ZDX_BASE_URL: 'https://api.zdxcloud.net',
+      ZCSPM_BASE_URL: 'https://api.cloudneeti.com',
+      ZCSPM_LICENSE_ID: LICENSE_ID,
+      ZCSPM_TOKEN_LIFETIME_SECONDS: '1800',
+      ZDX_RATE_PER_SECOND: '5',
+      ZDX_RATE_PER_MINUTE: '60',
+    });
+  });
+});
