@@ -5,8 +5,12 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { coreEnv, type ZsaConfig } from './config.js';
+import { CentralEventBus } from './constructs/central-event-bus.js';
 import { Credentials } from './constructs/credentials.js';
+import { ExecutionFailureAlerts } from './constructs/execution-failure-alerts.js';
 import { NotificationTopic } from './constructs/notification-topic.js';
+import { OperationsAlarms, monitoredResources } from './constructs/operations-alarms.js';
+import { PostDeployScanWorkflow } from './constructs/post-deploy-scan-workflow.js';
 import { StateTable } from './constructs/state-table.js';
 import type { TeamFunctionDefaults } from './constructs/team-function.js';
 
@@ -47,6 +51,10 @@ export class IntegrationStack extends Stack {
   readonly topic: sns.Topic;
   /** Settings derived from the configuration. */
   readonly settings: IntegrationSettings;
+  /** Bus that member-account forwarders write to (undefined without organizationId/memberAccountIds). */
+  readonly centralBus: CentralEventBus | undefined;
+  /** Pipeline 1: CloudFormation deployment -> ZCSPM scan -> report -> notification. */
+  readonly postDeployScan: PostDeployScanWorkflow;
 
   constructor(scope: Construct, id: string, props: IntegrationStackProps) {
     super(scope, id, {
@@ -73,6 +81,24 @@ export class IntegrationStack extends Stack {
       emails: config.notifications.sns.emails,
       alarmEmails: config.alarmEmail ? [config.alarmEmail] : [],
     }).topic;
+    this.centralBus = CentralEventBus.fromConfig(this, 'CentralEventBus', config);
+
+    this.postDeployScan = new PostDeployScanWorkflow(this, 'PostDeployScan', {
+      table: this.table,
+      zcspmSecret: this.secrets.zcspm,
+      slackSecret: this.secrets.slack,
+      topic: this.topic,
+      settings: this.settings,
+      eventBuses: this.centralBus?.buses,
+    });
+
+    new ExecutionFailureAlerts(this, 'ExecutionFailureAlerts', {
+      stateMachines: [{ pipeline: 'scan', stateMachine: this.postDeployScan.stateMachine }],
+      table: this.table,
+      slackSecret: this.secrets.slack,
+      topic: this.topic,
+      settings: this.settings,
+    });
 
     new CfnOutput(this, 'StateTableName', { value: this.table.tableName, description: 'DynamoDB state table' });
     new CfnOutput(this, 'NotificationTopicArn', { value: this.topic.topicArn, description: 'SNS topic for results, failures and alarms' });
@@ -80,5 +106,14 @@ export class IntegrationStack extends Stack {
       const label = name.charAt(0).toUpperCase() + name.slice(1);
       new CfnOutput(this, `${label}SecretArn`, { value: secret.secretArn, description: `Secret to fill in: ${name} credentials` });
     }
+    if (this.centralBus) {
+      new CfnOutput(this, 'CentralEventBusArn', {
+        value: this.centralBus.bus.eventBusArn,
+        description: 'CentralEventBusArn parameter of the forwarder stack/StackSet',
+      });
+    }
+
+    // Last, so it sees every function, queue, state machine and API created above.
+    new OperationsAlarms(this, 'OperationsAlarms', { topic: this.topic, ...monitoredResources(this) });
   }
 }

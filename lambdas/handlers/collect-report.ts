@@ -1,0 +1,41 @@
+/**
+ * CollectReport (PostDeployScan task): posture per benchmark, failed assets, the delta against the
+ * previous scan and the deployment's own failures, as one ScanReport; the scan joins the history.
+ */
+import { z } from 'zod';
+import { readEnv } from '../core/config.js';
+import { asLog, createLogger } from '../core/observability/logger.js';
+import { withMiddleware } from '../core/observability/middleware.js';
+import type { ScanReport } from '../core/reports.js';
+import { collectReport } from '../use-cases/scan/collect-report.js';
+import { CloudFormationStackResourcesReader } from '../use-cases/scan/stack-resources.js';
+import { ScanStepInputSchema } from '../use-cases/scan/workflow-state.js';
+import { callOptions, historyStore, once, parseStepInput, scanCorrelationIds, scanSettings, windowStore } from './scan-wiring.js';
+import { zcspmClient } from './zcspm-wiring.js';
+
+const logger = createLogger({ persistentKeys: { pipeline: 'scan', step: 'CollectReport' } });
+const log = asLog(logger);
+const stacks = once(
+  () =>
+    new CloudFormationStackResourcesReader({
+      homeAccountId: readEnv(z.object({ HOME_ACCOUNT_ID: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id').optional() })).HOME_ACCOUNT_ID,
+      log,
+    }),
+);
+
+export const handler = withMiddleware<unknown, ScanReport>(
+  async (event, context) => {
+    const input = parseStepInput(ScanStepInputSchema, event, 'CollectReport');
+    return collectReport(input.window, input.scan, {
+      windows: windowStore(),
+      history: historyStore(),
+      zcspm: await zcspmClient(),
+      stacks: stacks(),
+      settings: scanSettings(),
+      log,
+      call: callOptions(context),
+      executionId: input.executionId,
+    });
+  },
+  { logger, correlationIds: scanCorrelationIds },
+);

@@ -1,0 +1,70 @@
+/**
+ * Composition of the notification channels for a handler: settings from `NOTIFICATION_SETTINGS`,
+ * the delivery ledger on the state table (so a retried step never posts twice), Slack credentials
+ * from `SLACK_SECRET_ARN`, and the SNS / EventBridge clients, each loaded only when its channel is
+ * enabled. Built once per container, on first use.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { EnvVar, readEnv } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
+import { createNotifiers, type NotifierDeps } from '../core/notifiers/create-notifiers.js';
+import { DynamoDeliveryLedger } from '../core/notifiers/delivery-ledger.js';
+import { createNotificationRouter, type NotificationRouter } from '../core/notifiers/router.js';
+import { parseNotificationSettings } from '../core/notifiers/settings.js';
+import type { Log } from '../core/ports.js';
+import { SlackSettings } from '../core/secrets/schemas.js';
+import type { SecretsProvider } from '../core/secrets/secrets-provider.js';
+
+export interface NotificationWiring {
+  readonly dynamo: () => DynamoDBClient;
+  readonly tableName: () => string;
+  readonly secrets: () => SecretsProvider | Promise<SecretsProvider>;
+  readonly log: Log;
+}
+
+/**
+ * Returns a getter of the container's notification router. The first call reads the settings and
+ * creates the enabled channels; later calls reuse them.
+ */
+export function notificationRouter(wiring: NotificationWiring): () => Promise<NotificationRouter> {
+  let router: Promise<NotificationRouter> | undefined;
+  return () => {
+    router ??= build(wiring).catch((error: unknown) => {
+      router = undefined;
+      throw error;
+    });
+    return router;
+  };
+}
+
+async function build(wiring: NotificationWiring): Promise<NotificationRouter> {
+  const settings = parseNotificationSettings(process.env.NOTIFICATION_SETTINGS);
+  const ledger = new DynamoDeliveryLedger({ dynamo: wiring.dynamo(), tableName: wiring.tableName() });
+  const deps: { -readonly [K in keyof NotifierDeps]: NotifierDeps[K] } = { ledger, log: wiring.log };
+  if (settings.slack?.enabled) {
+    const { SLACK_SECRET_ARN } = readEnv(z.object({ SLACK_SECRET_ARN: EnvVar.SLACK_SECRET_ARN }));
+    const slack = async () => (await wiring.secrets()).get(SLACK_SECRET_ARN, SlackSettings);
+    deps.slack = {
+      webhookUrl: async () => {
+        const { webhookUrl } = await slack();
+        if (!webhookUrl) throw new ConfigError('the Slack secret has no webhookUrl (needed in webhook mode)');
+        return webhookUrl;
+      },
+      botCredentials: async () => {
+        const { botToken, channel } = await slack();
+        if (!botToken || !channel) throw new ConfigError('the Slack secret has no botToken and channel (needed in bot mode)');
+        return { token: botToken, channel };
+      },
+    };
+  }
+  if (settings.sns?.enabled) {
+    const { SNSClient } = await import('@aws-sdk/client-sns');
+    deps.sns = new SNSClient({});
+  }
+  if (settings.eventBridge?.enabled) {
+    const { EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
+    deps.eventBridge = new EventBridgeClient({});
+  }
+  return createNotificationRouter(settings, { notifiers: createNotifiers(settings, deps), log: wiring.log });
+}

@@ -1,0 +1,21 @@
+/**
+ * NotifyScan (PostDeployScan tasks NotifyResult and NotifyFailure): deliver the scan report or the
+ * failure to the configured channels, then finish the window (or move it on to a follow-up scan).
+ */
+import { asLog, createLogger } from '../core/observability/logger.js';
+import { withMiddleware } from '../core/observability/middleware.js';
+import { NotifyInputSchema, notifyScan, type NotifyOutput } from '../use-cases/scan/notify-scan.js';
+import { notificationRouter } from './notification-wiring.js';
+import { callOptions, dynamo, parseStepInput, scanCorrelationIds, scanSettings, secrets, tableName, windowStore } from './scan-wiring.js';
+
+const logger = createLogger({ persistentKeys: { pipeline: 'scan', step: 'NotifyScan' } });
+const log = asLog(logger);
+const delivery = notificationRouter({ dynamo, tableName, secrets, log });
+
+export const handler = withMiddleware<unknown, NotifyOutput>(
+  async (event, context) => {
+    const input = parseStepInput(NotifyInputSchema, event, 'NotifyScan');
+    return notifyScan(input, { delivery, windows: windowStore(), settings: scanSettings(), log, call: callOptions(context) });
+  },
+  { logger, correlationIds: scanCorrelationIds },
+);

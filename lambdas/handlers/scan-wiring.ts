@@ -1,0 +1,105 @@
+/**
+ * Composition of the post-deploy scan functions: what each handler needs, built once per container
+ * on first use and reused while warm. Nothing is built at import: a handler pays only for what it
+ * touches (GetScanStatus never builds a store). The ZCSPM client lives in zcspm-wiring.ts, which
+ * ScanRequest never imports; the CloudFormation and Step Functions adapters are imported by the one
+ * handler that uses each.
+ *
+ * Every environment variable is read through zod (`readEnv`) the first time it is needed, so a
+ * misconfigured function fails on its first invocation with the variable's name.
+ */
+import { z } from 'zod';
+import { EnvVar, readEnv } from '../core/config.js';
+import { InvalidInputError, describeIssues } from '../core/errors.js';
+import type { CorrelationIds } from '../core/observability/logger.js';
+import type { SecretsProvider } from '../core/secrets/secrets-provider.js';
+import { createDynamoClient } from '../core/store/dynamo-client.js';
+import type { CallOptions } from '../use-cases/scan/ports.js';
+import { ScanHistoryStore } from '../use-cases/scan/scan-history-store.js';
+import { ScanWindowStore } from '../use-cases/scan/scan-window-store.js';
+import { parseAccountMappings, parseScanSettings, type AccountMappings, type ScanSettings } from '../use-cases/scan/settings.js';
+import type { HandlerContext } from '../core/observability/middleware.js';
+
+/** Memoizes a factory: built on first call, reused for the container's life. */
+export function once<T>(factory: () => T): () => T {
+  let built = false;
+  let value: T;
+  return () => {
+    if (!built) {
+      value = factory();
+      built = true;
+    }
+    return value;
+  };
+}
+
+const tableEnv = once(() =>
+  readEnv(z.object({ TABLE_NAME: EnvVar.TABLE_NAME, DYNAMODB_ENDPOINT: EnvVar.DYNAMODB_ENDPOINT, AWS_REGION: EnvVar.AWS_REGION })),
+);
+
+/** `SCAN_SETTINGS`, validated. */
+export const scanSettings: () => ScanSettings = once(() => parseScanSettings(process.env));
+
+/** `ACCOUNT_MAPPINGS`, validated. */
+export const accountMappings: () => AccountMappings = once(() => parseAccountMappings(process.env));
+
+/** The DynamoDB client (DynamoDB Local when `DYNAMODB_ENDPOINT` is set). */
+export const dynamo = once(() => createDynamoClient({ endpoint: tableEnv().DYNAMODB_ENDPOINT, region: tableEnv().AWS_REGION }));
+
+/** The state table's name. */
+export const tableName = (): string => tableEnv().TABLE_NAME;
+
+export const windowStore = once(
+  () => new ScanWindowStore({ dynamo: dynamo(), tableName: tableName(), retentionDays: scanSettings().retentionDays }),
+);
+
+export const historyStore = once(
+  () => new ScanHistoryStore({ dynamo: dynamo(), tableName: tableName(), retentionDays: scanSettings().retentionDays }),
+);
+
+let secretsProvider: Promise<SecretsProvider> | undefined;
+
+/**
+ * Secrets Manager access shared by the container (values cached with a max age, registered for
+ * redaction). Loaded on first use: ScanRequest needs it only to notify through Slack.
+ */
+export function secrets(): Promise<SecretsProvider> {
+  secretsProvider ??= import('../core/secrets/secrets-provider.js').then(
+    ({ SecretsProvider: Provider }) =>
+      new Provider({ maxAgeSeconds: readEnv(z.object({ SECRETS_MAX_AGE_SECONDS: EnvVar.SECRETS_MAX_AGE_SECONDS })).SECRETS_MAX_AGE_SECONDS }),
+  );
+  return secretsProvider;
+}
+
+/** The abort signal and deadline of this invocation, for every downstream call. */
+export function callOptions(context: HandlerContext): CallOptions {
+  return { signal: context.signal, deadline: Number.isFinite(context.deadline) ? context.deadline : undefined };
+}
+
+/**
+ * Parses a state machine step's input. A mismatch means the definition and the handler drifted:
+ * InvalidInputError (not retried) names the step and each bad path.
+ */
+export function parseStepInput<S extends z.ZodType>(schema: S, input: unknown, step: string): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = describeIssues(parsed.error.issues);
+  throw new InvalidInputError(`${step} received an invalid state: ${issues.join('; ')}`, issues, { cause: parsed.error });
+}
+
+/** Correlation ids of a PostDeployScan state: execution name, job id, ZCSPM account. */
+export function scanCorrelationIds(input: unknown): CorrelationIds {
+  const state = (typeof input === 'object' && input !== null ? input : {}) as {
+    executionId?: unknown;
+    window?: { zcspmAccountId?: unknown };
+    scan?: { jobId?: unknown };
+    state?: unknown;
+  };
+  if (state.state !== undefined && state.window === undefined) return scanCorrelationIds(state.state);
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  return {
+    executionName: text(state.executionId)?.split(':').pop(),
+    jobId: text(state.scan?.jobId),
+    accountId: text(state.window?.zcspmAccountId),
+  };
+}

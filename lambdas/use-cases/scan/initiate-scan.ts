@@ -1,0 +1,64 @@
+/**
+ * InitiateScan: close the window to new deployments, start the ZCSPM scan, plan the polling.
+ *
+ * Idempotent under Step Functions retries: the window keeps the job id, so a retry after a
+ * successful `rescan` reuses that job instead of starting a second scan.
+ */
+import { ZscalerError } from '../../core/errors.js';
+import { systemClock, type Clock, type Log } from '../../core/ports.js';
+import { firstWaitSeconds, planPolling } from './polling.js';
+import type { CallOptions, ZcspmScanApi } from './ports.js';
+import type { ScanHistoryStore } from './scan-history-store.js';
+import type { ScanWindowStore } from './scan-window-store.js';
+import type { ScanSettings } from './settings.js';
+import type { ScanState, WindowState } from './workflow-state.js';
+
+export interface InitiateScanDeps {
+  readonly windows: Pick<ScanWindowStore, 'beginScan' | 'setJob' | 'get'>;
+  readonly history: Pick<ScanHistoryStore, 'recentDurations'>;
+  readonly zcspm: Pick<ZcspmScanApi, 'rescan'>;
+  readonly settings: ScanSettings;
+  readonly log: Log;
+  readonly clock?: Clock;
+  readonly call?: CallOptions;
+}
+
+/** Starts (or finds) the window's scan and returns the first `$.scan` state. */
+export async function initiateScan(window: WindowState, deps: InitiateScanDeps): Promise<ScanState> {
+  const clock = deps.clock ?? systemClock;
+  const begun = await deps.windows.beginScan(window, deps.settings.polling.scanTimeoutSeconds);
+  if (!begun.ok) throw new ZscalerError(begun.reason);
+
+  let jobId = begun.window.jobId;
+  let startedAtMs = begun.window.scanStartedAt ?? clock.now();
+  if (jobId) {
+    deps.log.info('scan already started for this window', { zcspmAccountId: window.zcspmAccountId, jobId });
+  } else {
+    const started = await deps.zcspm.rescan(window.zcspmAccountId, deps.call);
+    startedAtMs = clock.now();
+    jobId = started.jobId;
+    if (!(await deps.windows.setJob(window, jobId, startedAtMs))) {
+      // A concurrent attempt stored its job first: follow that one.
+      const current = await deps.windows.get(window.zcspmAccountId);
+      jobId = current?.jobId ?? jobId;
+      startedAtMs = current?.scanStartedAt ?? startedAtMs;
+    }
+    deps.log.info('scan started', { zcspmAccountId: window.zcspmAccountId, jobId, windowId: window.windowId });
+  }
+
+  const durations = await deps.history.recentDurations(window.zcspmAccountId, deps.settings.polling.historySize);
+  const plan = planPolling(durations, deps.settings.polling);
+  return {
+    jobId,
+    startedAt: new Date(startedAtMs).toISOString(),
+    plan,
+    waitSeconds: firstWaitSeconds(plan, deps.settings.polling),
+    checks: 0,
+    lastRunningAfterSeconds: null,
+    outcome: 'running',
+    jobStatus: 'Started',
+    detectedAfterSeconds: null,
+    checkedAt: null,
+    deploymentCount: begun.window.deploymentCount,
+  };
+}
