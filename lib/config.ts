@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../lambdas/core/errors.js';
 
 /** Context key of the configuration object. */

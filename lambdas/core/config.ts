@@ -6,7 +6,7 @@
  * ConfigError naming every bad variable, instead of deep inside a use case. Env vars carry secret
  * ARNs, never secrets.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './errors.js';
 
 const secretArn = z

@@ -3,7 +3,7 @@
  * needs, so renderers never call an API. Step Functions passes them between states as JSON, so
  * they are plain data, validated with zod where they cross a Lambda boundary.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PostureSchema = z.object({
   total: z.number().int().nonnegative(),

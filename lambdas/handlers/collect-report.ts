@@ -2,7 +2,7 @@
  * CollectReport (PostDeployScan task): posture per benchmark, failed assets, the delta against the
  * previous scan and the deployment's own failures, as one ScanReport; the scan joins the history.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { readEnv } from '../core/config.js';
 import { asLog, createLogger } from '../core/observability/logger.js';
 import { withMiddleware } from '../core/observability/middleware.js';

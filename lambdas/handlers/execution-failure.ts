@@ -3,7 +3,7 @@
  * notifies a FAILED, TIMED_OUT or ABORTED PostDeployScan / AlertDiagnostics execution that the
  * workflow could not notify itself. Dependencies are built on first use and reused while warm.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EnvVar, readEnv } from '../core/config.js';
 import { asLog, createLogger } from '../core/observability/logger.js';
 import { withMiddleware } from '../core/observability/middleware.js';

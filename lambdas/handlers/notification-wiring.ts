@@ -5,7 +5,7 @@
  * enabled. Built once per container, on first use.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EnvVar, readEnv } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { createNotifiers, type NotifierDeps } from '../core/notifiers/create-notifiers.js';

@@ -2,7 +2,7 @@
  * ScanRequest (EventBridge target): one CloudFormation event -> record the deployment in its scan
  * window, start the window's PostDeployScan execution when this deployment opened it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { readEnv } from '../core/config.js';
 import { asLog, createLogger } from '../core/observability/logger.js';
 import { withMiddleware } from '../core/observability/middleware.js';

@@ -8,7 +8,7 @@
  * Every environment variable is read through zod (`readEnv`) the first time it is needed, so a
  * misconfigured function fails on its first invocation with the variable's name.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EnvVar, readEnv } from '../core/config.js';
 import { InvalidInputError, describeIssues } from '../core/errors.js';
 import type { CorrelationIds } from '../core/observability/logger.js';
@@ -20,7 +20,10 @@ import { ScanWindowStore } from '../use-cases/scan/scan-window-store.js';
 import { parseAccountMappings, parseScanSettings, type AccountMappings, type ScanSettings } from '../use-cases/scan/settings.js';
 import type { HandlerContext } from '../core/observability/middleware.js';
 
-/** Memoizes a factory: built on first call, reused for the container's life. */
+/**
+ * Memoizes a factory: built on first call, reused for the container's life. Module-level uses are
+ * marked `@__PURE__` so esbuild drops the getters a handler never calls (and what they import).
+ */
 export function once<T>(factory: () => T): () => T {
   let built = false;
   let value: T;
@@ -33,27 +36,27 @@ export function once<T>(factory: () => T): () => T {
   };
 }
 
-const tableEnv = once(() =>
+const tableEnv = /* @__PURE__ */ once(() =>
   readEnv(z.object({ TABLE_NAME: EnvVar.TABLE_NAME, DYNAMODB_ENDPOINT: EnvVar.DYNAMODB_ENDPOINT, AWS_REGION: EnvVar.AWS_REGION })),
 );
 
 /** `SCAN_SETTINGS`, validated. */
-export const scanSettings: () => ScanSettings = once(() => parseScanSettings(process.env));
+export const scanSettings: () => ScanSettings = /* @__PURE__ */ once(() => parseScanSettings(process.env));
 
 /** `ACCOUNT_MAPPINGS`, validated. */
-export const accountMappings: () => AccountMappings = once(() => parseAccountMappings(process.env));
+export const accountMappings: () => AccountMappings = /* @__PURE__ */ once(() => parseAccountMappings(process.env));
 
 /** The DynamoDB client (DynamoDB Local when `DYNAMODB_ENDPOINT` is set). */
-export const dynamo = once(() => createDynamoClient({ endpoint: tableEnv().DYNAMODB_ENDPOINT, region: tableEnv().AWS_REGION }));
+export const dynamo = /* @__PURE__ */ once(() => createDynamoClient({ endpoint: tableEnv().DYNAMODB_ENDPOINT, region: tableEnv().AWS_REGION }));
 
 /** The state table's name. */
 export const tableName = (): string => tableEnv().TABLE_NAME;
 
-export const windowStore = once(
+export const windowStore = /* @__PURE__ */ once(
   () => new ScanWindowStore({ dynamo: dynamo(), tableName: tableName(), retentionDays: scanSettings().retentionDays }),
 );
 
-export const historyStore = once(
+export const historyStore = /* @__PURE__ */ once(
   () => new ScanHistoryStore({ dynamo: dynamo(), tableName: tableName(), retentionDays: scanSettings().retentionDays }),
 );
 

@@ -3,7 +3,7 @@
  * CollectReport): one HTTP client per container, tokens from the shared DynamoDB cache (license
  * and per-account scopes), credentials from Secrets Manager.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SharedTokenCache, tokenCacheKey } from '../core/auth/token-cache.js';
 import { EnvVar, readEnv } from '../core/config.js';
 import { HttpClient } from '../core/http/http-client.js';
@@ -11,7 +11,7 @@ import { ZcspmCredentials } from '../core/secrets/schemas.js';
 import { ZcspmClient, fetchZcspmToken } from '../core/zscaler/zcspm/client.js';
 import { dynamo, once, secrets, tableName } from './scan-wiring.js';
 
-const zcspmEnv = once(() =>
+const zcspmEnv = /* @__PURE__ */ once(() =>
   readEnv(
     z.object({
       ZCSPM_BASE_URL: EnvVar.ZCSPM_BASE_URL,
@@ -22,7 +22,7 @@ const zcspmEnv = once(() =>
   ),
 );
 
-const zcspmHttp = once(() => new HttpClient({ baseUrl: zcspmEnv().ZCSPM_BASE_URL }));
+const zcspmHttp = /* @__PURE__ */ once(() => new HttpClient({ baseUrl: zcspmEnv().ZCSPM_BASE_URL }));
 
 let cached: { fingerprint: string; client: ZcspmClient } | undefined;
 

@@ -4,7 +4,7 @@
  * its calls are neither recorded nor faulted.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FAULT_KINDS } from './config.js';
 import { DEVICE_PROFILES } from './data/zdx-seed.js';
 import type { RunningSimulator } from './index.js';

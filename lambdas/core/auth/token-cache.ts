@@ -23,7 +23,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BusyError, ConfigError, ResponseShapeError, describeIssues } from '../errors.js';
 import { redact } from '../observability/redaction.js';
 import { silentLog, systemClock, type Clock, type Log, type TokenSource } from '../ports.js';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import {
   ApiError,
@@ -75,7 +75,7 @@ export interface RequestSpec<S extends z.ZodType> extends CallOptions {
 export interface HttpClientOptions {
   /** Scheme, host and optional base path, e.g. `https://api.zdxcloud.net`. */
   readonly baseUrl: string;
-  /** @default a shared keep-alive {@link Agent} from {@link createHttpAgent} */
+  /** @default the container's shared keep-alive agent (`sharedHttpAgent()` in ./agent.ts), loaded on first use */
   readonly dispatcher?: Dispatcher;
   readonly headers?: Readonly<Record<string, string>>;
   /** Per-attempt timeout in ms, trimmed to the deadline. @default 15000 */
@@ -109,28 +109,6 @@ const REQUEST_ID_HEADERS = [
 
 const MAX_LISTED_ISSUES = 5;
 
-let sharedAgent: Agent | undefined;
-
-/**
- * The keep-alive agent every client in a container shares (create once at module scope: sockets
- * survive between warm invocations). Connect, headers and body timeouts bound every phase.
- */
-export function createHttpAgent(options: Agent.Options = {}): Agent {
-  return new Agent({
-    keepAliveTimeout: 10_000,
-    keepAliveMaxTimeout: 60_000,
-    connectTimeout: 5_000,
-    headersTimeout: 15_000,
-    bodyTimeout: 15_000,
-    ...options,
-  });
-}
-
-function defaultAgent(): Agent {
-  sharedAgent ??= createHttpAgent();
-  return sharedAgent;
-}
-
 const defaultSleep: Sleep = (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined);
 
 interface RawResponse {
@@ -158,7 +136,7 @@ export class HttpClient {
   readonly baseUrl: string;
   private readonly origin: string;
   private readonly basePath: string;
-  private readonly dispatcher: Dispatcher;
+  private dispatcher: Dispatcher | undefined;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly backoff: BackoffOptions;
@@ -172,7 +150,7 @@ export class HttpClient {
     this.baseUrl = options.baseUrl;
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.dispatcher = options.dispatcher ?? defaultAgent();
+    this.dispatcher = options.dispatcher;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.maxRetries = options.maxRetries ?? 2;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
@@ -180,6 +158,15 @@ export class HttpClient {
     this.sleep = options.sleep ?? defaultSleep;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+  }
+
+  /**
+   * undici is loaded on the first request, not at import: it is the largest module of a bundle and
+   * several handlers never make an HTTP call (cold start).
+   */
+  private async getDispatcher(): Promise<Dispatcher> {
+    this.dispatcher ??= (await import('./agent.js')).sharedHttpAgent();
+    return this.dispatcher;
   }
 
   /** A client on the same connection pool with extra default headers, secrets, tokens or limiter. */
@@ -307,7 +294,7 @@ export class HttpClient {
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
     try {
-      const response = await this.dispatcher.request({
+      const response = await (await this.getDispatcher()).request({
         origin: this.origin,
         path,
         method: spec.method,

@@ -3,7 +3,7 @@
  * `ScanFailed`, `DiagnosticsCompleted`, `DiagnosticsFailed`), once per idempotency key.
  * PutEvents answers 200 even when the entry was rejected, so `FailedEntryCount` is checked.
  */
-import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { BadRequestError, RateLimitedError, ServerError, type ApiError } from '../errors.js';
 import { silentLog, type Log } from '../ports.js';
 import type { Notifier, PipelineResult, SentNotification } from '../reports.js';
@@ -40,6 +40,8 @@ export class EventBridgeNotifier implements Notifier {
       async () => {
         let response;
         try {
+          // The command module loads with the client, which the wiring imports only when this channel is on.
+          const { PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
           response = await this.options.client.send(new PutEventsCommand({ Entries: [entry] }), { abortSignal: options.signal });
         } catch (error) {
           throw classifyAwsError(error, ENDPOINT);

@@ -13,7 +13,7 @@
  * ```
  * Failures (a pipeline run that produced no result) always go to every enabled channel.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, describeIssues } from '../errors.js';
 import type { PipelineResult } from '../reports.js';
 import { SEVERITY_LEVELS, resultSeverity, severityRank } from './result-facts.js';

@@ -9,7 +9,7 @@
  * failures are `alert#<alert id>`, a scan failure joins its job's conversation when it has a
  * job; anything else is its own conversation.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ApiError,
   AuthenticationError,

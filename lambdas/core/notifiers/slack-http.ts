@@ -8,7 +8,7 @@
  * log: errors name a fixed `endpoint` label instead, and connection errors are rebuilt without
  * their original text when it mentions the URL.
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { ApiError, ConnectionError, TimeoutError, excerpt } from '../errors.js';
 import { systemClock, type Clock } from '../ports.js';
 
@@ -92,6 +92,8 @@ export async function postToSlack(post: SlackPost, options: SlackHttpOptions = {
 async function send(post: SlackPost, body: string, timeoutMs: number, dispatcher: Dispatcher | undefined): Promise<SlackReply> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = post.signal ? AbortSignal.any([post.signal, timeout]) : timeout;
+  // Loaded on first use: only Slack-enabled deployments pay for undici at cold start.
+  const { request } = await import('undici');
   const response = await request(post.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json; charset=utf-8', ...post.headers },

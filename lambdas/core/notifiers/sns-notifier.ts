@@ -3,7 +3,7 @@
  * key. FIFO topics also get a deduplication id, so SNS itself drops a repeat within its window.
  */
 import { createHash } from 'node:crypto';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { silentLog, type Log } from '../ports.js';
 import type { Notifier, PipelineResult, SentNotification } from '../reports.js';
 import { classifyAwsError } from './aws-errors.js';
@@ -38,6 +38,8 @@ export class SnsNotifier implements Notifier {
       `sns#${options.idempotencyKey}`,
       async () => {
         try {
+          // The command module loads with the client, which the wiring imports only when this channel is on.
+          const { PublishCommand } = await import('@aws-sdk/client-sns');
           const response = await client.send(
             new PublishCommand({
               TopicArn: topicArn,

@@ -25,7 +25,7 @@
  * up or whose caller aborts is simply wasted, which errs on the safe side.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BusyError, ConfigError, ResponseShapeError, TimeoutError, describeIssues } from '../errors.js';
 import { systemClock, type Clock, type RateLimiter } from '../ports.js';
 import { KeyPrefix } from '../store/table-schema.js';

@@ -2,7 +2,7 @@
  * zod schemas of the JSON secrets the project reads from Secrets Manager. The secret values are
  * created by the operator (README "Deploying"); these schemas are their contract.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** ZDX API key (Administration > API Key Management). */
 export const ZdxCredentials = z.object({

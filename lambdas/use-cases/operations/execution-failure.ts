@@ -9,7 +9,7 @@
  * `#failure`, each notifier its channel), the same key the diagnostics NotifyFailure step uses, so a
  * redelivered event, or a failure that NotifyFailure already sent on some channels, never posts twice.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, InvalidInputError, describeIssues } from '../../core/errors.js';
 import type { DeliverOptions } from '../../core/notifiers/router.js';
 import { redact } from '../../core/observability/redaction.js';

@@ -18,7 +18,7 @@
  * adapter (./eventbridge-event-putter.ts); SQS and Lambda adapters need @aws-sdk/client-sqs and
  * @aws-sdk/client-lambda, which the project does not install (the runbook uses the AWS CLI meanwhile).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { toError } from '../../core/errors.js';
 import { silentLog, type Log } from '../../core/ports.js';
 

@@ -6,7 +6,7 @@
  * strings here (CloudFormation adds new ones over time); whether a status triggers a scan is a
  * decision of `decide.ts`, driven by settings.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from '../../core/errors.js';
 import type { Deployment } from '../../core/reports.js';
 

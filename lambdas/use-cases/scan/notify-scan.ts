@@ -6,7 +6,7 @@
  * scan (or its notification) failed. Safe to retry: deliveries are idempotent per execution,
  * window and channel, and finishing a window is idempotent.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { systemClock, type Clock, type Log } from '../../core/ports.js';
 import { ScanReportSchema, type PipelineResult, type SentNotification } from '../../core/reports.js';
 import { buildFailureReport } from './failure-report.js';

@@ -10,7 +10,7 @@
  * same job overwrites the same keys (Step Functions retries CollectReport safely).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ResponseShapeError, describeIssues } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../core/ports.js';
 import type { FailedAsset } from '../../core/reports.js';

@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BusyError, ResponseShapeError, describeIssues } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../core/ports.js';
 import { DeploymentSchema, type Deployment } from '../../core/reports.js';

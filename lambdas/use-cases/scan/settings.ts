@@ -6,7 +6,7 @@
  * filters and the polling numbers can never disagree between the rule, the handlers and the state
  * machine. Every key has a default; a bad value fails fast with the key's name.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, describeIssues } from '../../core/errors.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');

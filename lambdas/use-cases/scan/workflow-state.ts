@@ -5,7 +5,7 @@
  * `$.report`, `$.next`, `$.failure`, `$.error`) and the step handlers, which parse their input
  * with these schemas, so a definition that drifts from the handlers fails loudly with the path.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One scan window of one ZCSPM account, plus what the Debounce wait needs. */
 export const WindowStateSchema = z.object({

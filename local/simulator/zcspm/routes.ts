@@ -3,7 +3,7 @@
  * every call, and a bearer token whose scope (license or one account) must fit the endpoint.
  * Responses use the `{ result, statusCode, message }` envelope.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SimulatorContext } from '../context.js';
 import { BENCHMARK_BY_ID, BENCHMARKS } from '../data/zcspm-catalog.js';
 import { accountGuid } from '../data/zcspm-seed.js';

@@ -4,7 +4,7 @@
  * bearer check every other ZDX route goes through.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SimulatorContext } from '../context.js';
 import { parseBody, zdxError, type Handler, type SimRequest } from '../http.js';
 import { jwks, mintJwt } from '../jwt.js';

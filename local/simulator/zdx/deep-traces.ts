@@ -5,7 +5,7 @@
  * so no timers run; the highest concurrency is measured at each start (the only moment the number
  * of active traces can grow).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TraceOutcome } from '../config.js';
 import type { SimulatorContext } from '../context.js';
 import { hash32 } from '../random.js';

@@ -6,7 +6,7 @@
  * calls (rescan, job status, benchmarks, summary, failed assets, health). The `{ result, statusCode,
  * message }` envelope is unwrapped here; keys are matched case-insensitively.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiError, InvalidInputError, describeIssues, excerpt } from '../../errors.js';
 import { parseResponse, type CallOptions, type HttpClient, type HttpMethod } from '../../http/http-client.js';
 import type { PathParams, Query } from '../../http/path.js';

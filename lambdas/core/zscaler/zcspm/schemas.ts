@@ -6,7 +6,7 @@
  * case-insensitively before parsing (the vendor's audit sample is PascalCase, the scripts camelCase),
  * and `benchMarkId` (failed assets) reads as `benchmarkId`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PostureSchema } from '../../reports.js';
 
 const OptionalText = z.string().nullish();

@@ -12,7 +12,7 @@
  * - deep-trace result endpoints become arrays whether the server sends an array or one object.
  * Strict where the docs are clear: ids present, names and severities strings, numbers numbers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { camelizeKeys } from '../keys.js';
 
 /** An id the API may send as a number or a string; always a string for us. */
