@@ -85,7 +85,8 @@ function baseUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
-const intIn = (min: number, max: number) => z.number().int().min(min).max(max);
+/** An integer in [min, max]; `tooBig` replaces zod's generic message when the maximum has a reason. */
+const intIn = (min: number, max: number, tooBig?: string) => z.number().int().min(min).max(max, tooBig ? { error: tooBig } : undefined);
 
 const uniqueStrings = <T extends z.ZodType<string>>(item: T, what: string) =>
   z.array(item).superRefine((values, ctx) => {
@@ -298,12 +299,20 @@ const DiagnosticsSettings = z
   .strictObject({
     /** Lowest alert severity that starts diagnostics. @default 'Medium' */
     minSeverity: Severity.default('Medium'),
-    /** Devices traced per alert at most; the rest are reported as capped. @default 50 */
-    maxDevicesPerAlert: intIn(1, 500).default(50),
+    /**
+     * Devices traced per alert at most; the rest are reported as capped. At most 100: each traced
+     * device carries about 1.5 KB of evidence through the Map, and Step Functions state is 256 KiB.
+     * @default 50
+     */
+    maxDevicesPerAlert: intIn(1, 100, 'at most 100: each traced device carries its evidence through the state machine, whose state is limited to 256 KiB').default(50),
     /** A device traced within this many minutes is skipped. @default 60 */
     deviceCooldownMinutes: intIn(0, 7 * 24 * 60).default(60),
-    /** Active deep traces across the tenant at most (ZDX documents 15; some tiers allow 25/100). @default 15 */
-    tenantTraceCap: intIn(1, 100).default(15),
+    /**
+     * Active deep traces this integration holds at once across the tenant. ZDX documents 15 for the
+     * whole tenant, portal sessions included (some tiers allow 25/100), so the default leaves 5 for
+     * people working in the portal. @default 10
+     */
+    tenantTraceCap: intIn(1, 100).default(10),
     /** Deep-trace session length: 5, 15, 30 or 60 minutes. @default 5 */
     sessionLengthMinutes: z.literal(SESSION_LENGTHS_MINUTES, { error: 'expected one of 5, 15, 30, 60' }).default(5),
     /** Collect device health (CPU, memory, Wi-Fi) during the trace. @default true */

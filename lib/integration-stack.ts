@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { coreEnv, type ZsaConfig } from './config.js';
+import { AlertDiagnosticsWorkflow } from './constructs/alert-diagnostics-workflow.js';
 import { CentralEventBus } from './constructs/central-event-bus.js';
 import { Credentials } from './constructs/credentials.js';
 import { ExecutionFailureAlerts } from './constructs/execution-failure-alerts.js';
@@ -55,6 +56,8 @@ export class IntegrationStack extends Stack {
   readonly centralBus: CentralEventBus | undefined;
   /** Pipeline 1: CloudFormation deployment -> ZCSPM scan -> report -> notification. */
   readonly postDeployScan: PostDeployScanWorkflow;
+  /** Pipeline 2: ZDX alert webhook -> deep traces -> diagnosis -> notification. */
+  readonly alertDiagnostics: AlertDiagnosticsWorkflow;
 
   constructor(scope: Construct, id: string, props: IntegrationStackProps) {
     super(scope, id, {
@@ -92,8 +95,21 @@ export class IntegrationStack extends Stack {
       eventBuses: this.centralBus?.buses,
     });
 
+    // The id is load-bearing: the local runner and the tests find the workflow by it.
+    this.alertDiagnostics = new AlertDiagnosticsWorkflow(this, 'AlertDiagnostics', {
+      table: this.table,
+      zdxSecret: this.secrets.zdx,
+      webhookSecret: this.secrets.webhook,
+      slackSecret: this.secrets.slack,
+      topic: this.topic,
+      settings: this.settings,
+    });
+
     new ExecutionFailureAlerts(this, 'ExecutionFailureAlerts', {
-      stateMachines: [{ pipeline: 'scan', stateMachine: this.postDeployScan.stateMachine }],
+      stateMachines: [
+        { pipeline: 'scan', stateMachine: this.postDeployScan.stateMachine },
+        { pipeline: 'diagnostics', stateMachine: this.alertDiagnostics.stateMachine },
+      ],
       table: this.table,
       slackSecret: this.secrets.slack,
       topic: this.topic,
@@ -114,6 +130,11 @@ export class IntegrationStack extends Stack {
     }
 
     // Last, so it sees every function, queue, state machine and API created above.
-    new OperationsAlarms(this, 'OperationsAlarms', { topic: this.topic, ...monitoredResources(this) });
+    // AcquireTraceSlot's BusyError is normal waiting for a slot (retried by the state machine), not an error.
+    new OperationsAlarms(this, 'OperationsAlarms', {
+      topic: this.topic,
+      ...monitoredResources(this),
+      flowControlFunctions: [this.alertDiagnostics.functions.acquireTraceSlot],
+    });
   }
 }

@@ -4,9 +4,11 @@
  * readable summary. Exit codes: 0 done, 1 the run failed, 2 usage (bad option, unreadable or
  * non-JSON file, named in the message).
  */
-import { readFile } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SNS_JSON_HEADING } from '../../lambdas/core/notifiers/sns-render.js';
 import type { CliIo } from '../cli/io.js';
+import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../dynamodb-local.js';
+import { formatDiagnosticsSummary, readAlertFiles, runDiagnosticsSandbox } from './diagnostics/sandbox.js';
 import { SandboxUsageError, runSandbox, type SandboxDocument, type SandboxOptions } from './sandbox.js';
 
 export const SANDBOX_USAGE = `Usage: npm start --silent -- [--cfn-event FILE ...] [--zdx-alert FILE ...] [--json] [--slack-webhook URL]
@@ -14,7 +16,7 @@ export const SANDBOX_USAGE = `Usage: npm start --silent -- [--cfn-event FILE ...
   --zdx-alert FILE     a ZDX alert webhook body; repeatable
   --json               print one JSON document: { scans, diagnostics, ignored }
   --slack-webhook URL  also post the Slack messages to this incoming webhook
-Without --cfn-event a sample deployment is used.`;
+Without any event file, a demo runs a sample deployment and a sample ZDX alert through both pipelines.`;
 
 /** Parses the sandbox's arguments; throws {@link SandboxUsageError} on anything it does not know. */
 export function parseSandboxArgs(argv: readonly string[]): Omit<SandboxOptions, 'cwd' | 'onProgress'> & { help: boolean } {
@@ -58,7 +60,13 @@ export function parseSandboxArgs(argv: readonly string[]): Omit<SandboxOptions, 
   return { cfnEvents, zdxAlerts, json, help, ...(slackWebhookUrl ? { slackWebhookUrl } : {}) };
 }
 
-/** The sandbox command; returns the exit code. */
+/** The sample ZDX alert of the no-argument demo (built from the fields Zscaler's receiver guides read). */
+export const SAMPLE_ZDX_ALERT_FILE = fileURLToPath(new URL('./samples/zdx-alert-started.json', import.meta.url));
+
+/**
+ * The sandbox command; returns the exit code. With no event file at all it runs the demo: the sample
+ * deployment and the sample alert through both pipelines. Both pipelines share one DynamoDB Local.
+ */
 export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise<number> {
   let options: ReturnType<typeof parseSandboxArgs>;
   try {
@@ -73,16 +81,38 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
     return 0;
   }
   const cwd = io.cwd ?? process.cwd();
+  const demo = options.cfnEvents.length === 0 && options.zdxAlerts.length === 0;
+  const zdxAlerts = demo ? [SAMPLE_ZDX_ALERT_FILE] : options.zdxAlerts;
+  const started = Date.now();
+  const onProgress = options.json ? undefined : (line: string) => io.stdout(`${line}\n`);
+  let ownedDynamo: RunningDynamoDbLocal | undefined;
   try {
-    const alertsIgnored = await readAlertFiles(options.zdxAlerts, cwd);
-    const document = await runSandbox({
-      ...options,
+    // Usage errors (unreadable or non-JSON files) surface before anything slow starts.
+    await readAlertFiles(zdxAlerts, cwd);
+    let dynamoEndpoint = io.env.DYNAMODB_ENDPOINT;
+    if (!dynamoEndpoint) {
+      onProgress?.('starting DynamoDB Local');
+      ownedDynamo = await startDynamoDbLocal();
+      dynamoEndpoint = ownedDynamo.endpoint;
+    }
+    const scans =
+      demo || options.cfnEvents.length > 0
+        ? await runSandbox({ ...options, cwd, dynamoEndpoint, ...(onProgress ? { onProgress } : {}) })
+        : { scans: [], diagnostics: [], ignored: [] };
+    const diagnostics = await runDiagnosticsSandbox({
+      files: zdxAlerts,
       cwd,
-      dynamoEndpoint: io.env.DYNAMODB_ENDPOINT,
-      ...(options.json ? {} : { onProgress: (line: string) => io.stdout(`${line}\n`) }),
+      dynamoEndpoint,
+      slackWebhookUrl: options.slackWebhookUrl,
+      ...(onProgress ? { onProgress } : {}),
     });
-    document.ignored.push(...alertsIgnored);
-    io.stdout(options.json ? `${JSON.stringify(document, null, 2)}\n` : summary(document));
+    const document: SandboxDocument = {
+      scans: scans.scans,
+      diagnostics: diagnostics.diagnostics,
+      ignored: [...scans.ignored, ...diagnostics.ignored],
+    };
+    if (options.json) io.stdout(`${JSON.stringify(document, null, 2)}\n`);
+    else io.stdout(`${summary(document)}${formatDiagnosticsSummary(diagnostics.diagnostics)}${renderNotifications(document)}\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
     return 0;
   } catch (error) {
     if (error instanceof SandboxUsageError) {
@@ -91,30 +121,23 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
     }
     io.stderr(`sandbox failed: ${(error as Error).message}\n`);
     return 1;
+  } finally {
+    await ownedDynamo?.stop();
   }
 }
 
-/**
- * ZDX alert files are validated here (a non-JSON file is a usage error like any other); running
- * them is the diagnostics pipeline's part of the sandbox, listed as not run until it is wired in.
- */
-async function readAlertFiles(files: readonly string[], cwd: string): Promise<SandboxDocument['ignored']> {
-  const ignored: SandboxDocument['ignored'] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(resolvePath(cwd, file), 'utf8');
-    } catch (error) {
-      throw new SandboxUsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    try {
-      JSON.parse(text);
-    } catch (error) {
-      throw new SandboxUsageError(`${file} is not valid JSON: ${(error as Error).message}`);
-    }
-    ignored.push({ source: file, reason: 'ZDX alerts are not run by the scan sandbox (the diagnostics runner handles --zdx-alert)' });
-  }
-  return ignored;
+/** The messages people would receive, as a terminal shows them (the plain-text part of the SNS body). */
+function renderNotifications(document: SandboxDocument): string {
+  const messages = [...document.scans, ...document.diagnostics].flatMap((run) =>
+    run.notifications.filter((notification) => notification.channel === 'sns').map((notification) => notification.payload as { Subject?: string; Message?: string }),
+  );
+  if (messages.length === 0) return '';
+  const rule = '─'.repeat(72);
+  const blocks = messages.map((message) => {
+    const body = (message.Message ?? '').split(SNS_JSON_HEADING)[0]?.trimEnd() ?? '';
+    return `${rule}\n${message.Subject ?? ''}\n${rule}\n${body}\n`;
+  });
+  return `\nNotifications (as delivered to email/SNS; Slack and EventBridge carry the same result):\n${blocks.join('\n')}`;
 }
 
 function summary(document: SandboxDocument): string {

@@ -9,6 +9,7 @@
  * events is mapped to a simulated ZCSPM account. A file that is not JSON is a usage error (exit
  * code 2, naming the file); valid JSON that is no usable event is listed under `ignored`.
  */
+import type { SandboxDiagnostics } from './diagnostics/sandbox.js';
 import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import type { StackResourceSummary } from '@aws-sdk/client-cloudformation';
@@ -25,7 +26,7 @@ export class SandboxUsageError extends Error {
 export interface SandboxOptions {
   /** CloudFormation event files (each holds one event or an array of events). */
   readonly cfnEvents: readonly string[];
-  /** ZDX webhook body files (the diagnostics pipeline; see the lead's wiring). */
+  /** ZDX webhook body files: run by the diagnostics sandbox (local/sandbox/diagnostics), not here. */
   readonly zdxAlerts: readonly string[];
   /** Print one JSON document instead of progress and a summary. */
   readonly json: boolean;
@@ -59,7 +60,7 @@ export interface SandboxScan {
 /** The document `--json` prints. */
 export interface SandboxDocument {
   readonly scans: SandboxScan[];
-  readonly diagnostics: unknown[];
+  readonly diagnostics: SandboxDiagnostics[];
   readonly ignored: Array<{ source: string; reason: string }>;
 }
 

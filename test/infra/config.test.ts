@@ -59,7 +59,7 @@ describe('parseConfig', () => {
           minSeverity: 'Medium',
           maxDevicesPerAlert: 50,
           deviceCooldownMinutes: 60,
-          tenantTraceCap: 15,
+          tenantTraceCap: 10,
           sessionLengthMinutes: 5,
           probeDevice: true,
           mapConcurrency: 10,

@@ -51,7 +51,8 @@ export interface SnsRenderOptions {
   readonly environment?: string;
 }
 
-const JSON_HEADING = '\n\n----- Full result (JSON) -----\n';
+/** Separates the plain-text body from the JSON copy of the result (the sandbox splits on it). */
+export const SNS_JSON_HEADING = '\n\n----- Full result (JSON) -----\n';
 const TRIM_NOTE = 'Lists and long texts below were trimmed to fit the SNS size limit; the counts are complete.\n';
 const OMITTED_NOTE = 'The structured result is too large for an SNS message; see the EventBridge event or the execution history.';
 
@@ -62,12 +63,12 @@ export function renderSns(result: PipelineResult, options: SnsRenderOptions = {}
   const budget = SNS_LIMITS.maxTotalBytes - utf8Length(Subject) - snsAttributesSize(MessageAttributes);
   const text = renderPlainText(result);
 
-  const room = budget - utf8Length(text) - utf8Length(JSON_HEADING);
+  const room = budget - utf8Length(text) - utf8Length(SNS_JSON_HEADING);
   // Room for the note is kept even when the whole result fits, so the JSON is serialised once.
   const fitted = fitResultJson(result, room - utf8Length(TRIM_NOTE));
   let Message: string;
-  if (fitted && !fitted.truncated) Message = `${text}${JSON_HEADING}${fitted.json}`;
-  else if (fitted) Message = `${text}${JSON_HEADING}${TRIM_NOTE}${fitted.json}`;
+  if (fitted && !fitted.truncated) Message = `${text}${SNS_JSON_HEADING}${fitted.json}`;
+  else if (fitted) Message = `${text}${SNS_JSON_HEADING}${TRIM_NOTE}${fitted.json}`;
   else Message = `${text}\n\n${OMITTED_NOTE}`;
   return { Subject, Message: truncateUtf8(Message, budget), MessageAttributes };
 }

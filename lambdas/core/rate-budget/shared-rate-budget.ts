@@ -17,7 +17,7 @@
  * take a minute instead of six seconds) or, with a burst allowance big enough to avoid that, admits up
  * to twice the limit in some 60 s windows. The log is small (tier 4: 180 numbers plus reservations).
  *
- * Safety: each limit is reduced by `safetyMargin` (default 10%: 5/s -> 4/s, 30/min -> 27/min) and each
+ * Safety: the minute limit is reduced by `safetyMargin` (default 10%: 30/min -> 27/min) and each
  * window is lengthened by `latencyAllowanceMs`, which absorbs clock skew between containers and the
  * jitter between a slot and the request reaching the server. A caller that resumes more than half
  * the allowance after its slot (a slow write, a busy event loop) gives the slot up and reserves
@@ -146,7 +146,9 @@ export class SharedRateBudget implements RateLimiter {
     const minuteMs = options.minuteWindowMs ?? 60_000;
     this.budgetKey = options.budgetKey;
     this.windows = [
-      { lengthMs: secondMs + allowance, limit: effectiveLimit(options.perSecond, margin) },
+      // No margin on the second window: integer rounding would turn 5/s into 4/s (20% of the fan-out
+      // throughput); its lengthening by the latency allowance already keeps it under the server's limit.
+      { lengthMs: secondMs + allowance, limit: options.perSecond },
       { lengthMs: minuteMs + allowance, limit: effectiveLimit(options.perMinute, margin) },
     ];
     this.#retentionMs = Math.max(...this.windows.map((window) => window.lengthMs));

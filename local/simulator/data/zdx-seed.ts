@@ -67,7 +67,7 @@ export interface ZdxData {
   nextUserId: number;
 }
 
-/** The alert of the shared webhook fixture (`/work/shared/fixtures/zdx-webhook-alert-started.json`). */
+/** The alert of the shared webhook fixture (`test/fixtures/events/zdx-webhook-alert-started.json`). */
 export const SEEDED_ALERT_ID = 7263519;
 /** A second ongoing alert whose devices include app-server-slow ones. */
 export const SECOND_ALERT_ID = 7263520;

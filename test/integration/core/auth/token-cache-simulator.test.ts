@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SharedTokenCache, createTokenMemory, tokenCacheKey, type FetchedToken } from '../../../../lambdas/core/auth/token-cache.js';
 import { SIMULATOR_CREDENTIALS, startSimulator, type RunningSimulator } from '../../../../local/simulator/index.js';
 import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';

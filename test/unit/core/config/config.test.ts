@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EnvVar, commonEnvSchema, readEnv } from '../../../../lambdas/core/config.js';
 import { ConfigError } from '../../../../lambdas/core/errors.js';
 

@@ -1,5 +1,5 @@
 import { MockAgent } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   AuthenticationError,
   ConnectionError,

@@ -71,11 +71,11 @@ describe('SharedRateBudget', () => {
       expect(build).toThrow(/safetyMargin/);
     });
 
-    it('enforces the ZDX tier-1 limits with the default margin and latency allowance', () => {
+    it('enforces the ZDX tier-1 limits with the default margin on the minute and the latency allowance on both', () => {
       const budget = new SharedRateBudget({ dynamo: unusedDynamo, tableName: 'state', budgetKey: 'zdx', perSecond: 5, perMinute: 30 });
 
       expect(budget.windows).toEqual([
-        { lengthMs: 1_100, limit: 4 },
+        { lengthMs: 1_100, limit: 5 },
         { lengthMs: 60_100, limit: 27 },
       ]);
     });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { camelizeKeys, canonicalizeKeys, schemaKeys } from '../../../../lambdas/core/zscaler/keys.js';
 
 describe('keys', () => {

@@ -1,0 +1,114 @@
+/**
+ * The JSON document `npm run bench -- --json` prints (issue 8), its schema, and the targets it is
+ * judged by. Pure: no measuring here.
+ */
+import * as z from 'zod';
+
+const count = z.number().int().nonnegative();
+const figure = z.number().nonnegative();
+
+/** One Lambda under `bundles`. */
+export const BundleFigureSchema = z.object({ name: z.string(), bytes: count, initMs: figure, baselineInitMs: figure });
+/** `tokenEconomy`. */
+export const TokenEconomyFiguresSchema = z.object({
+  callers: count,
+  containers: count,
+  /** Token requests per credential: the highest over the credentials exercised. */
+  tokenRequests: count,
+  credentials: count,
+  tokenRequestsByCredential: z.record(z.string(), count),
+});
+/** `polling` (bench/polling.ts, scan team). */
+export const PollingFiguresSchema = z.object({
+  medianStatusPolls: figure,
+  medianDetectionDelaySeconds: figure,
+  fixed10sStatusPolls: figure,
+  fixed60sStatusPolls: figure,
+  transitionsPerScan: figure,
+});
+/** `fanout` (bench/fanout.ts, diagnostics team). */
+export const FanoutFiguresSchema = z.object({ devices: count, seconds: figure, theoreticalSeconds: figure, responses429: count });
+/** `webhookLatencyMs` (bench/webhook-latency.ts, diagnostics team). */
+export const WebhookLatencySchema = z.object({ p50: figure, p99: figure });
+/** One Lambda under `memory`. */
+export const MemoryFigureSchema = z.object({ name: z.string(), peakRssMb: figure });
+
+/** The whole document. A partial run (`--only`) carries only the sections it measured. */
+export const BenchDocumentSchema = z.object({
+  bundles: z.array(BundleFigureSchema).optional(),
+  tokenEconomy: TokenEconomyFiguresSchema.optional(),
+  polling: PollingFiguresSchema.optional(),
+  fanout: FanoutFiguresSchema.optional(),
+  webhookLatencyMs: WebhookLatencySchema.optional(),
+  memory: z.array(MemoryFigureSchema).optional(),
+});
+/** The document `npm run bench -- --json` prints. */
+export type BenchDocument = z.infer<typeof BenchDocumentSchema>;
+
+/** Targets of issue 8 (and issues 3 and 4 for polling and fan-out). */
+export const TARGETS = {
+  initRatio: 1.5,
+  tokenRequestsPerCredential: 1,
+  medianStatusPolls: 4,
+  medianDetectionDelaySeconds: 60,
+  fanoutRatio: 1.2,
+  responses429: 0,
+  /** Peak RSS at most this share of the 256 MB every function is given. */
+  memoryShare: 0.75,
+  memoryMb: 256,
+} as const;
+
+/** One target, met or not, with the figures behind it. */
+export interface TargetCheck {
+  readonly target: string;
+  readonly met: boolean;
+  readonly detail: string;
+}
+
+/** Checks every target the document has figures for. */
+export function checkTargets(document: BenchDocument): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  if (document.bundles) {
+    const misses = document.bundles.filter((bundle) => bundle.initMs > TARGETS.initRatio * bundle.baselineInitMs);
+    checks.push({
+      target: `initMs <= ${TARGETS.initRatio} x baseline for every Lambda`,
+      met: misses.length === 0,
+      detail: misses.length === 0 ? `${document.bundles.length} of ${document.bundles.length} within` : `${misses.length} of ${document.bundles.length} above: ${misses.map((bundle) => bundle.name).join(', ')}`,
+    });
+  }
+  if (document.tokenEconomy) {
+    const { tokenRequests, callers, containers, credentials } = document.tokenEconomy;
+    checks.push({
+      target: `${TARGETS.tokenRequestsPerCredential} token request per credential`,
+      met: tokenRequests === TARGETS.tokenRequestsPerCredential,
+      detail: `${callers} calls, ${containers} containers, ${credentials} credentials: at most ${tokenRequests} per credential`,
+    });
+  }
+  if (document.polling) {
+    const { medianStatusPolls, medianDetectionDelaySeconds } = document.polling;
+    checks.push({
+      target: `median status polls <= ${TARGETS.medianStatusPolls}, median detection delay <= ${TARGETS.medianDetectionDelaySeconds} s`,
+      met: medianStatusPolls <= TARGETS.medianStatusPolls && medianDetectionDelaySeconds <= TARGETS.medianDetectionDelaySeconds,
+      detail: `${medianStatusPolls} polls, ${medianDetectionDelaySeconds} s`,
+    });
+  }
+  if (document.fanout) {
+    const { seconds, theoreticalSeconds, responses429, devices } = document.fanout;
+    checks.push({
+      target: `fan-out within ${TARGETS.fanoutRatio} x the minimum, ${TARGETS.responses429} responses 429`,
+      met: seconds <= TARGETS.fanoutRatio * theoreticalSeconds && responses429 === TARGETS.responses429,
+      detail: `${devices} devices: ${seconds} s vs ${theoreticalSeconds} s minimum, ${responses429} x 429`,
+    });
+  }
+  if (document.memory) {
+    const limit = TARGETS.memoryShare * TARGETS.memoryMb;
+    const over = document.memory.filter((entry) => entry.peakRssMb > limit);
+    const peak = Math.max(...document.memory.map((entry) => entry.peakRssMb));
+    checks.push({
+      target: `peak RSS <= ${limit} MB (${TARGETS.memoryShare * 100}% of ${TARGETS.memoryMb} MB) for every Lambda`,
+      met: over.length === 0,
+      detail: over.length === 0 ? `highest ${peak} MB` : `above: ${over.map((entry) => `${entry.name} ${entry.peakRssMb} MB`).join(', ')}`,
+    });
+  }
+  return checks;
+}

@@ -1,0 +1,175 @@
+/**
+ * `npm run bench`: every benchmark of the project, side by side with its baseline, as readable
+ * tables; `npm run bench -- --json` prints one JSON document (bench/lib/document.ts) on stdout and
+ * everything else (progress, tables, targets) on stderr.
+ *
+ * Options: `--runs N` (cold-start rounds, default 15), `--only a,b` (a subset of: bundles,
+ * token-economy, polling, fanout, webhook-latency, memory; the JSON then has only those sections).
+ * Benchmarks are not tests: the exit code is 0 whenever everything could be measured, targets met
+ * or not; 1 when a benchmark could not run (a module missing, a failure), with the reason; 2 on bad
+ * usage. No figure is ever made up: a section that could not be measured is absent and the run fails.
+ */
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { z } from 'zod';
+import { bundleFigures, bundleHandlers, explainMisses, formatBundleTable, measureBundles } from './bundles.js';
+import { checkTargets, BenchDocumentSchema, FanoutFiguresSchema, PollingFiguresSchema, WebhookLatencySchema, type BenchDocument } from './lib/document.js';
+import { formatTable } from './lib/table.js';
+import { loadTeamBenchmark, MissingBenchmarkError, type LoadedTeamBenchmark, type TeamBenchmarkSpec } from './lib/team-benchmarks.js';
+import { formatMemoryTable, runMemoryBenchmark } from './memory.js';
+import { formatTokenEconomyTable, runTokenEconomyBenchmark } from './token-economy.js';
+import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../local/dynamodb-local.js';
+
+const BENCHMARKS = ['bundles', 'token-economy', 'polling', 'fanout', 'webhook-latency', 'memory'] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const TEAM_SPECS = {
+  polling: { file: 'polling.ts', owner: 'scan team', measures: 'ZCSPM scan polling figures', schema: PollingFiguresSchema },
+  fanout: { file: 'fanout.ts', owner: 'diagnostics team', measures: 'deep-trace fan-out figures', schema: FanoutFiguresSchema },
+  'webhook-latency': { file: 'webhook-latency.ts', owner: 'diagnostics team', measures: 'warm webhook latency (p50/p99)', schema: WebhookLatencySchema },
+} as const;
+
+interface Options {
+  readonly json: boolean;
+  readonly runs: number;
+  readonly only: ReadonlySet<Benchmark>;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { json: { type: 'boolean', default: false }, runs: { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stderr.write(`usage: npm run bench [-- --json] [--runs N] [--only ${BENCHMARKS.join(',')}]\n`);
+    process.exit(0);
+  }
+  const runs = values.runs === undefined ? 15 : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a positive integer, got ${values.runs}`);
+  const only = values.only === undefined ? [...BENCHMARKS] : values.only.split(',').map((name) => name.trim());
+  const unknown = only.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new UsageError(`--only: unknown benchmark ${unknown.join(', ')} (known: ${BENCHMARKS.join(', ')})`);
+  return { json: values.json ?? false, runs, only: new Set(only as Benchmark[]) };
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  let options: Options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
+  // With --json, stdout carries the document and nothing else: anything written meanwhile goes to stderr.
+  const writeStdout = process.stdout.write.bind(process.stdout);
+  if (options.json) process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  const print = (text: string) => (options.json ? process.stderr : process.stdout).write(`${text}\n`);
+  const started = Date.now();
+  print(machineLine());
+
+  // Other teams' modules first, so a missing one fails the run in a second, not after minutes.
+  const team = new Map<keyof typeof TEAM_SPECS, LoadedTeamBenchmark<unknown>>();
+  const missing: string[] = [];
+  for (const key of Object.keys(TEAM_SPECS) as (keyof typeof TEAM_SPECS)[]) {
+    if (!options.only.has(key)) continue;
+    try {
+      team.set(key, await loadTeamBenchmark(BENCH_DIR, TEAM_SPECS[key] as TeamBenchmarkSpec<z.ZodType>));
+    } catch (error) {
+      if (!(error instanceof MissingBenchmarkError)) throw error;
+      missing.push(error.message);
+    }
+  }
+  if (missing.length > 0) {
+    const runnable = [...options.only].filter((name) => !missing.some((message) => message.includes(`bench/${TEAM_SPECS[name as keyof typeof TEAM_SPECS]?.file}`)));
+    process.stderr.write(`npm run bench cannot produce every figure:\n${missing.map((message) => `  - ${message}`).join('\n')}\n`);
+    if (runnable.length > 0) process.stderr.write(`The others run alone with: npm run bench -- --only ${runnable.join(',')}${options.json ? ' --json' : ''}\n`);
+    return 1;
+  }
+
+  const document: BenchDocument = {};
+  const failures: string[] = [];
+  const attempt = async (name: Benchmark, body: () => Promise<void>) => {
+    if (!options.only.has(name)) return;
+    const begun = Date.now();
+    try {
+      await body();
+      progress(`${name}: done in ${Math.round((Date.now() - begun) / 1000)} s`);
+    } catch (error) {
+      failures.push(`${name}: ${(error as Error).message}`);
+      progress(`${name}: FAILED: ${(error as Error).stack ?? (error as Error).message}`);
+    }
+  };
+
+  let dynamo: RunningDynamoDbLocal | undefined;
+  const dynamoEndpoint = async () => (dynamo ??= await startDynamoDbLocal()).endpoint;
+  try {
+    let bundles: ReturnType<typeof bundleHandlers> | undefined;
+    if (options.only.has('bundles') || options.only.has('memory')) {
+      progress('bundling every handler and the baseline through the CDK (TEAM_BUNDLING)');
+      try {
+        bundles = bundleHandlers();
+      } catch (error) {
+        failures.push(`bundles: ${(error as Error).message}`);
+      }
+    }
+    await attempt('bundles', async () => {
+      if (!bundles) throw new Error('nothing to measure: bundling failed');
+      const report = await measureBundles(bundles, { runs: options.runs, progress });
+      document.bundles = bundleFigures(report);
+      const misses = explainMisses(report);
+      print(`\nCold starts (median of ${report.runs} fresh Node processes per bundle, interleaved with the baseline; KB = 1024 bytes)\n${formatBundleTable(report)}`);
+      if (misses.length > 0) print(`\nWhy (from esbuild's metafile):\n${misses.map((line) => `- ${line}`).join('\n')}`);
+    });
+    await attempt('token-economy', async () => {
+      const report = await runTokenEconomyBenchmark({ dynamoEndpoint: await dynamoEndpoint(), progress });
+      document.tokenEconomy = report.figures;
+      print(`\nToken economy (one burst, ${report.seconds} s)\n${formatTokenEconomyTable(report)}`);
+    });
+    for (const key of ['polling', 'fanout', 'webhook-latency'] as const) {
+      await attempt(key, async () => {
+        const loaded = team.get(key) as LoadedTeamBenchmark<unknown>;
+        progress(`${key}: running bench/${loaded.file}`);
+        const { figures, text } = await loaded.run();
+        if (key === 'polling') document.polling = PollingFiguresSchema.parse(figures);
+        if (key === 'fanout') document.fanout = FanoutFiguresSchema.parse(figures);
+        if (key === 'webhook-latency') document.webhookLatencyMs = WebhookLatencySchema.parse(figures);
+        print(`\n${text ?? `${key}\n${formatTable(Object.keys(figures as object), [Object.values(figures as object)])}`}`);
+      });
+    }
+    await attempt('memory', async () => {
+      if (!bundles) throw new Error('nothing to measure: bundling failed');
+      const report = await runMemoryBenchmark({ bundles: bundles.handlers, dynamoEndpoint: await dynamoEndpoint(), progress });
+      document.memory = report.results.map(({ name, peakRssMb }) => ({ name, peakRssMb }));
+      print(`\nMemory (each bundle in its own process over one scan, one alert and one manual trace; ${report.seconds} s)\n${formatMemoryTable(report)}`);
+      print(`executions: ${report.executions.join('; ')}`);
+      if (report.unexpectedAwsCalls.length > 0) print(`unexpected AWS calls: ${report.unexpectedAwsCalls.join(', ')}`);
+    });
+  } finally {
+    await dynamo?.stop();
+  }
+
+  const checks = checkTargets(document);
+  print(`\nTargets\n${formatTable(['target', 'met', 'figures'], checks.map((check) => [check.target, check.met, check.detail]))}`);
+  print(`\n(${Math.round((Date.now() - started) / 1000)} s in all)`);
+  if (failures.length > 0) {
+    process.stderr.write(`\nnot measured:\n${failures.map((failure) => `  - ${failure}`).join('\n')}\n`);
+    return 1;
+  }
+  if (options.json) writeStdout(`${JSON.stringify(BenchDocumentSchema.parse(document), null, 2)}\n`);
+  return 0;
+}
+
+function machineLine(): string {
+  const [model] = cpus().map((cpu) => cpu.model);
+  const load = loadavg().map((value) => value.toFixed(1)).join(' ');
+  return `machine: ${availableParallelism()} x ${model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, load ${load}; Node ${process.version} (${process.execPath})`;
+}
+
+process.exitCode = await main();

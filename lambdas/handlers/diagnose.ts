@@ -1,0 +1,23 @@
+/** Diagnose: the per-device findings and the overall verdict of one alert. */
+import * as z from 'zod';
+import type { DiagnosticsReport } from '../core/reports.js';
+import { createLogger } from '../core/observability/logger.js';
+import { withMiddleware } from '../core/observability/middleware.js';
+import { diagnoseAlert } from '../use-cases/diagnostics/diagnose.js';
+import { DeviceRunSchema, ResolvedAlertSchema, parseStateInput } from '../use-cases/diagnostics/workflow-state.js';
+import { diagnosticsCorrelationIds, executionUrl } from './diagnostics-wiring.js';
+
+const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
+
+const InputSchema = z.object({ resolved: ResolvedAlertSchema, runs: z.array(DeviceRunSchema), executionId: z.string().optional() });
+
+export const handler = withMiddleware(
+  async (event: unknown): Promise<DiagnosticsReport> => {
+    const input = parseStateInput(InputSchema, event, 'Diagnose');
+    const url = input.executionId ? executionUrl(input.executionId) : undefined;
+    const report = diagnoseAlert({ resolved: input.resolved, runs: input.runs, completedAt: new Date().toISOString(), ...(url ? { executionUrl: url } : {}) });
+    logger.info('diagnosis', { verdict: report.summary.verdict, diagnosed: report.summary.diagnosed, notDiagnosed: report.summary.notDiagnosed });
+    return report;
+  },
+  { logger, correlationIds: (event) => diagnosticsCorrelationIds((event as { resolved?: unknown } | null)?.resolved) },
+);

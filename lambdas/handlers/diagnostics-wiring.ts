@@ -1,0 +1,190 @@
+/**
+ * Composition of the alert-diagnostics functions: what each handler needs, built once per container
+ * on first use and reused while warm. Nothing is built at import, so a handler pays only for what it
+ * touches (the slot functions never load the HTTP client; only the intake loads Step Functions).
+ *
+ * Every ZDX call goes through one client whose every attempt, token requests included, draws from
+ * the tenant's SharedRateBudget in DynamoDB, so all functions together stay under ZDX's limits.
+ * Environment variables are read through zod the first time they are needed.
+ */
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import * as z from 'zod';
+import { SharedTokenCache, tokenCacheKey } from '../core/auth/token-cache.js';
+import { EnvVar, readEnv } from '../core/config.js';
+import { HttpClient } from '../core/http/http-client.js';
+import type { CorrelationIds } from '../core/observability/logger.js';
+import type { HandlerContext } from '../core/observability/middleware.js';
+import { SharedRateBudget } from '../core/rate-budget/shared-rate-budget.js';
+import { WebhookCredentials, ZdxCredentials } from '../core/secrets/schemas.js';
+import { SecretsProvider } from '../core/secrets/secrets-provider.js';
+import { createDynamoClient } from '../core/store/dynamo-client.js';
+import { TableStore } from '../core/store/table-store.js';
+import { ZdxClient, fetchZdxToken } from '../core/zscaler/zdx/client.js';
+import { AlertLedger } from '../use-cases/diagnostics/alert-ledger.js';
+import { DeviceCooldown } from '../use-cases/diagnostics/device-cooldown.js';
+import { parseDiagnosticsSettings, type DiagnosticsSettings } from '../use-cases/diagnostics/settings.js';
+import { TraceSlots } from '../use-cases/diagnostics/trace-slots.js';
+import type { DiagnosticsExecutionInput, ExecutionStarter } from '../use-cases/diagnostics/workflow-input.js';
+import type { DiagnosticsZdx, ZdxCallOptions } from '../use-cases/diagnostics/zdx-port.js';
+
+/** Memoizes a factory: built on first call, reused for the container's life. */
+function once<T>(factory: () => T): () => T {
+  let built = false;
+  let value: T;
+  return () => {
+    if (!built) {
+      value = factory();
+      built = true;
+    }
+    return value;
+  };
+}
+
+let settingsCache: { raw: string | undefined; value: DiagnosticsSettings } | undefined;
+
+/** `DIAGNOSTICS_SETTINGS`, validated (parsed again only when the variable changes, e.g. between local runs). */
+export function settings(): DiagnosticsSettings {
+  const raw = process.env.DIAGNOSTICS_SETTINGS;
+  if (settingsCache === undefined || settingsCache.raw !== raw) settingsCache = { raw, value: parseDiagnosticsSettings(process.env) };
+  return settingsCache.value;
+}
+
+const tableEnv = /* @__PURE__ */ once(() => readEnv(z.object({ TABLE_NAME: EnvVar.TABLE_NAME, DYNAMODB_ENDPOINT: EnvVar.DYNAMODB_ENDPOINT, AWS_REGION: EnvVar.AWS_REGION })));
+
+/** The DynamoDB client (DynamoDB Local when `DYNAMODB_ENDPOINT` is set). */
+export const dynamo = /* @__PURE__ */ once(() => createDynamoClient({ endpoint: tableEnv().DYNAMODB_ENDPOINT, region: tableEnv().AWS_REGION }));
+
+/** The state table's name. */
+export const tableName = (): string => tableEnv().TABLE_NAME;
+
+const store = /* @__PURE__ */ once(() => new TableStore({ dynamo: dynamo(), tableName: tableName() }));
+
+export const alertLedger = /* @__PURE__ */ once(() => new AlertLedger({ store: store(), retentionDays: settings().alertRetentionDays }));
+export const deviceCooldown = /* @__PURE__ */ once(() => new DeviceCooldown({ store: store() }));
+export const traceSlots = /* @__PURE__ */ once(() => new TraceSlots({ store: store(), pool: settings().slotPool }));
+
+/** Secrets Manager access shared by the container (cached with a max age, registered for redaction). */
+export const secrets = /* @__PURE__ */ once(
+  () => new SecretsProvider({ maxAgeSeconds: readEnv(z.object({ SECRETS_MAX_AGE_SECONDS: EnvVar.SECRETS_MAX_AGE_SECONDS })).SECRETS_MAX_AGE_SECONDS }),
+);
+
+/** The webhook credential ZDX must present (from `WEBHOOK_SECRET_ARN`). */
+export async function webhookCredential(): Promise<WebhookCredentials> {
+  const { WEBHOOK_SECRET_ARN } = readEnv(z.object({ WEBHOOK_SECRET_ARN: EnvVar.WEBHOOK_SECRET_ARN }));
+  return secrets().get(WEBHOOK_SECRET_ARN, WebhookCredentials);
+}
+
+const zdxEnv = /* @__PURE__ */ once(() =>
+  readEnv(
+    z.object({
+      ZDX_BASE_URL: EnvVar.ZDX_BASE_URL,
+      ZDX_SECRET_ARN: EnvVar.ZDX_SECRET_ARN,
+      ZDX_RATE_PER_SECOND: EnvVar.ZDX_RATE_PER_SECOND,
+      ZDX_RATE_PER_MINUTE: EnvVar.ZDX_RATE_PER_MINUTE,
+      ZDX_RATE_SAFETY_MARGIN: EnvVar.ZDX_RATE_SAFETY_MARGIN,
+    }),
+  ),
+);
+
+/** The tenant's shared budget: one per ZDX host, whichever function or pipeline calls. */
+export const zdxRateBudget = /* @__PURE__ */ once(() => {
+  const env = zdxEnv();
+  return new SharedRateBudget({
+    dynamo: dynamo(),
+    tableName: tableName(),
+    budgetKey: `zdx:${new URL(env.ZDX_BASE_URL).host}`,
+    perSecond: env.ZDX_RATE_PER_SECOND,
+    perMinute: env.ZDX_RATE_PER_MINUTE,
+    safetyMargin: env.ZDX_RATE_SAFETY_MARGIN,
+  });
+});
+
+const zdxHttp = /* @__PURE__ */ once(() => new HttpClient({ baseUrl: zdxEnv().ZDX_BASE_URL }));
+
+let zdxCache: { fingerprint: string; client: ZdxClient } | undefined;
+
+/**
+ * The ZDX client: tokens from the shared DynamoDB cache, every attempt through the shared rate
+ * budget. Rebuilt only when the key in Secrets Manager changed.
+ */
+export async function zdxClient(): Promise<DiagnosticsZdx> {
+  const env = zdxEnv();
+  const credentials = await secrets().get(env.ZDX_SECRET_ARN, ZdxCredentials);
+  const fingerprint = tokenCacheKey('zdx', env.ZDX_BASE_URL, credentials.keyId, credentials.keySecret);
+  if (zdxCache?.fingerprint === fingerprint) return zdxCache.client;
+  const http = zdxHttp();
+  const rateLimiter = zdxRateBudget();
+  const tokens = new SharedTokenCache({
+    dynamo: dynamo(),
+    tableName: tableName(),
+    cacheKey: tokenCacheKey('zdx', env.ZDX_BASE_URL, credentials.keyId),
+    fetchToken: (signal) => fetchZdxToken(http, credentials, undefined, { rateLimiter, signal }),
+  });
+  const client = new ZdxClient({ http, tokens, rateLimiter });
+  zdxCache = { fingerprint, client };
+  return client;
+}
+
+const stateMachineArn = /* @__PURE__ */ once(
+  () =>
+    readEnv(
+      z.object({
+        DIAGNOSTICS_STATE_MACHINE_ARN: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:.+$/, 'expected a state machine ARN'),
+      }),
+    ).DIAGNOSTICS_STATE_MACHINE_ARN,
+);
+
+/** Starts "AlertDiagnostics" executions (the Step Functions client is loaded on first use). */
+export const executionStarter = /* @__PURE__ */ once((): ExecutionStarter => {
+  let sdk: Promise<typeof import('@aws-sdk/client-sfn')> | undefined;
+  let client: SFNClient | undefined;
+  return {
+    async start(name: string, input: DiagnosticsExecutionInput) {
+      const arn = stateMachineArn();
+      const { SFNClient: Client, StartExecutionCommand } = await (sdk ??= import('@aws-sdk/client-sfn'));
+      client ??= new Client({});
+      try {
+        const output = await client.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }));
+        return { executionArn: output.executionArn ?? executionArnOf(arn, name), alreadyStarted: false };
+      } catch (error) {
+        // Same name already used (a redelivery, or it already ran): nothing new to start.
+        if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return { executionArn: executionArnOf(arn, name), alreadyStarted: true };
+        throw error;
+      }
+    },
+  };
+});
+
+/** `arn:...:stateMachine:<sm>` + name -> `arn:...:execution:<sm>:<name>`. */
+export function executionArnOf(stateMachine: string, name: string): string {
+  return `${stateMachine.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+/** The console page of an execution, from its ARN. */
+export function executionUrl(executionArn: string): string | undefined {
+  const region = executionArn.split(':')[3];
+  if (!region || !executionArn.startsWith('arn:aws')) return undefined;
+  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${encodeURIComponent(executionArn)}`;
+}
+
+/** The abort signal and deadline of this invocation, for every downstream call. */
+export function callOptions(context: HandlerContext): ZdxCallOptions {
+  return { signal: context.signal, deadline: Number.isFinite(context.deadline) ? context.deadline : undefined };
+}
+
+/** Correlation ids of an AlertDiagnostics state: execution name, alert id, trace id. */
+export function diagnosticsCorrelationIds(input: unknown): CorrelationIds {
+  const state = (typeof input === 'object' && input !== null ? input : {}) as {
+    executionName?: unknown;
+    alertId?: unknown;
+    input?: { alert?: { alertId?: unknown } };
+    trace?: { traceId?: unknown };
+    alert?: { alertId?: unknown };
+  };
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  return {
+    executionName: text(state.executionName),
+    alertId: text(state.alertId) ?? text(state.input?.alert?.alertId) ?? text(state.alert?.alertId),
+    traceId: text(state.trace?.traceId),
+  };
+}

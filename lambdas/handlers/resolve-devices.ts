@@ -1,0 +1,22 @@
+/** ResolveDevices: the alert's application and the devices to trace (cap, cooldown). */
+import * as z from 'zod';
+import { createLogger } from '../core/observability/logger.js';
+import { withMiddleware } from '../core/observability/middleware.js';
+import { resolveDevices } from '../use-cases/diagnostics/resolve-devices.js';
+import { DiagnosticsExecutionInputSchema } from '../use-cases/diagnostics/workflow-input.js';
+import { parseStateInput, type ResolvedAlert } from '../use-cases/diagnostics/workflow-state.js';
+import { callOptions, deviceCooldown, diagnosticsCorrelationIds, settings, zdxClient } from './diagnostics-wiring.js';
+
+const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
+
+const InputSchema = z.object({ input: DiagnosticsExecutionInputSchema, executionName: z.string().min(1) });
+
+export const handler = withMiddleware(
+  async (event: unknown, context): Promise<ResolvedAlert> => {
+    const { input, executionName } = parseStateInput(InputSchema, event, 'ResolveDevices');
+    const resolved = await resolveDevices(input, { zdx: await zdxClient(), cooldown: deviceCooldown(), settings: settings(), call: callOptions(context) }, executionName);
+    logger.info('devices resolved', { devices: resolved.devices.length, skipped: resolved.skipped.length, notes: resolved.notes });
+    return resolved;
+  },
+  { logger, correlationIds: diagnosticsCorrelationIds },
+);

@@ -1,0 +1,18 @@
+/** StartDeepTrace: picks the application's probes on the device and starts the deep trace. */
+import { createLogger } from '../core/observability/logger.js';
+import { withMiddleware } from '../core/observability/middleware.js';
+import { startDeepTrace } from '../use-cases/diagnostics/deep-trace.js';
+import { DeviceTaskInputSchema, parseStateInput, type TraceHandle } from '../use-cases/diagnostics/workflow-state.js';
+import { callOptions, diagnosticsCorrelationIds, settings, zdxClient } from './diagnostics-wiring.js';
+
+const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
+
+export const handler = withMiddleware(
+  async (event: unknown, context): Promise<TraceHandle> => {
+    const input = parseStateInput(DeviceTaskInputSchema, event, 'StartDeepTrace');
+    const handle = await startDeepTrace(input, { zdx: await zdxClient(), settings: settings(), call: callOptions(context) });
+    logger.info(handle.started ? 'deep trace started' : 'deep trace not started', { deviceId: input.device.deviceId, traceId: handle.traceId, reason: handle.reason });
+    return handle;
+  },
+  { logger, correlationIds: diagnosticsCorrelationIds },
+);

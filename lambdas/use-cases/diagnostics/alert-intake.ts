@@ -1,0 +1,201 @@
+/**
+ * AlertIntake: the ZDX webhook request -> an HTTP answer, and for a new STARTED alert an
+ * "AlertDiagnostics" execution.
+ *
+ * Contract: answers within one DynamoDB write and one StartExecution; never throws; a 5xx only when
+ * our own storage or Step Functions failed (so ZDX may redeliver), never for anything the caller
+ * sent. Checks run cheapest and least revealing first: method, credential, content type, size,
+ * JSON, fields.
+ */
+import { toError, InvalidInputError } from '../../core/errors.js';
+import type { Log } from '../../core/ports.js';
+import { silentLog } from '../../core/ports.js';
+import type { AlertLedgerPort } from './alert-ledger.js';
+import { alertExecutionName } from './execution-name.js';
+import { passesSeverityFilter, type DiagnosticsSettings } from './settings.js';
+import { checkWebhookCredential, type WebhookCredential } from './webhook-credential.js';
+import { isTestWebhook, parseWebhookAlert, STARTED_STATUS, type WebhookAlert } from './webhook-alert.js';
+import type { ExecutionStarter } from './workflow-input.js';
+
+/** The request as a Function URL or an HTTP API (payload 2.0) delivers it. */
+export interface WebhookRequest {
+  readonly method: string;
+  /** Header names in any case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string | undefined;
+  readonly isBase64Encoded: boolean;
+}
+
+export interface WebhookResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  /** JSON: `{ message, ... }` on success, `{ error, message }` on rejection. */
+  readonly body: string;
+}
+
+export interface AlertIntakeDeps {
+  /** The configured credential (cached by the caller; may throw when Secrets Manager fails). */
+  readonly credential: () => Promise<WebhookCredential>;
+  readonly ledger: AlertLedgerPort;
+  readonly executions: ExecutionStarter;
+  readonly settings: Pick<DiagnosticsSettings, 'minSeverity' | 'webhookMaxBodyBytes'>;
+  readonly log?: Log;
+}
+
+/** What happened to one delivery, for logs, metrics and the sandbox. */
+export type IntakeOutcome =
+  | 'started'
+  | 'already-started'
+  | 'recorded'
+  | 'duplicate'
+  | 'test'
+  | 'filtered'
+  | 'rejected'
+  | 'unavailable';
+
+export interface IntakeResult {
+  readonly response: WebhookResponse;
+  readonly outcome: IntakeOutcome;
+  readonly alertId?: string;
+  readonly executionName?: string;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' } as const;
+
+function reply(statusCode: number, body: Record<string, unknown>, extraHeaders: Record<string, string> = {}): WebhookResponse {
+  return { statusCode, headers: { ...JSON_HEADERS, ...extraHeaders }, body: JSON.stringify(body) };
+}
+
+function reject(statusCode: number, error: string, message: string, extraHeaders: Record<string, string> = {}): IntakeResult {
+  return { response: reply(statusCode, { error, message }, extraHeaders), outcome: 'rejected' };
+}
+
+function header(headers: WebhookRequest['headers'], name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name) return value;
+  }
+  return undefined;
+}
+
+/** `application/json` or `application/<x>+json`, with optional parameters (charset). */
+export function isJsonContentType(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const mediaType = value.split(';')[0]!.trim().toLowerCase();
+  return mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
+}
+
+/** Handles one webhook delivery. Never throws. */
+export async function handleAlertWebhook(request: WebhookRequest, deps: AlertIntakeDeps): Promise<IntakeResult> {
+  const log = deps.log ?? silentLog;
+  try {
+    return await intake(request, deps, log);
+  } catch (error) {
+    const failure = toError(error);
+    log.error('webhook intake failed', { error: { name: failure.name, message: failure.message } });
+    return {
+      response: reply(503, { error: 'ServiceUnavailable', message: 'the alert could not be accepted right now; please retry' }, { 'retry-after': '30' }),
+      outcome: 'unavailable',
+    };
+  }
+}
+
+async function intake(request: WebhookRequest, deps: AlertIntakeDeps, log: Log): Promise<IntakeResult> {
+  if (request.method.toUpperCase() !== 'POST') {
+    return reject(405, 'MethodNotAllowed', `method ${request.method.slice(0, 16)} is not allowed; send the alert with POST`, { allow: 'POST' });
+  }
+  const check = checkWebhookCredential(header(request.headers, 'authorization'), await deps.credential());
+  if (!check.ok) {
+    return reject(401, 'Unauthorized', check.reason, { 'www-authenticate': 'Bearer realm="zsa-alerts", Basic realm="zsa-alerts"' });
+  }
+  const contentType = header(request.headers, 'content-type');
+  if (!isJsonContentType(contentType)) {
+    return reject(415, 'UnsupportedMediaType', `content-type must be application/json, got ${contentType === undefined ? 'none' : JSON.stringify(contentType.slice(0, 64))}`);
+  }
+  const raw = request.body ?? '';
+  const size = request.isBase64Encoded ? Math.floor((raw.length * 3) / 4) : Buffer.byteLength(raw, 'utf8');
+  if (size > deps.settings.webhookMaxBodyBytes) {
+    return reject(413, 'PayloadTooLarge', `body is ${size} bytes; the limit is ${deps.settings.webhookMaxBodyBytes}`);
+  }
+  const text = request.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (text.trim() === '') return reject(400, 'BadRequest', 'body is empty; expected a ZDX alert as JSON');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    return reject(400, 'BadRequest', `body is not valid JSON: ${toError(error).message.slice(0, 200)}`);
+  }
+
+  if (isTestWebhook(body)) {
+    log.info('test webhook received');
+    return { response: reply(200, { message: 'test webhook received; nothing started' }), outcome: 'test' };
+  }
+  let alert: WebhookAlert;
+  let warnings: readonly string[];
+  try {
+    ({ alert, warnings } = parseWebhookAlert(body));
+  } catch (error) {
+    if (error instanceof InvalidInputError) return reject(400, 'BadRequest', error.message);
+    throw error;
+  }
+  if (warnings.length > 0) log.warn('webhook fields ignored', { alertId: alert.alertId, warnings });
+
+  if (!passesSeverityFilter(alert.severity, deps.settings.minSeverity)) {
+    return {
+      response: reply(200, { message: `severity ${alert.severity} is below the configured minimum ${deps.settings.minSeverity}; nothing started`, alertId: alert.alertId }),
+      outcome: 'filtered',
+      alertId: alert.alertId,
+    };
+  }
+  if (alert.status !== STARTED_STATUS) return recordEnded(alert, deps, log);
+  return startDiagnostics(alert, warnings, deps, log);
+}
+
+async function recordEnded(alert: WebhookAlert, deps: AlertIntakeDeps, log: Log): Promise<IntakeResult> {
+  const details: { ruleName?: string; endTime?: number } = {};
+  if (alert.ruleName !== undefined) details.ruleName = alert.ruleName;
+  if (alert.endTime !== undefined) details.endTime = alert.endTime;
+  const first = await deps.ledger.recordStatus(alert.alertId, alert.status, details);
+  log.info('alert status recorded', { alertId: alert.alertId, status: alert.status, first });
+  const message = first
+    ? `alert ${alert.alertId} status ${alert.status} recorded; deep traces already running are left to finish`
+    : `alert ${alert.alertId} status ${alert.status} was already recorded`;
+  return { response: reply(200, { message, alertId: alert.alertId }), outcome: first ? 'recorded' : 'duplicate', alertId: alert.alertId };
+}
+
+async function startDiagnostics(alert: WebhookAlert, warnings: readonly string[], deps: AlertIntakeDeps, log: Log): Promise<IntakeResult> {
+  const name = alertExecutionName(alert.alertId);
+  const claimDetails: { executionName: string; ruleName?: string; severity?: string } = { executionName: name };
+  if (alert.ruleName !== undefined) claimDetails.ruleName = alert.ruleName;
+  if (alert.severity !== undefined) claimDetails.severity = alert.severity;
+  const claim = await deps.ledger.claimStart(alert.alertId, claimDetails);
+  if (!claim.claimed) {
+    log.info('duplicate alert delivery', { alertId: alert.alertId, state: claim.state });
+    return {
+      response: reply(200, { message: `alert ${alert.alertId} was already received; nothing new started`, alertId: alert.alertId, executionName: name }),
+      outcome: 'duplicate',
+      alertId: alert.alertId,
+      executionName: name,
+    };
+  }
+  let started: { executionArn: string; alreadyStarted: boolean };
+  try {
+    started = await deps.executions.start(name, { source: 'webhook', alert });
+  } catch (error) {
+    await deps.ledger.abandonClaim(alert.alertId).catch((cleanup: unknown) =>
+      log.warn('could not drop the pending claim; a redelivery will take it over', { alertId: alert.alertId, error: toError(cleanup).message }),
+    );
+    throw error;
+  }
+  await deps.ledger.markStarted(alert.alertId, started.executionArn).catch((error: unknown) =>
+    log.warn('could not mark the claim started', { alertId: alert.alertId, error: toError(error).message }),
+  );
+  log.info('diagnostics started', { alertId: alert.alertId, executionName: name, alreadyStarted: started.alreadyStarted });
+  const body: Record<string, unknown> = { message: `diagnostics of alert ${alert.alertId} started`, alertId: alert.alertId, executionName: name };
+  if (warnings.length > 0) body.warnings = warnings;
+  return {
+    response: reply(202, body),
+    outcome: started.alreadyStarted ? 'already-started' : 'started',
+    alertId: alert.alertId,
+    executionName: name,
+  };
+}

@@ -1,0 +1,310 @@
+/**
+ * The alert-diagnostics pipeline running locally end to end: the synthesized app (its real
+ * AlertDiagnostics definition, manual-trigger rule and function environments), the real handlers
+ * in-process through the shared {@link LocalStateMachineRunner}, DynamoDB Local, the Zscaler
+ * simulator, and the shared {@link AwsStandIns} for the AWS APIs without a local emulator (the
+ * webhook secret holds a per-run bearer token; StartExecution runs the local machine; SNS,
+ * EventBridge and Slack messages are captured exactly as sent). Used by the sandbox
+ * (`--zdx-alert`), by test/e2e/diagnostics and by the benchmarks.
+ *
+ * Webhooks go in through {@link DiagnosticsPipelineHarness.deliverWebhook} as the HTTP API would
+ * deliver them (payload 2.0) to the real AlertIntake handler; manual requests through
+ * {@link DiagnosticsPipelineHarness.requestManually}, only when the synthesized rule matches.
+ */
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Stack } from 'aws-cdk-lib';
+import { SIMULATOR_CREDENTIALS, startSimulator, type DeepPartial, type RunningSimulator, type SimulatorConfig } from '../../simulator/index.js';
+import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../dynamodb-local.js';
+import { parseConfig, type ZsaConfigInput } from '../../../lib/config.js';
+import { AlertDiagnosticsWorkflow, MANUAL_TRIGGER_DETAIL_TYPE, MANUAL_TRIGGER_SOURCE, WEBHOOK_PATH } from '../../../lib/constructs/alert-diagnostics-workflow.js';
+import { IntegrationStack } from '../../../lib/integration-stack.js';
+import type { DiagnosticsReport } from '../../../lambdas/core/reports.js';
+import { createDynamoClient } from '../../../lambdas/core/store/dynamo-client.js';
+import { createTableInput } from '../../../lambdas/core/store/table-schema.js';
+import { AwsStandIns, SANDBOX_SLACK_WEBHOOK, type CapturedNotification } from '../aws-stand-ins.js';
+import { matchesEventPattern } from '../event-pattern.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION, LocalStateMachineRunner, type ExecutionStatus, type LocalExecution } from '../state-machine-runner.js';
+import { resourcesOfType, synthesizeStack, type SynthesizedStack } from '../template.js';
+
+export interface DiagnosticsHarnessOptions {
+  /** A running DynamoDB Local; default: start one (needs Java). */
+  readonly dynamoEndpoint?: string | undefined;
+  /** Simulator settings over the harness's (time scale, limits, trace outcomes, faults...). */
+  readonly simulator?: DeepPartial<SimulatorConfig>;
+  /** Deployment configuration layered over the harness's (the simulator URL and license are set by it). */
+  readonly config?: Partial<ZsaConfigInput>;
+  /** The limits of the shared ZDX rate budget (env ZDX_RATE_PER_*). @default 5 per second, 180 per minute, like the simulator */
+  readonly zdxRate?: { readonly perSecond: number; readonly perMinute: number };
+  /** Real ms per Wait state (one number or per state name). @default { WaitForSession: one session at the simulator's time scale, WaitForPoll: 20 } */
+  readonly waitMs?: number | Readonly<Record<string, number>>;
+  /** Real ms between retries (slot waits, rate limits). @default 25 */
+  readonly retryIntervalMs?: number;
+  /** Post Slack messages to this real webhook too. */
+  readonly realSlackWebhook?: string | undefined;
+  /** Progress lines (state entered, with the execution). */
+  readonly onProgress?: (line: string) => void;
+}
+
+/** What the webhook answered. */
+export interface WebhookAnswer {
+  readonly statusCode: number;
+  readonly body: Record<string, unknown>;
+}
+
+/** One finished execution: its diagnosis or failure and what was notified. */
+export interface DiagnosticsOutcome {
+  readonly executionName: string;
+  readonly status: ExecutionStatus;
+  readonly report: DiagnosticsReport | null;
+  /** Why the execution did not produce a report (the NotifyFailure report, or the execution's error). */
+  readonly failure: { readonly reason: string; readonly message: string } | null;
+  readonly notifications: ReadonlyArray<Pick<CapturedNotification, 'channel' | 'payload'>>;
+}
+
+/** A 5-minute session lasts 90 ms at the default time scale. */
+const DEFAULT_TIME_SCALE = 0.0003;
+
+/**
+ * ZDX limits of local runs: licence tier 4 (the real 5 per second, 180 per minute), so a demo alert
+ * is not held up for minutes by tier 1's 30 per minute. Both the simulator and the budget use them.
+ */
+const LOCAL_ZDX_LIMITS = { perSecond: 5, perMinute: 180 } as const;
+
+/** Adds the diagnostics workflow to the central stack when the stack does not wire it (yet). */
+export function ensureDiagnosticsWorkflow(stack: IntegrationStack): AlertDiagnosticsWorkflow {
+  const existing = stack.node.findAll().find((node): node is AlertDiagnosticsWorkflow => node instanceof AlertDiagnosticsWorkflow);
+  return (
+    existing ??
+    new AlertDiagnosticsWorkflow(stack, 'AlertDiagnostics', {
+      table: stack.table,
+      zdxSecret: stack.secrets.zdx,
+      webhookSecret: stack.secrets.webhook,
+      slackSecret: stack.secrets.slack,
+      topic: stack.topic,
+      settings: stack.settings,
+    })
+  );
+}
+
+/** The pipeline, running locally. Create with {@link DiagnosticsPipelineHarness.start}; always `close()`. */
+export class DiagnosticsPipelineHarness {
+  private constructor(
+    readonly simulator: RunningSimulator,
+    readonly runner: LocalStateMachineRunner,
+    readonly standIns: AwsStandIns,
+    readonly stack: SynthesizedStack,
+    readonly dynamo: DynamoDBClient,
+    readonly tableName: string,
+    /** The bearer token the webhook secret holds in this run. */
+    readonly webhookToken: string,
+    private readonly functions: { readonly intake: string; readonly manual: string },
+    private readonly manualPattern: unknown,
+    private readonly ownedDynamo: RunningDynamoDbLocal | undefined,
+  ) {}
+
+  /** Starts the simulator (and DynamoDB Local unless given), synthesizes the app, installs the stand-ins. */
+  static async start(options: DiagnosticsHarnessOptions = {}): Promise<DiagnosticsPipelineHarness> {
+    const simulator = await startSimulator({ seed: 7, config: { timeScale: DEFAULT_TIME_SCALE, zdx: { rateLimit: { ...LOCAL_ZDX_LIMITS } } } });
+    let ownedDynamo: RunningDynamoDbLocal | undefined;
+    try {
+      if (options.simulator) simulator.update(options.simulator);
+      ownedDynamo = options.dynamoEndpoint ? undefined : await startDynamoDbLocal();
+      const endpoint = options.dynamoEndpoint ?? (ownedDynamo as RunningDynamoDbLocal).endpoint;
+      // Same Region as the handlers: DynamoDB Local keeps one database per credential and Region.
+      const dynamo = createDynamoClient({ endpoint, region: LOCAL_REGION });
+      const tableName = `zsa-local-${randomUUID().slice(0, 8)}`;
+      await dynamo.send(new CreateTableCommand(createTableInput(tableName)));
+
+      const config = parseConfig({
+        zcspmLicenseId: SIMULATOR_CREDENTIALS.zcspm.licenseId,
+        zcspmBaseUrl: simulator.url,
+        zdxBaseUrl: simulator.url,
+        ...options.config,
+        diagnostics: { zdxRatePerSecond: LOCAL_ZDX_LIMITS.perSecond, zdxRatePerMinute: LOCAL_ZDX_LIMITS.perMinute, ...options.config?.diagnostics },
+        notifications: { slack: { enabled: true }, sns: { enabled: true }, eventBridge: { enabled: true }, ...options.config?.notifications },
+      });
+      const stack = synthesizeStack((app) => {
+        const integration = new IntegrationStack(app, 'ZscalerAwsAutomations', { config });
+        ensureDiagnosticsWorkflow(integration);
+        return integration as Stack;
+      });
+      const sessionMs = config.diagnostics.sessionLengthMinutes * 60_000 * simulator.config.timeScale;
+      const progress = options.onProgress;
+      const runner = new LocalStateMachineRunner({
+        stack,
+        refs: (_logicalId, resource) => (resource.Type === 'AWS::DynamoDB::Table' ? tableName : undefined),
+        waitMs: options.waitMs ?? { WaitForSession: Math.ceil(sessionMs), WaitForPoll: 20 },
+        retryIntervalMs: options.retryIntervalMs ?? 25,
+        ...(progress
+          ? {
+              onState: (execution: LocalExecution, state: { name: string; input: unknown }) => {
+                const line = describeState(execution.name, state.name, state.input);
+                if (line) progress(line);
+              },
+            }
+          : {}),
+      });
+      const functions = {
+        intake: runner.functionLogicalId('AlertDiagnostics/AlertIntake'),
+        manual: runner.functionLogicalId('AlertDiagnostics/ManualTrace'),
+      };
+      runner.applyEnvironment();
+      Object.assign(process.env, {
+        DYNAMODB_ENDPOINT: endpoint,
+        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+        ...(options.zdxRate
+          ? { ZDX_RATE_PER_SECOND: String(options.zdxRate.perSecond), ZDX_RATE_PER_MINUTE: String(options.zdxRate.perMinute), ZDX_RATE_SAFETY_MARGIN: '0' }
+          : {}),
+      });
+
+      const webhookToken = `local-${randomUUID()}`;
+      const secret = (path: string) => runner.resolver.arnOf(resourcesOfType(stack.template, 'AWS::SecretsManager::Secret', path)[0] ?? path);
+      const standIns = new AwsStandIns({
+        runner,
+        secrets: {
+          [secret('Credentials/Zdx')]: { ...SIMULATOR_CREDENTIALS.zdx },
+          [secret('Credentials/Webhook')]: { bearerToken: webhookToken },
+          [secret('Credentials/Slack')]: { webhookUrl: options.realSlackWebhook ?? SANDBOX_SLACK_WEBHOOK },
+          [secret('Credentials/Zcspm')]: {
+            applicationId: SIMULATOR_CREDENTIALS.zcspm.applicationId,
+            applicationSecret: SIMULATOR_CREDENTIALS.zcspm.applicationSecret,
+            subscriptionKey: SIMULATOR_CREDENTIALS.zcspm.subscriptionKey,
+          },
+        },
+        realSlackWebhook: options.realSlackWebhook,
+      }).install();
+
+      const [manualRule] = resourcesOfType(stack.template, 'AWS::Events::Rule', 'AlertDiagnostics/ManualRequestRule');
+      const manualPattern = manualRule ? stack.template.Resources[manualRule]?.Properties?.EventPattern : undefined;
+      return new DiagnosticsPipelineHarness(simulator, runner, standIns, stack, dynamo, tableName, webhookToken, functions, manualPattern, ownedDynamo);
+    } catch (error) {
+      await simulator.close();
+      await ownedDynamo?.stop();
+      throw error;
+    }
+  }
+
+  /** Delivers one webhook as the HTTP API would (payload 2.0). Defaults: POST, JSON, this run's bearer token. */
+  async deliverWebhook(body: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<WebhookAnswer> {
+    const headers = options.headers ?? { authorization: `Bearer ${this.webhookToken}`, 'content-type': 'application/json' };
+    const event = {
+      version: '2.0',
+      routeKey: `ANY ${WEBHOOK_PATH}`,
+      rawPath: WEBHOOK_PATH,
+      rawQueryString: '',
+      headers,
+      requestContext: { accountId: LOCAL_ACCOUNT, http: { method: options.method ?? 'POST', path: WEBHOOK_PATH, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1' }, requestId: randomUUID() },
+      body,
+      isBase64Encoded: false,
+    };
+    const response = (await this.runner.invoke(this.functions.intake, event)) as { statusCode: number; body: string };
+    return { statusCode: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
+  }
+
+  /** Sends a manual request as EventBridge would: to ManualTrace only when the synthesized rule matches. */
+  async requestManually(detail: Record<string, unknown>, eventId: string = randomUUID()): Promise<{ delivered: boolean; result?: unknown }> {
+    const event = {
+      version: '0',
+      id: eventId,
+      'detail-type': MANUAL_TRIGGER_DETAIL_TYPE,
+      source: MANUAL_TRIGGER_SOURCE,
+      account: LOCAL_ACCOUNT,
+      region: LOCAL_REGION,
+      time: new Date().toISOString(),
+      resources: [],
+      detail,
+    };
+    if (!matchesEventPattern(this.manualPattern, event)) return { delivered: false };
+    return { delivered: true, result: await this.runner.invoke(this.functions.manual, event) };
+  }
+
+  /** Resolves when no execution runs any more. */
+  idle(): Promise<void> {
+    return this.runner.idle();
+  }
+
+  /** Every execution started so far. */
+  executions(): LocalExecution[] {
+    return [...this.runner.executions.values()];
+  }
+
+  /** One entry per finished execution, in start order. */
+  outcomes(): DiagnosticsOutcome[] {
+    return this.executions()
+      .filter((execution) => execution.status !== 'RUNNING')
+      .map((execution) => {
+        const output = execution.output as { report?: DiagnosticsReport } | undefined;
+        const failureRun = this.runner.taskRuns.find((run) => run.executionName === execution.name && run.stateName === 'NotifyFailure');
+        const failureReport = failureRun ? failureReportOf(failureRun.input) : null;
+        const failure = output?.report
+          ? null
+          : failureReport ?? { reason: execution.error?.Error ?? execution.status, message: String(execution.error?.Cause ?? 'the execution did not finish') };
+        return {
+          executionName: execution.name,
+          status: execution.status,
+          report: output?.report ?? null,
+          failure,
+          notifications: this.standIns.notifications
+            .filter((notification) => notification.task?.executionName === execution.name)
+            .map(({ channel, payload }) => ({ channel, payload })),
+        };
+      });
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    await this.standIns.restore();
+    await this.dynamo.send(new DeleteTableCommand({ TableName: this.tableName })).catch(() => undefined);
+    this.dynamo.destroy();
+    await this.simulator.close();
+    await this.ownedDynamo?.stop();
+  }
+}
+
+/** The failure as NotifyFailure received it (`{ failure: { error, alert } }`). */
+function failureReportOf(input: unknown): { reason: string; message: string } | null {
+  const error = (input as { failure?: { error?: { Error?: string; Cause?: string } } } | undefined)?.failure?.error;
+  if (!error) return null;
+  let message = error.Cause ?? '';
+  try {
+    const parsed = JSON.parse(message) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') message = parsed.errorMessage;
+  } catch {
+    // plain text
+  }
+  return { reason: error.Error ?? 'Error', message };
+}
+
+/** A progress line for an AlertDiagnostics state (undefined for states not worth a line). */
+function describeState(executionName: string, name: string, input: unknown): string | undefined {
+  const state = (input ?? {}) as {
+    device?: { deviceId?: string; deviceName?: string };
+    resolved?: { devices?: unknown[]; skipped?: unknown[] };
+    trace?: { traceId?: string; waitSeconds?: number };
+    status?: { status?: string; polls?: number };
+  };
+  const device = state.device ? `device ${state.device.deviceName ?? state.device.deviceId}` : '';
+  switch (name) {
+    case 'ResolveDevices':
+      return `${executionName}: reading the alert and its affected devices`;
+    case 'TraceDevices':
+      return `${executionName}: tracing ${state.resolved?.devices?.length ?? 0} device(s), ${state.resolved?.skipped?.length ?? 0} skipped or capped`;
+    case 'StartDeepTrace':
+      return `${executionName}: ${device}: slot taken, starting the deep trace`;
+    case 'WaitForSession':
+      return `${executionName}: ${device}: trace ${state.trace?.traceId} runs for ${Math.round((state.trace?.waitSeconds ?? 0) / 60)} min (waits are compressed)`;
+    case 'CollectTraceResults':
+      return `${executionName}: ${device}: trace ${state.status?.status} after ${state.status?.polls} poll(s), collecting the six results`;
+    case 'DeviceCapped':
+      return `${executionName}: ${device}: no trace slot freed up in time (capped)`;
+    case 'Diagnose':
+      return `${executionName}: diagnosing`;
+    case 'NotifyResult':
+      return `${executionName}: notifying the diagnosis`;
+    case 'NotifyFailure':
+      return `${executionName}: notifying the failure`;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The sandbox run of the alert-diagnostics pipeline (issue 4, item 4): ZDX webhook body files in,
+ * the `diagnostics` part of the sandbox document out.
+ *
+ * Every body is delivered to the real AlertIntake handler with this run's credential, exactly as the
+ * HTTP API would; accepted alerts run through the synthesized AlertDiagnostics state machine against
+ * the simulator and DynamoDB Local. An alert id the simulator does not know is seeded first with
+ * simulated affected devices. Bodies the intake does not accept (test webhook, wrong fields,
+ * filtered severity, duplicates) are listed under `ignored` with the intake's own message. A file
+ * that is not JSON is a usage error (exit code 2, naming the file).
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import type { DeviceResult, DiagnosticsReport } from '../../../lambdas/core/reports.js';
+import { SandboxUsageError } from '../sandbox.js';
+import { DiagnosticsPipelineHarness, type DiagnosticsOutcome } from './harness.js';
+
+export interface DiagnosticsSandboxOptions {
+  /** ZDX webhook body files (each holds one body or an array of bodies). */
+  readonly files: readonly string[];
+  /** Relative paths resolve against this directory. @default process.cwd() */
+  readonly cwd?: string;
+  /** A running DynamoDB Local; default: start one. */
+  readonly dynamoEndpoint?: string | undefined;
+  /** Post Slack messages to this real incoming webhook as well. */
+  readonly slackWebhookUrl?: string | undefined;
+  /** Progress lines (human mode). */
+  readonly onProgress?: (line: string) => void;
+}
+
+/** One alert in the sandbox document. */
+export interface SandboxDiagnostics {
+  readonly alertId: string;
+  readonly ruleName: string;
+  readonly executionName: string;
+  /** The execution's end: SUCCEEDED, FAILED or TIMED_OUT. */
+  readonly status: string;
+  readonly devices: ReadonlyArray<Pick<DeviceResult, 'deviceId' | 'deviceName' | 'traceId' | 'status' | 'reason' | 'diagnosis'>>;
+  readonly summary: DiagnosticsReport['summary'] | null;
+  readonly failure?: { readonly reason: string; readonly message: string };
+  readonly notifications: ReadonlyArray<{ channel: string; payload: unknown }>;
+}
+
+/** The diagnostics part of the sandbox document. */
+export interface DiagnosticsSandboxResult {
+  readonly diagnostics: SandboxDiagnostics[];
+  readonly ignored: Array<{ source: string; reason: string }>;
+}
+
+interface SourcedBody {
+  readonly source: string;
+  readonly body: unknown;
+}
+
+/** Reads every alert file; an unreadable or non-JSON file is a {@link SandboxUsageError} naming it. */
+export async function readAlertFiles(files: readonly string[], cwd = process.cwd()): Promise<SourcedBody[]> {
+  const bodies: SourcedBody[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(resolvePath(cwd, file), 'utf8');
+    } catch (error) {
+      throw new SandboxUsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new SandboxUsageError(`${file} is not valid JSON: ${(error as Error).message}`);
+    }
+    if (Array.isArray(json)) json.forEach((body, index) => bodies.push({ source: `${file}[${index}]`, body }));
+    else bodies.push({ source: file, body: json });
+  }
+  return bodies;
+}
+
+/** A positive integer alert id the simulator can seed, from a webhook body. */
+function seedableAlertId(body: unknown): number | undefined {
+  const id = (body as { alertId?: unknown } | null)?.alertId;
+  const value = typeof id === 'number' ? id : typeof id === 'string' && /^\d{1,15}$/.test(id.trim()) ? Number(id) : undefined;
+  return value !== undefined && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+
+/** Runs the alert files through the local pipeline. */
+export async function runDiagnosticsSandbox(options: DiagnosticsSandboxOptions): Promise<DiagnosticsSandboxResult> {
+  const bodies = await readAlertFiles(options.files, options.cwd);
+  if (bodies.length === 0) return { diagnostics: [], ignored: [] };
+  const progress = options.onProgress;
+  const started = Date.now();
+  const say = (line: string) => progress?.(`[+${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
+
+  say('diagnostics: starting the simulator, synthesizing the app');
+  const harness = await DiagnosticsPipelineHarness.start({
+    dynamoEndpoint: options.dynamoEndpoint,
+    realSlackWebhook: options.slackWebhookUrl,
+    ...(progress ? { onProgress: (line: string) => say(line) } : {}),
+  });
+  try {
+    const ignored: DiagnosticsSandboxResult['ignored'] = [];
+    const accepted: Array<{ source: string; executionName: string; alertId: string }> = [];
+    for (const { source, body } of bodies) {
+      const alertId = seedableAlertId(body);
+      if (alertId !== undefined) harness.simulator.ensureAlert(alertId);
+      const answer = await harness.deliverWebhook(JSON.stringify(body));
+      const message = String(answer.body.message ?? answer.body.error ?? `HTTP ${answer.statusCode}`);
+      if (answer.statusCode === 202) {
+        accepted.push({ source, executionName: String(answer.body.executionName), alertId: String(answer.body.alertId) });
+        say(`${source}: accepted (${message})`);
+      } else {
+        ignored.push({ source, reason: `${answer.statusCode}: ${message}` });
+        say(`${source}: ignored (${answer.statusCode}: ${message})`);
+      }
+    }
+    await harness.idle();
+    const outcomes = new Map(harness.outcomes().map((outcome) => [outcome.executionName, outcome]));
+    const diagnostics = accepted.flatMap(({ executionName, alertId }) => {
+      const outcome = outcomes.get(executionName);
+      return outcome ? [toSandboxDiagnostics(outcome, alertId, bodies)] : [];
+    });
+    say(`diagnostics: done, ${diagnostics.length} alert(s), ${ignored.length} ignored input(s)`);
+    return { diagnostics, ignored };
+  } finally {
+    await harness.close();
+  }
+}
+
+function toSandboxDiagnostics(outcome: DiagnosticsOutcome, alertId: string, bodies: readonly SourcedBody[]): SandboxDiagnostics {
+  const report = outcome.report;
+  const fromBody = bodies.map(({ body }) => body as { alertId?: unknown; ruleName?: unknown }).find((body) => String(body?.alertId).trim() === alertId);
+  return {
+    alertId,
+    ruleName: report?.alert.ruleName ?? (typeof fromBody?.ruleName === 'string' ? fromBody.ruleName : 'unknown rule'),
+    executionName: outcome.executionName,
+    status: outcome.status,
+    devices: (report?.devices ?? []).map((device) => ({
+      deviceId: device.deviceId,
+      ...(device.deviceName ? { deviceName: device.deviceName } : {}),
+      traceId: device.traceId,
+      status: device.status,
+      ...(device.reason ? { reason: device.reason } : {}),
+      diagnosis: device.diagnosis,
+    })),
+    summary: report?.summary ?? null,
+    ...(outcome.failure ? { failure: outcome.failure } : {}),
+    notifications: outcome.notifications.map(({ channel, payload }) => ({ channel, payload })),
+  };
+}
+
+/** Human-readable lines for the sandbox's summary (non-JSON mode). */
+export function formatDiagnosticsSummary(diagnostics: readonly SandboxDiagnostics[]): string {
+  const lines: string[] = [];
+  for (const entry of diagnostics) {
+    lines.push(`Alert ${entry.alertId} (${entry.ruleName}): ${entry.status}`);
+    if (entry.failure) lines.push(`  failed: ${entry.failure.reason}: ${entry.failure.message}`);
+    if (entry.summary) lines.push(`  ${entry.summary.text}`);
+    for (const device of entry.devices) {
+      lines.push(`  - ${device.deviceName ?? device.deviceId} [${device.status}] ${device.diagnosis?.headline ?? device.reason ?? ''}`.trimEnd());
+    }
+    lines.push(`  notifications: ${entry.notifications.map((notification) => notification.channel).join(', ') || 'none'}`);
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}

@@ -1,0 +1,174 @@
+/**
+ * Fakes for the diagnostics use cases: an in-memory ZDX (wire-shaped bodies, like the real API),
+ * an alert ledger, a device cooldown and an execution starter that record what they were asked.
+ */
+import type { Clock } from '../../../lambdas/core/ports.js';
+import type { AlertLedgerPort, ClaimOutcome } from '../../../lambdas/use-cases/diagnostics/alert-ledger.js';
+import type { CooldownClaim, DeviceCooldownPort } from '../../../lambdas/use-cases/diagnostics/device-cooldown.js';
+import type { DiagnosticsExecutionInput, ExecutionStarter } from '../../../lambdas/use-cases/diagnostics/workflow-input.js';
+import type { DeepTraceStartInput, DiagnosticsZdx } from '../../../lambdas/use-cases/diagnostics/zdx-port.js';
+
+/** A clock tests move by hand. */
+export class ManualClock implements Clock {
+  constructor(public time = Date.UTC(2025, 10, 22, 9, 0, 0)) {}
+  now(): number {
+    return this.time;
+  }
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}
+
+export interface FakeTrace {
+  deviceId: string;
+  traceId: string;
+  input: DeepTraceStartInput;
+  status: string;
+}
+
+/** An in-memory ZDX tenant; every method records its call in `calls`. */
+export class FakeZdx implements DiagnosticsZdx {
+  readonly calls: string[] = [];
+  alert: unknown = { id: 7263519, rule_name: 'Poor Outlook Online Page Fetch Time', severity: 'High', alert_type: 'Application', application: { id: 4, name: 'Outlook Online' } };
+  /** Affected devices, served in pages of `pageSize`. */
+  affected: Array<Record<string, unknown>> = [];
+  pageSize = 2;
+  webProbes: Record<string, unknown[]> = {};
+  cloudPathProbes: Record<string, unknown[]> = {};
+  readonly traces: FakeTrace[] = [];
+  /** Status a new trace has; tests change `traces[i].status` to move it on. */
+  initialStatus = 'not_started';
+  /** Result bodies by endpoint name; a function may throw to simulate a failing endpoint. */
+  results: Record<string, unknown | (() => unknown)> = {};
+  /** When set, `start` throws it (once per entry). */
+  startErrors: Error[] = [];
+  #nextTrace = 900001;
+
+  readonly alerts: DiagnosticsZdx['alerts'] = {
+    get: async (alertId) => {
+      this.calls.push(`GET /alerts/${alertId}`);
+      return this.alert;
+    },
+    affectedDevices: (alertId, _query) => {
+      const devices = this.affected;
+      const pageSize = this.pageSize;
+      const calls = this.calls;
+      return (async function* () {
+        for (let offset = 0; offset < Math.max(devices.length, 1); offset += pageSize) {
+          calls.push(`GET /alerts/${alertId}/affected_devices?offset=${offset}`);
+          yield* devices.slice(offset, offset + pageSize);
+        }
+      })();
+    },
+  };
+
+  readonly devices: DiagnosticsZdx['devices'] = {
+    webProbes: async (deviceId, appId) => {
+      this.calls.push(`GET /devices/${deviceId}/apps/${appId}/web-probes`);
+      return this.webProbes[deviceId] ?? [{ id: 11, name: 'Outlook Online Web Probe', num_probes: 60, avg_score: 41, avg_pft: 4700 }];
+    },
+    cloudPathProbes: async (deviceId, appId) => {
+      this.calls.push(`GET /devices/${deviceId}/apps/${appId}/cloudpath-probes`);
+      return this.cloudPathProbes[deviceId] ?? [{ id: 21, name: 'Outlook Online Cloud Path', num_probes: 60, avg_latencies: [{ leg_src: 'Client', leg_dst: 'Egress', latency: 185 }] }];
+    },
+  };
+
+  readonly deepTraces: DiagnosticsZdx['deepTraces'] = {
+    list: async (deviceId) => {
+      this.calls.push(`GET /devices/${deviceId}/deeptraces`);
+      return this.traces
+        .filter((trace) => trace.deviceId === deviceId)
+        .map((trace) => ({ trace_id: trace.traceId, status: trace.status, trace_details: { session_name: trace.input.sessionName } }));
+    },
+    start: async (deviceId, input) => {
+      this.calls.push(`POST /devices/${deviceId}/deeptraces`);
+      const error = this.startErrors.shift();
+      const trace: FakeTrace = { deviceId, traceId: String(this.#nextTrace++), input, status: this.initialStatus };
+      if (error?.message.includes('after-start')) {
+        this.traces.push(trace);
+        throw error;
+      }
+      if (error) throw error;
+      this.traces.push(trace);
+      return { trace_id: Number(trace.traceId), status: trace.status, expected_time: 300 };
+    },
+    get: async (deviceId, traceId) => {
+      this.calls.push(`GET /devices/${deviceId}/deeptraces/${traceId}`);
+      const trace = this.traces.find((candidate) => candidate.traceId === traceId);
+      return { trace_id: traceId, status: trace?.status ?? 'unknown' };
+    },
+    webProbeMetrics: async (deviceId, traceId) => this.#result('webprobe-metrics', deviceId, traceId),
+    cloudPathMetrics: async (deviceId, traceId) => this.#result('cloudpath-metrics', deviceId, traceId),
+    cloudPath: async (deviceId, traceId) => this.#result('cloudpath', deviceId, traceId),
+    healthMetrics: async (deviceId, traceId) => this.#result('health-metrics', deviceId, traceId),
+    events: async (deviceId, traceId) => this.#result('events', deviceId, traceId),
+    topProcesses: async (deviceId, traceId) => this.#result('top-processes', deviceId, traceId),
+  };
+
+  #result(endpoint: string, deviceId: string, traceId: string): unknown {
+    this.calls.push(`GET /devices/${deviceId}/deeptraces/${traceId}/${endpoint}`);
+    const value = this.results[endpoint];
+    return typeof value === 'function' ? (value as () => unknown)() : (value ?? []);
+  }
+}
+
+/** An in-memory ledger with the DynamoDB ledger's semantics (first claim wins). */
+export class FakeLedger implements AlertLedgerPort {
+  readonly claims = new Map<string, { state: string; executionName: string }>();
+  readonly recorded = new Set<string>();
+  failClaims = false;
+
+  async claimStart(alertId: string, details: { executionName: string }): Promise<ClaimOutcome> {
+    if (this.failClaims) throw new Error('DynamoDB is unavailable');
+    const current = this.claims.get(alertId);
+    if (current) return { claimed: false, state: current.state, executionName: current.executionName };
+    this.claims.set(alertId, { state: 'pending', executionName: details.executionName });
+    return { claimed: true };
+  }
+  async markStarted(alertId: string): Promise<void> {
+    const current = this.claims.get(alertId);
+    if (current) current.state = 'started';
+  }
+  async abandonClaim(alertId: string): Promise<void> {
+    if (this.claims.get(alertId)?.state === 'pending') this.claims.delete(alertId);
+  }
+  async recordStatus(alertId: string, status: string): Promise<boolean> {
+    const key = `${alertId}#${status}`;
+    if (this.recorded.has(key)) return false;
+    this.recorded.add(key);
+    return true;
+  }
+}
+
+/** Records every start; `fail` makes the next start throw. */
+export class FakeStarter implements ExecutionStarter {
+  readonly started: Array<{ name: string; input: DiagnosticsExecutionInput }> = [];
+  fail: Error | undefined;
+
+  async start(name: string, input: DiagnosticsExecutionInput): Promise<{ executionArn: string; alreadyStarted: boolean }> {
+    if (this.fail) {
+      const error = this.fail;
+      this.fail = undefined;
+      throw error;
+    }
+    const alreadyStarted = this.started.some((entry) => entry.name === name);
+    if (!alreadyStarted) this.started.push({ name, input });
+    return { executionArn: `arn:aws:states:eu-west-1:123456789012:execution:AlertDiagnostics:${name}`, alreadyStarted };
+  }
+}
+
+/** A cooldown with the DynamoDB semantics, in memory. */
+export class FakeCooldown implements DeviceCooldownPort {
+  readonly holders = new Map<string, { claimant: string; alertId: string; until: number; tracedAt: number }>();
+  constructor(private readonly clock: Clock) {}
+
+  async claim(deviceId: string, holder: { claimant: string; alertId: string }, windowMinutes: number): Promise<CooldownClaim> {
+    const now = this.clock.now();
+    const current = this.holders.get(deviceId);
+    if (current && current.until > now && current.claimant !== holder.claimant) {
+      return { claimed: false, alertId: current.alertId, until: current.until, tracedAt: current.tracedAt };
+    }
+    this.holders.set(deviceId, { ...holder, until: now + windowMinutes * 60_000, tracedAt: now });
+    return { claimed: true };
+  }
+}
