@@ -3,7 +3,7 @@
  * tables; `npm run bench -- --json` prints one JSON document (bench/lib/document.ts) on stdout and
  * everything else (progress, tables, targets) on stderr.
  *
- * Options: `--runs N` (cold-start rounds, default 15), `--only a,b` (a subset of: bundles,
+ * Options: `--runs N` (cold-start rounds, default 11: keeps the whole run under 5 min on a shared 2-core box), `--only a,b` (a subset of: bundles,
  * token-economy, polling, fanout, webhook-latency, memory; the JSON then has only those sections).
  * Benchmarks are not tests: the exit code is 0 whenever everything could be measured, targets met
  * or not; 1 when a benchmark could not run (a module missing, a failure), with the reason; 2 on bad
@@ -48,7 +48,7 @@ function parseOptions(argv: readonly string[]): Options {
     process.stderr.write(`usage: npm run bench [-- --json] [--runs N] [--only ${BENCHMARKS.join(',')}]\n`);
     process.exit(0);
   }
-  const runs = values.runs === undefined ? 15 : Number(values.runs);
+  const runs = values.runs === undefined ? 11 : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a positive integer, got ${values.runs}`);
   const only = values.only === undefined ? [...BENCHMARKS] : values.only.split(',').map((name) => name.trim());
   const unknown = only.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
@@ -73,6 +73,7 @@ async function main(): Promise<number> {
   const print = (text: string) => (options.json ? process.stderr : process.stdout).write(`${text}\n`);
   const started = Date.now();
   print(machineLine());
+  print(`command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`);
 
   // Other teams' modules first, so a missing one fails the run in a second, not after minutes.
   const team = new Map<keyof typeof TEAM_SPECS, LoadedTeamBenchmark<unknown>>();

@@ -500,8 +500,10 @@ export const RuntimeEnv = {
   ZDX_RATE_PER_MINUTE: 'ZDX_RATE_PER_MINUTE',
   /** JSON, lambdas/use-cases/scan/settings.ts `ScanSettingsSchema`. */
   SCAN_SETTINGS: 'SCAN_SETTINGS',
-  /** JSON object `{ "<aws account id>": "<zcspm guid>" }`. */
+  /** JSON object `{ "<aws account id>": "<zcspm guid>" }`; only for small configurations (see `accountMappingsEnv`). */
   ACCOUNT_MAPPINGS: 'ACCOUNT_MAPPINGS',
+  /** Name of the mappings file bundled with ScanRequest, relative to `LAMBDA_TASK_ROOT`. */
+  ACCOUNT_MAPPINGS_FILE: 'ACCOUNT_MAPPINGS_FILE',
   /** JSON, lambdas/use-cases/diagnostics/settings.ts `DiagnosticsSettingsSchema`. */
   DIAGNOSTICS_SETTINGS: 'DIAGNOSTICS_SETTINGS',
   /** JSON, lambdas/core/notifiers/settings.ts `NotificationSettingsSchema`. */
@@ -511,8 +513,9 @@ export const RuntimeEnv = {
 /**
  * The runtime-relevant subset of the configuration as one document: what every Lambda may need,
  * without the deploy-only keys (organization, member accounts, log retention, emails, throttling).
- * Account mappings are a compact object (`awsAccountId -> zcspmAccountId`) with the names apart,
- * because Lambda's 4 KB env budget limits how many accounts fit.
+ * Account mappings are a compact object (`awsAccountId -> zcspmAccountId`) with the names apart.
+ * As an env var this document is bounded by Lambda's 4 KB environment (about 30 accounts); the stack
+ * does not use it for mappings: ScanRequest gets them as a bundled file ({@link accountMappingsEnv}).
  */
 export interface PipelineSettings {
   readonly zdxBaseUrl: string;
@@ -558,7 +561,8 @@ export function pipelineSettings(config: ZsaConfig): PipelineSettings {
 
 /**
  * `PIPELINE_SETTINGS`: {@link PipelineSettings} as compact JSON. Throws {@link ConfigError} when it
- * would not fit Lambda's env budget (about 30 account mappings with short names fit).
+ * would not fit Lambda's env budget (about 30 account mappings with short names fit); organization-scale
+ * mappings go through {@link accountMappingsFile} instead.
  */
 export function pipelineSettingsEnv(config: ZsaConfig): { readonly PIPELINE_SETTINGS: string } {
   return { [RuntimeEnv.PIPELINE_SETTINGS]: fitEnv(RuntimeEnv.PIPELINE_SETTINGS, JSON.stringify(pipelineSettings(config))) };
@@ -581,7 +585,7 @@ export function coreEnv(config: ZsaConfig): Readonly<Record<string, string>> {
 }
 
 /**
- * `SCAN_SETTINGS` (the scan use case's schema) and `ACCOUNT_MAPPINGS` for the scan functions.
+ * `SCAN_SETTINGS` (the scan use case's schema) for the scan functions.
  * `ownStack` (the integration stack's name or id, tokens allowed) is added by the workflow construct
  * with `Stack.toJsonString`; StackSet triggering (`includeStackSetInstances`) is decided by the rule.
  */
@@ -603,9 +607,36 @@ export function scanSettings(config: ZsaConfig): Record<string, unknown> {
   };
 }
 
-/** `ACCOUNT_MAPPINGS`: `{ "<aws account id>": "<zcspm guid>" }` as JSON, checked against the env budget. */
-export function accountMappingsEnv(config: ZsaConfig): { readonly ACCOUNT_MAPPINGS: string } {
-  return { [RuntimeEnv.ACCOUNT_MAPPINGS]: fitEnv(RuntimeEnv.ACCOUNT_MAPPINGS, JSON.stringify(accountMappingsRecord(config))) };
+/**
+ * Largest `ACCOUNT_MAPPINGS` value put in ScanRequest's environment (about 16 accounts). Above it the
+ * mappings travel only in the bundled file ({@link accountMappingsFile}), so the function's 4 KB
+ * environment stays small whatever the organization's size.
+ */
+export const ACCOUNT_MAPPINGS_INLINE_MAX_BYTES = 1024;
+
+/** File name of the mappings inside ScanRequest's bundle (lambdas/use-cases/scan/settings.ts reads it). */
+export const ACCOUNT_MAPPINGS_FILE_NAME = 'account-mappings.json';
+
+/**
+ * `{ "<aws account id>": "<zcspm guid>" }` as compact JSON: the content of ScanRequest's bundled
+ * {@link ACCOUNT_MAPPINGS_FILE_NAME}. No size limit: Lambda reads it from the deployment package
+ * (about 60 bytes per account, so 10,000 accounts are 600 KB of a 250 MB package).
+ */
+export function accountMappingsFile(config: ZsaConfig): string {
+  return JSON.stringify(accountMappingsRecord(config));
+}
+
+/**
+ * ScanRequest's mapping variables: always `ACCOUNT_MAPPINGS_FILE` (the bundled file is the source in
+ * Lambda), plus `ACCOUNT_MAPPINGS` when the JSON takes at most {@link ACCOUNT_MAPPINGS_INLINE_MAX_BYTES},
+ * for local in-process runs (the sandbox reads function environments from the template).
+ */
+export function accountMappingsEnv(config: ZsaConfig): { readonly ACCOUNT_MAPPINGS_FILE: string; readonly ACCOUNT_MAPPINGS?: string } {
+  const json = accountMappingsFile(config);
+  return {
+    [RuntimeEnv.ACCOUNT_MAPPINGS_FILE]: ACCOUNT_MAPPINGS_FILE_NAME,
+    ...(Buffer.byteLength(json, 'utf8') <= ACCOUNT_MAPPINGS_INLINE_MAX_BYTES ? { [RuntimeEnv.ACCOUNT_MAPPINGS]: json } : {}),
+  };
 }
 
 /** `DIAGNOSTICS_SETTINGS` (the diagnostics use case's schema) for the diagnostics functions. */
@@ -647,7 +678,7 @@ function fitEnv(name: string, json: string): string {
   if (bytes > PIPELINE_SETTINGS_MAX_BYTES) {
     throw new ConfigError(
       `zsa.accountMappings: ${name} would take ${bytes} bytes, more than the ${PIPELINE_SETTINGS_MAX_BYTES} bytes ` +
-        `Lambda's 4 KB environment leaves for it; shorten or drop mapping names, or map fewer accounts per deployment`,
+        `Lambda's 4 KB environment leaves for it; shorten or drop mapping names, or deliver the mappings as a bundled file (accountMappingsFile)`,
     );
   }
   return json;

@@ -28,8 +28,13 @@ export const PROJECT_ROOT = resolvePath(dirname(fileURLToPath(import.meta.url)),
  *   whatever the runtime ships that week, and one minified file loads faster than the runtime's
  *   unbundled SDK tree. The cost is bundle size, which the bench tracks.
  * - `keepNames`: class and function names stay readable in stack traces (error `name`s are string
- *   literals anyway, see lambdas/core/errors.ts); source maps (external, without sources) with
- *   `--enable-source-maps` map traces back to the TypeScript.
+ *   literals anyway, see lambdas/core/errors.ts).
+ * - Source maps are written (external, without sources) but NOT enabled at runtime: with
+ *   `--enable-source-maps` Node reads and parses the map (1.5-2 MB for a 1.3 MB bundle) at import,
+ *   which `npm run bench` measured at +35 ms on the baseline and +65 ms on the largest handlers, on
+ *   every cold start (and +40 MB peak RSS). With `keepNames` the frames already name the function;
+ *   the `.map` next to the bundle maps a trace offline when a line number is needed.
+ * - `charset` is not set: aws-cdk-lib 2.276 never passes it to esbuild (the output is ASCII anyway).
  */
 export const TEAM_BUNDLING: nodejs.BundlingOptions = {
   format: nodejs.OutputFormat.ESM,
@@ -42,14 +47,28 @@ export const TEAM_BUNDLING: nodejs.BundlingOptions = {
   sourcesContent: false,
   bundleAwsSDK: true,
   banner: "import { createRequire as __zsaCreateRequire } from 'node:module'; const require = __zsaCreateRequire(import.meta.url);",
-  charset: nodejs.Charset.UTF8,
   logLevel: nodejs.LogLevel.ERROR,
 };
+
+/**
+ * Memory of every function unless it sets its own (see {@link TeamFunctionProps.memorySize} for the
+ * rule). Measured (`npm run bench`, memory): every handler peaks at 69-114 MB RSS over a full scan,
+ * alert and manual trace, well within the 192 MB (75%) headroom line of 256 MB.
+ */
+export const DEFAULT_MEMORY_MB = 256;
 
 /** Default service name reported by Powertools (logs, metrics, traces). */
 export const DEFAULT_SERVICE_NAME = 'zscaler-aws-automations';
 /** Default metrics namespace for Powertools Metrics. */
 export const METRICS_NAMESPACE = 'ZscalerAwsAutomations';
+
+/**
+ * The env vars every function starts with (before the app's and its own). No `NODE_OPTIONS`: see
+ * {@link TEAM_BUNDLING} on source maps. The bench starts its cold-start probes with the same set.
+ */
+export function teamEnvironment(serviceName = DEFAULT_SERVICE_NAME): Record<string, string> {
+  return { POWERTOOLS_SERVICE_NAME: serviceName, POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE };
+}
 
 /**
  * How the function is invoked, which decides its failure handling:
@@ -78,7 +97,14 @@ export interface TeamFunctionProps {
   readonly invocation: InvocationMode;
   /** Exported handler name. @default 'handler' */
   readonly handler?: string;
-  /** Memory in MB. @default 256 */
+  /**
+   * Memory in MB. @default DEFAULT_MEMORY_MB (256)
+   *
+   * Rule: the smallest size whose 75% holds the function's peak RSS as measured by `npm run bench`
+   * (memory), and never below 256 MB, where Lambda's CPU share (proportional to memory) starts to
+   * slow the init and the zod/JSON work of every handler. Raise it for one function only when its
+   * measured peak exceeds 192 MB.
+   */
   readonly memorySize?: number;
   /** @default Duration.seconds(30) */
   readonly timeout?: Duration;
@@ -94,6 +120,8 @@ export interface TeamFunctionProps {
   readonly retryAttempts?: number;
   /** `async` only: oldest event Lambda still processes. @default Duration.hours(6) (the maximum) */
   readonly maxEventAge?: Duration;
+  /** Commands run around esbuild, e.g. to add a data file next to the bundle. @default none */
+  readonly commandHooks?: nodejs.ICommandHooks;
 }
 
 /** Options of {@link TeamFunction.bindTable}. */
@@ -120,7 +148,7 @@ const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 /**
  * The one Lambda function class of the project, with the team defaults: Node.js 24 on ARM64, active
  * X-Ray tracing, JSON logs into an explicit log group with retention, 256 MB / 30 s, ESM bundling
- * defined once ({@link TEAM_BUNDLING}), source maps, Powertools env vars, a role without AWS managed
+ * defined once ({@link TEAM_BUNDLING}), Powertools env vars, a role without AWS managed
  * policies, and failure handling chosen by {@link InvocationMode}.
  *
  * The role and the log group (`logGroup`) are created next to the function (ids `<id>Role`,
@@ -153,7 +181,7 @@ export class TeamFunction extends nodejs.NodejsFunction {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
+      memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(30),
       role,
       logGroup,
@@ -162,11 +190,9 @@ export class TeamFunction extends nodejs.NodejsFunction {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: resolvePath(PROJECT_ROOT, 'package-lock.json'),
-      bundling: TEAM_BUNDLING,
+      bundling: props.commandHooks ? { ...TEAM_BUNDLING, commandHooks: props.commandHooks } : TEAM_BUNDLING,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: defaults.serviceName ?? DEFAULT_SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...teamEnvironment(defaults.serviceName),
         ...defaults.environment,
         ...props.environment,
       },

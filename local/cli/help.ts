@@ -44,6 +44,7 @@ ${EXIT_HELP}`;
 /** Per-command help, printed by `zsa <command> --help` before the command module is loaded. */
 export const COMMAND_HELP: Readonly<Record<Exclude<CommandName, 'simulator'>, string>> = {
   sandbox: `Usage: npm run zsa -- sandbox [--cfn-event FILE ...] [--zdx-alert FILE ...] [--json]
+       npm run zsa -- sandbox --serve [--port N] [--account ID ...]
        npm start            (the demo: a sample deployment and a sample alert through both pipelines)
 
 Runs the synthesized state machines locally with the real handlers, DynamoDB Local and the
@@ -51,6 +52,11 @@ simulator. The options are the local runner's (local/sandbox):
   --cfn-event FILE     deliver a CloudFormation event as EventBridge would (repeatable)
   --zdx-alert FILE     deliver a ZDX webhook body to the alert intake (repeatable)
   --json               print one JSON document with the scans, diagnostics and ignored inputs
+  --serve              keep running with a local HTTP server on 127.0.0.1 until Ctrl+C:
+                       POST /zdx/alerts (ZDX webhooks; the sandbox bearer token is printed at
+                       start), POST /cloudformation/events, GET /runs/{id}
+  --port N             the --serve port (default 8787; 0 picks a free one)
+  --account ID         with --serve: AWS accounts to map (default the sample's 111122223333)
 ${EXIT_HELP}`,
 
   doctor: `Usage: npm run zsa -- doctor [--post-test-message] [--json] [credential options]

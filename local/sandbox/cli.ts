@@ -9,21 +9,41 @@ import { SNS_JSON_HEADING } from '../../lambdas/core/notifiers/sns-render.js';
 import type { CliIo } from '../cli/io.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../dynamodb-local.js';
 import { formatDiagnosticsSummary, readAlertFiles, runDiagnosticsSandbox } from './diagnostics/sandbox.js';
-import { SandboxUsageError, runSandbox, type SandboxDocument, type SandboxOptions } from './sandbox.js';
+import { SAMPLE_CFN_EVENT, SandboxUsageError, readEventFiles, runSandbox, type SandboxDocument, type SandboxOptions } from './sandbox.js';
+import { DEFAULT_SERVE_PORT, startSandboxServer, type RunningSandboxServer, type ServeRun } from './serve.js';
 
 export const SANDBOX_USAGE = `Usage: npm start --silent -- [--cfn-event FILE ...] [--zdx-alert FILE ...] [--json] [--slack-webhook URL]
+       npm start --silent -- --serve [--port N] [--account ID ...]
   --cfn-event FILE     a CloudFormation event as EventBridge delivers it (or a JSON array of them); repeatable
   --zdx-alert FILE     a ZDX alert webhook body; repeatable
   --json               print one JSON document: { scans, diagnostics, ignored }
   --slack-webhook URL  also post the Slack messages to this incoming webhook
+  --serve              keep running with a local HTTP server on 127.0.0.1 (Ctrl+C stops it):
+                         POST /zdx/alerts              a ZDX webhook body (Authorization as ZDX sends it)
+                         POST /cloudformation/events   a CloudFormation event (or an array of them)
+  --port N             the --serve port (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)
+  --account ID         with --serve: an AWS account mapped to a simulated ZCSPM account (repeatable;
+                       default ${SAMPLE_CFN_EVENT.account}, the sample deployment's)
 Without any event file, a demo runs a sample deployment and a sample ZDX alert through both pipelines.`;
 
+/** The parsed sandbox options: a run's ({@link SandboxOptions}) plus help and the `--serve` mode's. */
+export type SandboxArgs = Omit<SandboxOptions, 'cwd' | 'onProgress'> & {
+  readonly help: boolean;
+  /** `--serve`: the port to listen on (0: any free one), else undefined. */
+  readonly servePort: number | undefined;
+  /** `--account`: AWS accounts `--serve` maps (empty: the sample account). */
+  readonly accounts: readonly string[];
+};
+
 /** Parses the sandbox's arguments; throws {@link SandboxUsageError} on anything it does not know. */
-export function parseSandboxArgs(argv: readonly string[]): Omit<SandboxOptions, 'cwd' | 'onProgress'> & { help: boolean } {
+export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
   const cfnEvents: string[] = [];
   const zdxAlerts: string[] = [];
+  const accounts: string[] = [];
   let json = false;
   let help = false;
+  let serve = false;
+  let port: number | undefined;
   let slackWebhookUrl: string | undefined;
   for (let index = 0; index < argv.length; index++) {
     const raw = argv[index] as string;
@@ -49,6 +69,22 @@ export function parseSandboxArgs(argv: readonly string[]): Omit<SandboxOptions, 
       case '--json':
         json = true;
         break;
+      case '--serve':
+        serve = true;
+        break;
+      case '--port': {
+        const text = value();
+        const parsed = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+        if (!(parsed >= 0 && parsed <= 65_535)) throw new SandboxUsageError(`--port must be a port number (0-65535), got "${text}"`);
+        port = parsed;
+        break;
+      }
+      case '--account': {
+        const account = value();
+        if (!/^\d{12}$/.test(account)) throw new SandboxUsageError(`--account must be a 12-digit AWS account id, got "${account}"`);
+        accounts.push(account);
+        break;
+      }
       case '--help':
       case '-h':
         help = true;
@@ -57,7 +93,19 @@ export function parseSandboxArgs(argv: readonly string[]): Omit<SandboxOptions, 
         throw new SandboxUsageError(`unknown option ${flag}`);
     }
   }
-  return { cfnEvents, zdxAlerts, json, help, ...(slackWebhookUrl ? { slackWebhookUrl } : {}) };
+  if (!serve && (port !== undefined || accounts.length > 0)) throw new SandboxUsageError(`${port !== undefined ? '--port' : '--account'} needs --serve`);
+  if (serve && (json || cfnEvents.length > 0 || zdxAlerts.length > 0)) {
+    throw new SandboxUsageError('--serve takes its events over HTTP: it cannot be combined with --cfn-event, --zdx-alert or --json');
+  }
+  return {
+    cfnEvents,
+    zdxAlerts,
+    json,
+    help,
+    servePort: serve ? (port ?? DEFAULT_SERVE_PORT) : undefined,
+    accounts,
+    ...(slackWebhookUrl ? { slackWebhookUrl } : {}),
+  };
 }
 
 /** The sample ZDX alert of the no-argument demo (built from the fields Zscaler's receiver guides read). */
@@ -68,7 +116,7 @@ export const SAMPLE_ZDX_ALERT_FILE = fileURLToPath(new URL('./samples/zdx-alert-
  * deployment and the sample alert through both pipelines. Both pipelines share one DynamoDB Local.
  */
 export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let options: ReturnType<typeof parseSandboxArgs>;
+  let options: SandboxArgs;
   try {
     options = parseSandboxArgs(argv);
   } catch (error) {
@@ -80,25 +128,29 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
     io.stdout(`${SANDBOX_USAGE}\n`);
     return 0;
   }
+  if (options.servePort !== undefined) return serveUntilStopped(options, io);
   const cwd = io.cwd ?? process.cwd();
   const demo = options.cfnEvents.length === 0 && options.zdxAlerts.length === 0;
   const zdxAlerts = demo ? [SAMPLE_ZDX_ALERT_FILE] : options.zdxAlerts;
   const started = Date.now();
-  const onProgress = options.json ? undefined : (line: string) => io.stdout(`${line}\n`);
+  const onProgress = options.json ? undefined : progressPrinter(io, started);
   let ownedDynamo: RunningDynamoDbLocal | undefined;
   try {
     // Usage errors (unreadable or non-JSON files) surface before anything slow starts.
+    await readEventFiles(options.cfnEvents, cwd);
     await readAlertFiles(zdxAlerts, cwd);
     let dynamoEndpoint = io.env.DYNAMODB_ENDPOINT;
     if (!dynamoEndpoint) {
-      onProgress?.('starting DynamoDB Local');
+      onProgress?.('starting DynamoDB Local (one instance, shared by both pipelines)');
       ownedDynamo = await startDynamoDbLocal();
       dynamoEndpoint = ownedDynamo.endpoint;
     }
-    const scans =
-      demo || options.cfnEvents.length > 0
-        ? await runSandbox({ ...options, cwd, dynamoEndpoint, ...(onProgress ? { onProgress } : {}) })
-        : { scans: [], diagnostics: [], ignored: [] };
+    const runScans = demo || options.cfnEvents.length > 0;
+    if (runScans) onProgress?.(PIPELINE_HEADINGS.scan);
+    const scans = runScans
+      ? await runSandbox({ ...options, cwd, dynamoEndpoint, ...(onProgress ? { onProgress } : {}) })
+      : { scans: [], diagnostics: [], ignored: [] };
+    if (zdxAlerts.length > 0) onProgress?.(PIPELINE_HEADINGS.diagnostics);
     const diagnostics = await runDiagnosticsSandbox({
       files: zdxAlerts,
       cwd,
@@ -112,7 +164,7 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
       ignored: [...scans.ignored, ...diagnostics.ignored],
     };
     if (options.json) io.stdout(`${JSON.stringify(document, null, 2)}\n`);
-    else io.stdout(`${summary(document)}${formatDiagnosticsSummary(diagnostics.diagnostics)}${renderNotifications(document)}\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+    else io.stdout(`\nResults:${summary(document)}${formatDiagnosticsSummary(diagnostics.diagnostics)}${renderNotifications(document)}\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
     return 0;
   } catch (error) {
     if (error instanceof SandboxUsageError) {
@@ -124,6 +176,103 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
   } finally {
     await ownedDynamo?.stop();
   }
+}
+
+/**
+ * `--serve`: both pipelines behind a local HTTP server until Ctrl+C (SIGINT/SIGTERM) or `io.signal`
+ * aborts; every run is printed as it completes. Returns 0 after a clean stop, 1 when it cannot start.
+ */
+async function serveUntilStopped(options: SandboxArgs, io: CliIo): Promise<number> {
+  const started = Date.now();
+  const onProgress = progressPrinter(io, started);
+  let ownedDynamo: RunningDynamoDbLocal | undefined;
+  let server: RunningSandboxServer | undefined;
+  const stopped = new AbortController();
+  const stop = () => stopped.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  io.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    let dynamoEndpoint = io.env.DYNAMODB_ENDPOINT;
+    if (!dynamoEndpoint) {
+      onProgress('starting DynamoDB Local (one instance, shared by both pipelines)');
+      ownedDynamo = await startDynamoDbLocal();
+      dynamoEndpoint = ownedDynamo.endpoint;
+    }
+    const awsAccounts = options.accounts.length > 0 ? options.accounts : [SAMPLE_CFN_EVENT.account];
+    server = await startSandboxServer({
+      port: options.servePort ?? DEFAULT_SERVE_PORT,
+      dynamoEndpoint,
+      awsAccounts,
+      slackWebhookUrl: options.slackWebhookUrl,
+      onProgress,
+      onRun: (run) => io.stdout(formatRun(run)),
+    });
+    io.stdout(serveBanner(server));
+    if (!stopped.signal.aborted) await new Promise((resolve) => stopped.signal.addEventListener('abort', resolve, { once: true }));
+    onProgress('stopping: waiting for the running run, then shutting both pipelines down');
+    await server.close();
+    onProgress('stopped');
+    return 0;
+  } catch (error) {
+    io.stderr(`sandbox failed: ${(error as Error).message}\n`);
+    await server?.close().catch(() => undefined);
+    return 1;
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    io.signal?.removeEventListener('abort', stop);
+    await ownedDynamo?.stop();
+  }
+}
+
+/** What a user needs to send events to the running server. */
+function serveBanner(server: RunningSandboxServer): string {
+  const mapped = Object.keys(server.mappings).join(', ');
+  return [
+    '',
+    `Sandbox listening on ${server.url} (Ctrl+C stops it)`,
+    `  POST ${server.url}/zdx/alerts              ZDX webhook bodies (AlertIntake, then AlertDiagnostics)`,
+    `  POST ${server.url}/cloudformation/events   CloudFormation events (rule pattern, ScanRequest, PostDeployScan)`,
+    `  GET  ${server.url}/runs/{id}               a run's result`,
+    `Sandbox-only webhook bearer token (random per run, not a real credential): ${server.webhookToken}`,
+    `Mapped AWS accounts: ${mapped}`,
+    'Try:',
+    `  curl -s -X POST ${server.url}/zdx/alerts -H 'Authorization: Bearer ${server.webhookToken}' \\`,
+    `       -H 'Content-Type: application/json' --data @local/sandbox/samples/zdx-alert-started.json`,
+    `  curl -s -X POST ${server.url}/cloudformation/events -H 'Content-Type: application/json' \\`,
+    '       --data @local/sandbox/samples/cfn-stack-create-complete.json',
+    '',
+  ].join('\n');
+}
+
+/** One finished `--serve` run, for the terminal. */
+function formatRun(run: ServeRun): string {
+  const head = `\n=== ${run.id}: ${run.kind === 'zdx-alert' ? 'ZDX webhook' : 'CloudFormation event'} ${run.status}${run.intake ? ` (intake answered ${run.intake.statusCode})` : ''}${run.error ? `: ${run.error}` : ''}`;
+  const document: SandboxDocument = { scans: run.scans, diagnostics: run.diagnostics, ignored: run.ignored };
+  return `${head}\n${summary(document)}${formatDiagnosticsSummary(run.diagnostics)}${renderNotifications(document)}`;
+}
+
+/** The heading printed before each pipeline's progress. */
+export const PIPELINE_HEADINGS = {
+  scan: 'Pipeline 1: post-deploy compliance scan (CloudFormation event -> ZCSPM scan -> report -> notification)',
+  diagnostics: 'Pipeline 2: alert-triggered diagnostics (ZDX webhook -> deep traces -> diagnosis -> notification)',
+} as const;
+
+/** A leading `[+1.2s] ` some progress sources add themselves (relative to their own start). */
+const OWN_ELAPSED_PREFIX = /^\[\+\d+(?:\.\d+)?s\] /;
+
+/**
+ * Prints progress lines with one elapsed-time prefix counted from the command's start; a heading
+ * (a line starting "Pipeline ") gets a blank line before it. Lines that carry their own
+ * (per-pipeline) elapsed prefix get it replaced, so the times on screen add up.
+ */
+export function progressPrinter(io: Pick<CliIo, 'stdout'>, started: number): (line: string) => void {
+  return (line) => {
+    const text = line.replace(OWN_ELAPSED_PREFIX, '');
+    const elapsed = `[+${((Date.now() - started) / 1000).toFixed(1).padStart(4)}s]`;
+    io.stdout(text.startsWith('Pipeline ') ? `\n${elapsed} ${text}\n` : `${elapsed} ${text}\n`);
+  };
 }
 
 /** The messages people would receive, as a terminal shows them (the plain-text part of the SNS body). */

@@ -12,11 +12,25 @@ import {
   pipelineSettings,
   pipelineSettingsEnv,
   PIPELINE_SETTINGS_MAX_BYTES,
+  ACCOUNT_MAPPINGS_FILE_NAME,
+  ACCOUNT_MAPPINGS_INLINE_MAX_BYTES,
+  accountMappingsFile,
+  RuntimeEnv,
 } from '../../lib/config.js';
+import { ACCOUNT_MAPPINGS_FILE_ENV, ACCOUNT_MAPPINGS_FILE_NAME as RUNTIME_FILE_NAME } from '../../lambdas/use-cases/scan/settings.js';
 import { LICENSE_ID } from './support.js';
 
 const ZCSPM_A = '11111111-2222-4333-8444-555555555555';
 const ZCSPM_B = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+
+/** `count` distinct mappings with names, in the array form. */
+function manyMappings(count: number): Array<{ awsAccountId: string; zcspmAccountId: string; name: string }> {
+  return Array.from({ length: count }, (_, index) => ({
+    awsAccountId: String(100000000000 + index),
+    zcspmAccountId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+    name: `account-${index}`,
+  }));
+}
 
 /** The lines of the ConfigError that `raw` produces (empty when it is valid). */
 function problems(raw: unknown): string[] {
@@ -117,6 +131,14 @@ describe('parseConfig', () => {
       expect(problems({ zcspmLicenseId: LICENSE_ID, accountMappings: { '111122223333': 'not-a-guid' } })).toEqual([
         'zsa.accountMappings.111122223333: expected a GUID like 00000000-0000-4000-8000-000000000001',
       ]);
+    });
+
+    it('names the entry of a malformed GUID in the array form and in the object value', () => {
+      const arrayForm = { zcspmLicenseId: LICENSE_ID, accountMappings: [{ awsAccountId: '111122223333', zcspmAccountId: '1234-5678' }] };
+      const objectValue = { zcspmLicenseId: LICENSE_ID, accountMappings: { '111122223333': { zcspmAccountId: 'zzzzzzzz-0000-4000-8000-000000000001' } } };
+
+      expect(problems(arrayForm)).toEqual(['zsa.accountMappings.0.zcspmAccountId: expected a GUID like 00000000-0000-4000-8000-000000000001']);
+      expect(problems(objectValue)).toEqual(['zsa.accountMappings.111122223333.zcspmAccountId: expected a GUID like 00000000-0000-4000-8000-000000000001']);
     });
 
     it('rejects the same AWS account twice in the array form', () => {
@@ -296,15 +318,36 @@ describe('pipelineSettingsEnv', () => {
   });
 
   it('refuses settings that would not fit Lambda env budget', () => {
-    const accountMappings = Array.from({ length: 60 }, (_, index) => ({
-      awsAccountId: String(100000000000 + index),
-      zcspmAccountId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
-      name: `account-${index}`,
-    }));
-    const config = parseConfig({ zcspmLicenseId: LICENSE_ID, accountMappings });
+    const config = parseConfig({ zcspmLicenseId: LICENSE_ID, accountMappings: manyMappings(60) });
 
-    expect(() => pipelineSettingsEnv(config)).toThrow(ConfigError);
-    expect(() => accountMappingsEnv(config)).toThrow(new RegExp(`^zsa.accountMappings: ACCOUNT_MAPPINGS would take \\d+ bytes, more than the ${PIPELINE_SETTINGS_MAX_BYTES} bytes`));
+    expect(() => pipelineSettingsEnv(config)).toThrow(
+      new RegExp(`^zsa.accountMappings: PIPELINE_SETTINGS would take \\d+ bytes, more than the ${PIPELINE_SETTINGS_MAX_BYTES} bytes`),
+    );
+  });
+});
+
+describe('accountMappingsEnv', () => {
+  it('inlines a small mapping and names the bundled file', () => {
+    const config = parseConfig({ zcspmLicenseId: LICENSE_ID, accountMappings: { '111122223333': ZCSPM_A } });
+
+    const env = accountMappingsEnv(config);
+
+    expect(env).toEqual({ ACCOUNT_MAPPINGS_FILE: 'account-mappings.json', ACCOUNT_MAPPINGS: JSON.stringify({ '111122223333': ZCSPM_A }) });
+  });
+
+  it('leaves an organization-scale mapping to the bundled file alone', () => {
+    const config = parseConfig({ zcspmLicenseId: LICENSE_ID, accountMappings: manyMappings(1000) });
+
+    const env = accountMappingsEnv(config);
+
+    expect(env).toEqual({ ACCOUNT_MAPPINGS_FILE: 'account-mappings.json' });
+    expect(Buffer.byteLength(accountMappingsFile(config))).toBeGreaterThan(ACCOUNT_MAPPINGS_INLINE_MAX_BYTES);
+    expect(Object.keys(JSON.parse(accountMappingsFile(config)) as object)).toHaveLength(1000);
+  });
+
+  it('names the file and variables the runtime reads', () => {
+    expect(ACCOUNT_MAPPINGS_FILE_NAME).toBe(RUNTIME_FILE_NAME);
+    expect(RuntimeEnv.ACCOUNT_MAPPINGS_FILE).toBe(ACCOUNT_MAPPINGS_FILE_ENV);
   });
 });
 

@@ -1,4 +1,16 @@
-import { Agent } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+// Deep imports, not `from 'undici'`: undici's index requires every API it has (fetch, WebSocket,
+// caches, mocks, proxies: ~750 KB minified, all shipped and parsed at cold start in every bundle
+// with an HTTP client); the Agent and the `request` API it needs are ~470 KB. Typed in
+// ./undici-deep-imports.d.ts; undici is pinned in package.json, so these paths cannot move under us.
+import AgentClass from 'undici/lib/dispatcher/agent.js';
+import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js';
+import request from 'undici/lib/api/api-request.js';
+import { getGlobalDispatcher } from 'undici/lib/global.js';
+
+// What undici's index does with its API (`Object.assign(Dispatcher.prototype, api)`), for the one
+// API this project uses: `dispatcher.request(...)`.
+DispatcherClass.prototype.request ??= request;
 
 let sharedAgent: Agent | undefined;
 
@@ -7,7 +19,7 @@ let sharedAgent: Agent | undefined;
  * per container: sockets survive between warm invocations.
  */
 export function createHttpAgent(options: Agent.Options = {}): Agent {
-  return new Agent({
+  return new AgentClass({
     keepAliveTimeout: 10_000,
     keepAliveMaxTimeout: 60_000,
     connectTimeout: 5_000,
@@ -21,4 +33,18 @@ export function createHttpAgent(options: Agent.Options = {}): Agent {
 export function sharedHttpAgent(): Agent {
   sharedAgent ??= createHttpAgent();
   return sharedAgent;
+}
+
+/**
+ * undici's top-level `request(url, options)` without its index module: one request through
+ * `dispatcher`, or through undici's global dispatcher when none is given (the sandbox routes Slack
+ * there, see local/sandbox/aws-stand-ins.ts).
+ */
+export function requestUrl(
+  url: string,
+  options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>,
+  dispatcher: Dispatcher = getGlobalDispatcher(),
+): Promise<Dispatcher.ResponseData<unknown>> {
+  const target = new URL(url);
+  return request.call(dispatcher, { ...options, origin: target.origin, path: target.search ? `${target.pathname}${target.search}` : target.pathname });
 }

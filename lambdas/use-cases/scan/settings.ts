@@ -6,6 +6,8 @@
  * filters and the polling numbers can never disagree between the rule, the handlers and the state
  * machine. Every key has a default; a bad value fails fast with the key's name.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as z from 'zod';
 import { ConfigError, describeIssues } from '../../core/errors.js';
 
@@ -111,24 +113,85 @@ export function parseScanSettings(env: Readonly<Record<string, string | undefine
 /** Name of the environment variable that maps AWS account ids to ZCSPM cloud-account GUIDs (JSON object). */
 export const ACCOUNT_MAPPINGS_ENV = 'ACCOUNT_MAPPINGS';
 
+/**
+ * Name of the environment variable that names the mappings file shipped inside the function's bundle
+ * (relative to `LAMBDA_TASK_ROOT`). Set by the stack on ScanRequest: the file lifts the 4 KB
+ * environment limit, so an organization's 1,000+ accounts fit.
+ */
+export const ACCOUNT_MAPPINGS_FILE_ENV = 'ACCOUNT_MAPPINGS_FILE';
+
+/** File name of the bundled mappings (same JSON object as {@link ACCOUNT_MAPPINGS_ENV}). */
+export const ACCOUNT_MAPPINGS_FILE_NAME = 'account-mappings.json';
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const AccountMappingsSchema = z.record(accountId, z.string().regex(GUID, 'must be a ZCSPM cloud-account GUID'));
 export type AccountMappings = z.infer<typeof AccountMappingsSchema>;
 
-/** Parses `ACCOUNT_MAPPINGS` (JSON object `{ "<aws account id>": "<zcspm guid>" }`; absent means none). */
-export function parseAccountMappings(env: Readonly<Record<string, string | undefined>>): AccountMappings {
-  const raw = env[ACCOUNT_MAPPINGS_ENV];
-  if (raw === undefined || raw.trim() === '') return {};
+/** How {@link parseAccountMappings} reads the bundled file; tests pass their own. */
+export interface AccountMappingsFileReader {
+  /** Returns the file's text, or `undefined` when it does not exist. */
+  (path: string): string | undefined;
+}
+
+/**
+ * The account mappings, from the first source that applies:
+ * 1. the bundled file: when `ACCOUNT_MAPPINGS_FILE` is set and the code runs in Lambda
+ *    (`LAMBDA_TASK_ROOT`, the bundle's directory); a missing file is a {@link ConfigError}, never "no mappings";
+ * 2. `ACCOUNT_MAPPINGS` (JSON object `{ "<aws account id>": "<zcspm guid>" }`): local in-process runs
+ *    (tests, the sandbox) and small configurations;
+ * 3. none, when neither variable is set.
+ * Outside Lambda, a file-only configuration (`ACCOUNT_MAPPINGS_FILE` without `ACCOUNT_MAPPINGS`) is a
+ * {@link ConfigError} too: an empty mapping would report every account as unmapped.
+ * Callers read it once per container (scan-wiring.ts memoizes it).
+ */
+export function parseAccountMappings(
+  env: Readonly<Record<string, string | undefined>>,
+  readFile: AccountMappingsFileReader = readIfExists,
+): AccountMappings {
+  const fileName = nonEmpty(env[ACCOUNT_MAPPINGS_FILE_ENV]);
+  const taskRoot = nonEmpty(env.LAMBDA_TASK_ROOT);
+  if (fileName !== undefined && taskRoot !== undefined) {
+    const path = join(taskRoot, fileName);
+    const text = readFile(path);
+    if (text === undefined) {
+      throw new ConfigError(`${ACCOUNT_MAPPINGS_FILE_ENV} names ${fileName}, but ${path} does not exist: the function was bundled without its account mappings`);
+    }
+    return parseMappingsJson(text, `${ACCOUNT_MAPPINGS_FILE_ENV} (${fileName})`);
+  }
+  const raw = nonEmpty(env[ACCOUNT_MAPPINGS_ENV]);
+  if (raw !== undefined) return parseMappingsJson(raw, ACCOUNT_MAPPINGS_ENV);
+  if (fileName !== undefined) {
+    throw new ConfigError(
+      `${ACCOUNT_MAPPINGS_FILE_ENV} is set but this is not a Lambda bundle (no LAMBDA_TASK_ROOT) and ${ACCOUNT_MAPPINGS_ENV} is absent: set ${ACCOUNT_MAPPINGS_ENV} for local runs`,
+    );
+  }
+  return {};
+}
+
+function parseMappingsJson(text: string, source: string): AccountMappings {
   let json: unknown;
   try {
-    json = JSON.parse(raw);
+    json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${ACCOUNT_MAPPINGS_ENV} is not valid JSON`, { cause: error });
+    throw new ConfigError(`${source} is not valid JSON`, { cause: error });
   }
   const parsed = AccountMappingsSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ConfigError(`${ACCOUNT_MAPPINGS_ENV} is invalid: ${describeIssues(parsed.error.issues).join('; ')}`);
+    throw new ConfigError(`${source} is invalid: ${describeIssues(parsed.error.issues).join('; ')}`);
   }
   return parsed.data;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ConfigError(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * `zsa sandbox [...]` (and `npm start`): the local runner of the scan pipeline team, which owns its
- * options (`--cfn-event FILE`, `--zdx-alert FILE`, `--json`, the no-argument demo). This command only
- * hands over: it imports `local/sandbox/cli.ts` and calls
+ * options (`--cfn-event FILE`, `--zdx-alert FILE`, `--json`, `--serve [--port N]`, the no-argument
+ * demo). This command only hands over: it imports `local/sandbox/cli.ts` and calls
  *
  *   runSandboxCli(argv: readonly string[], io: CliIo): Promise<number>
  *

@@ -164,4 +164,31 @@ describe('PostDeployScanWorkflow', () => {
       expect(nagFindings(stack)).toEqual([]);
     });
   });
+
+  describe('account mappings at organization scale', () => {
+    const thousand = Object.fromEntries(
+      Array.from({ length: 1000 }, (_, index) => [String(300000000000 + index), { zcspmAccountId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`, name: `member-${index}` }]),
+    );
+
+    it('synthesizes 1,000 mappings with a ScanRequest environment far below 4 KB, cdk-nag clean', () => {
+      const { stack, workflow, template } = scanStack({ accountMappings: thousand, organizationId: 'o-a1b2c3d4e5' });
+
+      const variables = (template.toJSON().Resources[logicalId(stack, workflow.functions.scanRequest)] as { Properties: { Environment: { Variables: Record<string, unknown> } } })
+        .Properties.Environment.Variables;
+      expect(variables.ACCOUNT_MAPPINGS_FILE).toBe('account-mappings.json');
+      expect(variables.ACCOUNT_MAPPINGS).toBeUndefined();
+      // Unresolved intrinsics serialize longer than the ARNs they become: an upper bound.
+      expect(Buffer.byteLength(JSON.stringify(variables))).toBeLessThan(4096);
+      expect(nagFindings(stack)).toEqual([]);
+    });
+
+    it('keeps a small mapping inline for local runs, next to the file name', () => {
+      const { stack, workflow, template } = scanStack({ accountMappings: { '111122223333': '11111111-2222-4333-8444-555555555555' } });
+
+      const variables = (template.toJSON().Resources[logicalId(stack, workflow.functions.scanRequest)] as { Properties: { Environment: { Variables: Record<string, unknown> } } })
+        .Properties.Environment.Variables;
+
+      expect(variables).toMatchObject({ ACCOUNT_MAPPINGS_FILE: 'account-mappings.json', ACCOUNT_MAPPINGS: '{"111122223333":"11111111-2222-4333-8444-555555555555"}' });
+    });
+  });
 });

@@ -63,7 +63,6 @@ describe('TeamFunction', () => {
       templateOf(stack).hasResourceProperties('AWS::Lambda::Function', {
         Environment: {
           Variables: {
-            NODE_OPTIONS: '--enable-source-maps',
             POWERTOOLS_SERVICE_NAME: 'zsa-test',
             POWERTOOLS_METRICS_NAMESPACE: 'ZscalerAwsAutomations',
             ZDX_BASE_URL: 'https://api.zdxcloud.net',

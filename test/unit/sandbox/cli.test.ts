@@ -14,7 +14,7 @@ describe('parseSandboxArgs', () => {
   it('reads repeated files, both option spellings and --json', () => {
     const parsed = parseSandboxArgs(['--cfn-event', 'a.json', '--cfn-event=b.json', '--zdx-alert', 'c.json', '--json']);
 
-    expect(parsed).toEqual({ cfnEvents: ['a.json', 'b.json'], zdxAlerts: ['c.json'], json: true, help: false });
+    expect(parsed).toEqual({ cfnEvents: ['a.json', 'b.json'], zdxAlerts: ['c.json'], json: true, help: false, accounts: [], servePort: undefined });
   });
 
   it.each([

@@ -127,11 +127,13 @@ describe('SharedTokenCache', () => {
           return new Promise<FetchedToken>(() => undefined);
         },
       });
+      // The survivors' own lease is long: the shared clock races ahead of real time while they poll,
+      // and a short lease could expire under the new holder before its fetch lands (a test artifact).
       const survivors = containers(3, {
         cacheKey,
         clock,
-        leaseMs: 5_000,
-        maxWaitMs: 10 * 60_000,
+        leaseMs: 10 * 60_000,
+        maxWaitMs: 60 * 60_000,
         fetchToken: issuer.fetchToken,
         // Every poll moves the shared clock, so the dead holder's lease runs out after a few polls.
         sleep: async (ms) => {

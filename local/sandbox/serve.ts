@@ -1,0 +1,331 @@
+/**
+ * `zsa sandbox --serve`: keeps both local pipelines running behind a small HTTP server on 127.0.0.1,
+ * so a person can POST ZDX-style webhooks and CloudFormation events with curl and watch them run.
+ *
+ *   POST /zdx/alerts              a ZDX webhook body, delivered with its headers (Authorization
+ *                                 included) as received to the real AlertIntake handler
+ *   POST /cloudformation/events   a CloudFormation event (or an array), delivered as EventBridge would
+ *   GET  /runs/{id}               a finished (or running) run
+ *
+ * Each POST answers when its run has finished, with the run as JSON (`scans` / `diagnostics` /
+ * `ignored` in the shapes of the sandbox document).
+ *
+ * Why runs are serialized through one active harness: the AWS SDK stand-ins (aws-sdk-client-mock
+ * stubs on the client prototypes) and undici's global dispatcher are process-wide, so only one
+ * {@link AwsStandIns} set can be installed at a time; and the handlers' wiring reads its environment
+ * (table name, simulator URLs, account mappings) once per process, so a harness cannot be restarted
+ * in the same process either. Both harnesses are therefore started once and kept for the server's
+ * life; before a run, the other harness's stand-ins are removed, this one's installed, and the
+ * process environment this harness was started with is put back.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DeviceResult } from '../../lambdas/core/reports.js';
+import { DiagnosticsPipelineHarness } from './diagnostics/harness.js';
+import type { SandboxDiagnostics } from './diagnostics/sandbox.js';
+import type { SandboxScan } from './sandbox.js';
+import { ScanPipelineHarness, type ScanOutcome } from './scan-harness.js';
+
+/** The `--serve` port when none is given. */
+export const DEFAULT_SERVE_PORT = 8787;
+
+/** Request bodies above this size are refused (413). */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface SandboxServerOptions {
+  /** The port on 127.0.0.1 (0: any free port). @default {@link DEFAULT_SERVE_PORT} */
+  readonly port?: number;
+  /** A running DynamoDB Local, shared by both pipelines. */
+  readonly dynamoEndpoint: string;
+  /** AWS accounts mapped to simulated ZCSPM accounts (fixed for the server's life). */
+  readonly awsAccounts: readonly string[];
+  /** Post Slack messages to this real incoming webhook as well. */
+  readonly slackWebhookUrl?: string | undefined;
+  /** Progress lines while starting and running. */
+  readonly onProgress?: (line: string) => void;
+  /** Called with every run when it has finished. */
+  readonly onRun?: (run: ServeRun) => void;
+}
+
+/** One POST's run. */
+export interface ServeRun {
+  readonly id: string;
+  readonly kind: 'zdx-alert' | 'cloudformation';
+  /** `running` until the pipeline is idle again; `failed` when the run itself broke (not a failed scan). */
+  readonly status: 'running' | 'done' | 'failed';
+  /** What the intake handler answered (ZDX webhooks only). */
+  readonly intake?: { readonly statusCode: number; readonly body: Record<string, unknown> };
+  readonly scans: SandboxScan[];
+  readonly diagnostics: SandboxDiagnostics[];
+  readonly ignored: Array<{ source: string; reason: string }>;
+  readonly error?: string;
+}
+
+/** The server, running. Always `close()` it. */
+export interface RunningSandboxServer {
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+  readonly port: number;
+  /**
+   * The bearer token this sandbox's webhook secret holds (a random per-run value of the local
+   * sandbox, not a credential of any real service).
+   */
+  readonly webhookToken: string;
+  /** AWS account -> simulated ZCSPM account. */
+  readonly mappings: Readonly<Record<string, string>>;
+  /** Every run so far, oldest first. */
+  runs(): ServeRun[];
+  /** Stops accepting requests, waits for the running run, and shuts both pipelines down. */
+  close(): Promise<void>;
+}
+
+type Kind = 'scan' | 'diagnostics';
+
+/** Starts both pipelines (one after the other) and the HTTP server. */
+export async function startSandboxServer(options: SandboxServerOptions): Promise<RunningSandboxServer> {
+  const say = (line: string) => options.onProgress?.(line);
+  say('starting the diagnostics pipeline (simulator, synthesized app)');
+  const diagnostics = await DiagnosticsPipelineHarness.start({
+    dynamoEndpoint: options.dynamoEndpoint,
+    realSlackWebhook: options.slackWebhookUrl,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const environments = new Map<Kind, NodeJS.ProcessEnv>([['diagnostics', { ...process.env }]]);
+  let scan: ScanPipelineHarness;
+  try {
+    await diagnostics.standIns.restore();
+    say('starting the scan pipeline (simulator, synthesized app)');
+    scan = await ScanPipelineHarness.start({
+      awsAccounts: options.awsAccounts,
+      dynamoEndpoint: options.dynamoEndpoint,
+      realSlackWebhook: options.slackWebhookUrl,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+  } catch (error) {
+    diagnostics.standIns.install();
+    await diagnostics.close();
+    throw error;
+  }
+  environments.set('scan', { ...process.env });
+  let active: Kind = 'scan';
+  const harnesses = { scan, diagnostics };
+
+  const activate = async (kind: Kind): Promise<void> => {
+    if (active === kind) return;
+    await harnesses[active].standIns.restore();
+    Object.assign(process.env, environments.get(kind));
+    harnesses[kind].standIns.install();
+    active = kind;
+  };
+
+  const runs = new Map<string, ServeRun>();
+  let nextRun = 1;
+  let queue: Promise<unknown> = Promise.resolve();
+  const enqueue = (kind: ServeRun['kind'], work: () => Promise<Omit<ServeRun, 'id' | 'kind' | 'status'>>): Promise<ServeRun> => {
+    const id = `run-${nextRun++}`;
+    runs.set(id, { id, kind, status: 'running', scans: [], diagnostics: [], ignored: [] });
+    const done = queue.then(async () => {
+      let run: ServeRun;
+      try {
+        run = { id, kind, status: 'done', ...(await work()) };
+      } catch (error) {
+        run = { id, kind, status: 'failed', scans: [], diagnostics: [], ignored: [], error: (error as Error).message };
+      }
+      runs.set(id, run);
+      options.onRun?.(run);
+      return run;
+    });
+    queue = done;
+    return done;
+  };
+
+  const runAlert = (body: string, headers: Record<string, string>) =>
+    enqueue('zdx-alert', async () => {
+      await activate('diagnostics');
+      const alertId = seedableAlertId(body);
+      if (alertId !== undefined) diagnostics.simulator.ensureAlert(alertId);
+      const answer = await diagnostics.deliverWebhook(body, { method: 'POST', headers });
+      if (answer.statusCode !== 202) {
+        return { intake: answer, scans: [], diagnostics: [], ignored: [{ source: 'POST /zdx/alerts', reason: `${answer.statusCode}: ${String(answer.body.message ?? answer.body.error ?? '')}` }] };
+      }
+      await diagnostics.idle();
+      const executionName = String(answer.body.executionName);
+      const outcome = diagnostics.outcomes().find((candidate) => candidate.executionName === executionName);
+      return { intake: answer, scans: [], diagnostics: outcome ? [toDiagnostics(outcome, String(answer.body.alertId), body)] : [], ignored: [] };
+    });
+
+  const runEvents = (events: readonly unknown[]) =>
+    enqueue('cloudformation', async () => {
+      await activate('scan');
+      const before = (await scan.scanOutcomes()).length;
+      const ignored: ServeRun['ignored'] = [];
+      for (const [index, event] of events.entries()) {
+        const source = events.length === 1 ? 'POST /cloudformation/events' : `POST /cloudformation/events[${index}]`;
+        const outcome = await scan.deliver(event);
+        if (!outcome.delivered) ignored.push({ source, reason: outcome.reason });
+        else if (outcome.result.outcome === 'ignored') ignored.push({ source, reason: outcome.result.reason });
+        else if (outcome.result.outcome === 'duplicate') ignored.push({ source, reason: 'a duplicate delivery of a deployment already recorded' });
+        else if (outcome.result.outcome === 'unmapped') {
+          ignored.push({ source, reason: `AWS account ${outcome.result.awsAccountId} is not mapped in this sandbox (start it with --account ${outcome.result.awsAccountId})` });
+        }
+      }
+      await scan.idle();
+      const scans = (await scan.scanOutcomes()).slice(before).map(toScan);
+      return { scans, diagnostics: [], ignored };
+    });
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => answer(response, 500, { error: `the sandbox failed: ${(error as Error).message}` }));
+  });
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const runMatch = /^\/runs\/([\w-]+)$/.exec(path);
+    if (request.method === 'GET' && runMatch) {
+      const run = runs.get(runMatch[1] as string);
+      return run ? answer(response, 200, run) : answer(response, 404, { error: `no run ${runMatch[1]}` });
+    }
+    if (path !== '/zdx/alerts' && path !== '/cloudformation/events') {
+      return answer(response, 404, { error: `no route ${request.method} ${path}; POST /zdx/alerts, POST /cloudformation/events, GET /runs/{id}` });
+    }
+    if (request.method !== 'POST') return answer(response, 405, { error: `${path} accepts POST only` });
+    const body = await readBody(request);
+    if (body === undefined) return answer(response, 413, { error: `the body is larger than ${MAX_BODY_BYTES} bytes` });
+    if (path === '/zdx/alerts') {
+      const run = await runAlert(body, headersOf(request));
+      return answer(response, run.intake?.statusCode === 202 ? 200 : (run.intake?.statusCode ?? 500), run);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch (error) {
+      return answer(response, 400, { error: `the body is not valid JSON: ${(error as Error).message}` });
+    }
+    const run = await runEvents(Array.isArray(parsed) ? parsed : [parsed]);
+    return answer(response, run.status === 'failed' ? 500 : 200, run);
+  };
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? DEFAULT_SERVE_PORT, '127.0.0.1', () => resolve());
+    });
+  } catch (error) {
+    await shutDown(harnesses, active);
+    throw error;
+  }
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    webhookToken: diagnostics.webhookToken,
+    mappings: scan.mappings,
+    runs: () => [...runs.values()],
+    close: () => {
+      closing ??= (async () => {
+        await closeServer(server);
+        await queue.catch(() => undefined);
+        await shutDown(harnesses, active);
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Closes the active harness, then the other one (its stand-ins installed first, so its close restores them). */
+async function shutDown(harnesses: { scan: ScanPipelineHarness; diagnostics: DiagnosticsPipelineHarness }, active: Kind): Promise<void> {
+  const other: Kind = active === 'scan' ? 'diagnostics' : 'scan';
+  await harnesses[active].close();
+  harnesses[other].standIns.install();
+  await harnesses[other].close();
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+/** The body as text, or undefined when it is larger than {@link MAX_BODY_BYTES}. */
+async function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The request's headers as the HTTP API hands them to a function (lower-case names, repeated values joined). */
+function headersOf(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return headers;
+}
+
+function answer(response: ServerResponse, statusCode: number, body: unknown): void {
+  if (response.headersSent) return;
+  response.writeHead(statusCode, { 'content-type': 'application/json' });
+  response.end(`${JSON.stringify(body, null, 2)}\n`);
+}
+
+/** A positive integer alert id the simulator can seed (so an unknown alert has affected devices). */
+function seedableAlertId(body: string): number | undefined {
+  let id: unknown;
+  try {
+    id = (JSON.parse(body) as { alertId?: unknown } | null)?.alertId;
+  } catch {
+    return undefined;
+  }
+  const value = typeof id === 'number' ? id : typeof id === 'string' && /^\d{1,15}$/.test(id.trim()) ? Number(id) : undefined;
+  return value !== undefined && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+
+function toScan(outcome: ScanOutcome): SandboxScan {
+  return {
+    awsAccountId: outcome.awsAccountId,
+    region: outcome.region,
+    zcspmAccountId: outcome.zcspmAccountId,
+    jobId: outcome.jobId,
+    status: outcome.status,
+    isFollowUp: outcome.isFollowUp,
+    deployments: outcome.deployments.map(({ stackId, stackName, status }) => ({ stackId, stackName, status })),
+    posture: outcome.posture,
+    delta: outcome.delta,
+    deploymentFailureCount: outcome.report?.deploymentFailureCount ?? null,
+    ...(outcome.failure ? { failure: outcome.failure } : {}),
+    notifications: outcome.notifications.map(({ channel, payload }) => ({ channel, payload })),
+  };
+}
+
+function toDiagnostics(outcome: ReturnType<DiagnosticsPipelineHarness['outcomes']>[number], alertId: string, body: string): SandboxDiagnostics {
+  const report = outcome.report;
+  let ruleName: unknown;
+  try {
+    ruleName = (JSON.parse(body) as { ruleName?: unknown } | null)?.ruleName;
+  } catch {
+    ruleName = undefined;
+  }
+  return {
+    alertId,
+    ruleName: report?.alert.ruleName ?? (typeof ruleName === 'string' ? ruleName : 'unknown rule'),
+    executionName: outcome.executionName,
+    status: outcome.status,
+    devices: (report?.devices ?? []).map((device: DeviceResult) => ({
+      deviceId: device.deviceId,
+      ...(device.deviceName ? { deviceName: device.deviceName } : {}),
+      traceId: device.traceId,
+      status: device.status,
+      ...(device.reason ? { reason: device.reason } : {}),
+      diagnosis: device.diagnosis,
+    })),
+    summary: report?.summary ?? null,
+    ...(outcome.failure ? { failure: outcome.failure } : {}),
+    notifications: outcome.notifications.map(({ channel, payload }) => ({ channel, payload })),
+  };
+}

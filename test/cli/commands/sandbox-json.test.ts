@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import { SANDBOX_SLACK_WEBHOOK } from '../../../local/sandbox/aws-stand-ins.js';
+import type { SandboxDocument } from '../../../local/sandbox/sandbox.js';
+import { expectNoSecrets, removeTempDirs, runCli, writeJson, type CliRun } from '../helpers.js';
+
+afterAll(removeTempDirs);
+
+/** Synthesizing the app twice and running both pipelines is slow on a loaded 2-core machine (not a timing assertion). */
+const HARNESS_STARTUP_MS = 180_000;
+
+const CFN_EVENT = resolve('local/sandbox/samples/cfn-stack-create-complete.json');
+const ZDX_ALERT = resolve('local/sandbox/samples/zdx-alert-started.json');
+
+/**
+ * One `--json` run with both kinds of input plus the ones that must be ignored. The scan and
+ * diagnostics sandboxes' own e2e tests (test/e2e/scan, test/e2e/diagnostics) cover their pipelines;
+ * this checks the document the command prints: one JSON document, every field issues 3 and 4 list.
+ */
+describe('zsa sandbox --json', () => {
+  let run: CliRun;
+  let document: SandboxDocument;
+  let notAnEvent: string;
+  let testRule: string;
+
+  beforeAll(async () => {
+    notAnEvent = writeJson('hello.json', { hello: 'world' });
+    testRule = writeJson('test-rule.json', { ruleName: 'test' });
+    run = await runCli(['sandbox', '--cfn-event', CFN_EVENT, '--cfn-event', notAnEvent, '--zdx-alert', ZDX_ALERT, '--zdx-alert', testRule, '--json'], {
+      env: { DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT },
+    });
+    document = JSON.parse(run.stdout) as SandboxDocument;
+  }, HARNESS_STARTUP_MS);
+
+  it('prints exactly one JSON document with scans, diagnostics and ignored, and exits 0', () => {
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(Object.keys(document).sort()).toEqual(['diagnostics', 'ignored', 'scans']);
+  });
+
+  it('gives each scan the fields of issue 3', () => {
+    expect(document.scans).toHaveLength(1);
+    const [scan] = document.scans;
+
+    expect(scan).toMatchObject({
+      awsAccountId: '111122223333',
+      region: 'us-west-1',
+      zcspmAccountId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      jobId: expect.any(String),
+      status: 'Success',
+      deployments: [{ stackId: expect.stringContaining(':stack/teststack/'), stackName: 'teststack', status: 'CREATE_COMPLETE' }],
+      posture: { compliancePercent: expect.any(Number), red: expect.any(Number), amber: expect.any(Number), green: expect.any(Number), gray: expect.any(Number) },
+      delta: { previousJobId: null },
+    });
+    expect(scan?.notifications.map((notification) => notification.channel).sort()).toEqual(['eventbridge', 'slack', 'sns']);
+    for (const notification of scan?.notifications ?? []) expect(notification.payload).toEqual(expect.any(Object));
+  });
+
+  it('gives each alert the fields of issue 4, one diagnosis per device', () => {
+    expect(document.diagnostics).toHaveLength(1);
+    const [alert] = document.diagnostics;
+
+    expect(alert).toMatchObject({ alertId: '7263519', ruleName: 'Poor Outlook Online Page Fetch Time', summary: { verdict: expect.any(String), text: expect.any(String), diagnosed: 3 } });
+    expect(alert?.devices).toHaveLength(3);
+    for (const device of alert?.devices ?? []) {
+      expect(device).toMatchObject({ deviceId: expect.any(String), traceId: expect.any(String), status: 'diagnosed', diagnosis: { verdict: expect.any(String), headline: expect.any(String) } });
+    }
+    expect(alert?.notifications.map((notification) => notification.channel).sort()).toEqual(['eventbridge', 'slack', 'sns']);
+    expect(alert?.notifications.find((notification) => notification.channel === 'sns')?.payload).toMatchObject({ Subject: expect.any(String), Message: expect.any(String), MessageAttributes: expect.any(Object) });
+  });
+
+  it('lists valid JSON that is no event, and the test-rule webhook, under ignored with the reason', () => {
+    expect(document.ignored).toEqual([
+      { source: notAnEvent, reason: expect.stringMatching(/^not an EventBridge event: missing id/) },
+      { source: testRule, reason: '200: test webhook received; nothing started' },
+    ]);
+  });
+
+  it('prints no secret', () => {
+    expectNoSecrets(run, [SANDBOX_SLACK_WEBHOOK]);
+  });
+});

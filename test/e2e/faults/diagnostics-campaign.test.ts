@@ -1,0 +1,175 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { DiagnosticsPipelineHarness, type DiagnosticsOutcome, type WebhookAnswer } from '../../../local/sandbox/diagnostics/harness.js';
+import { FAULT_KINDS, type TraceOutcome } from '../../../local/simulator/index.js';
+import { addCounters, addTerminal, campaignSize, emptyTotals, SeededRandom, summaryLine } from '../../helpers/faults/campaign.js';
+import { findSecrets, safeJson } from '../../helpers/faults/secrets.js';
+import { alertBody } from '../diagnostics/support.js';
+
+const size = campaignSize('diagnostics');
+const totals = emptyTotals();
+
+/** A campaign is one long test: its runs share one harness (starting one costs seconds). */
+const CAMPAIGN_TIMEOUT_MS = 480_000;
+
+/** Tenant trace cap of the deployment and the simulator: low, so concurrent runs compete for slots. */
+const TRACE_CAP = 10;
+
+/** The shared budget's limits; the simulator allows twice as much (its windows are not aligned with the budget's). */
+const BUDGET = { perSecond: 100, perMinute: 100_000 } as const;
+
+let harness: DiagnosticsPipelineHarness;
+
+beforeAll(async () => {
+  harness = await DiagnosticsPipelineHarness.start({
+    dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
+    zdxRate: BUDGET,
+    retryIntervalMs: 20,
+    config: {
+      diagnostics: { tenantTraceCap: TRACE_CAP, maxDevicesPerAlert: 5 },
+      notifications: { slack: { enabled: false }, sns: { enabled: true }, eventBridge: { enabled: false } },
+    },
+  });
+  harness.simulator.update({
+    zdx: {
+      rateLimit: { perSecond: BUDGET.perSecond * 2, perMinute: BUDGET.perMinute * 2, includeAuthCalls: false },
+      deepTraces: { tenantCap: TRACE_CAP },
+    },
+    faults: { rate: 0, slowMs: 150, retryAfterSeconds: 1 },
+  });
+});
+
+afterAll(async () => {
+  await harness?.close();
+  // The figures of the closing note (one line per pipeline).
+  console.log(summaryLine('diagnostics', totals, size));
+});
+
+interface RunPlan {
+  readonly seed: number;
+  readonly alertId: number;
+  readonly deviceIds: readonly string[];
+  /** The webhook is delivered twice at once (ZDX retries; the intake's conditional write decides). */
+  readonly race: boolean;
+}
+
+function planRun(seed: number): RunPlan {
+  const random = new SeededRandom(seed);
+  const alertId = 9_500_000 + seed;
+  const outcomes: TraceOutcome[] = [];
+  const count = random.int(1, 2);
+  for (let index = 0; index < count; index += 1) {
+    const roll = random.next();
+    outcomes.push(roll < 0.7 ? 'completed' : roll < 0.85 ? 'failed' : 'expired');
+  }
+  const alert = harness.simulator.ensureAlert(alertId, { deviceCount: count, applicationId: 1 });
+  const deviceIds = alert.deviceIds.map(String);
+  harness.simulator.update({ zdx: { deepTraces: { outcomes: Object.fromEntries(deviceIds.map((id, index) => [id, outcomes[index] as TraceOutcome])) } } });
+  return { seed, alertId, deviceIds, race: random.chance(0.3) };
+}
+
+/** Delivers like ZDX would: a 5xx (or a failed invocation) is delivered again, up to 5 times. */
+async function deliverWithRetries(body: string): Promise<WebhookAnswer | Error> {
+  let last: WebhookAnswer | Error = new Error('not delivered');
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    try {
+      last = await harness.deliverWebhook(body);
+      if (last.statusCode < 500) return last;
+    } catch (caught) {
+      last = caught as Error;
+    }
+    totals.redeliveries += 1;
+  }
+  return last;
+}
+
+function startRun(plan: RunPlan): Promise<Array<WebhookAnswer | Error>> {
+  const body = alertBody(plan.alertId);
+  if (plan.race) totals.races += 1;
+  return Promise.all((plan.race ? [body, body] : [body]).map((delivery) => deliverWithRetries(delivery)));
+}
+
+/** Every broken promise of one run, each naming the seed that replays it. */
+function checkRun(plan: RunPlan, answers: Array<WebhookAnswer | Error>, outcome: DiagnosticsOutcome | undefined, tracesStarted: Record<string, number>): string[] {
+  const problems: string[] = [];
+  const replay = `seed ${plan.seed} (replay: ZSA_FAULT_SEED=${plan.seed} ZSA_FAULT_RUNS=2 ZSA_FAULT_CONCURRENCY=1)`;
+  const started = answers.filter((answer) => !(answer instanceof Error) && answer.statusCode === 202).length;
+  for (const answer of answers) {
+    if (answer instanceof Error || answer.statusCode >= 300) problems.push(`${replay}: the webhook was not accepted: ${answer instanceof Error ? answer.message : JSON.stringify(answer)}`);
+    else totals.accepted += 1;
+  }
+  if (started !== 1) problems.push(`${replay}: ${started} deliveries started an execution (expected exactly 1)`);
+  if (!outcome) {
+    problems.push(`${replay}: execution alert-${plan.alertId} did not finish`);
+    return problems;
+  }
+  addTerminal(totals, outcome.status);
+  totals.notifications += outcome.notifications.length;
+  if (outcome.notifications.length === 0) problems.push(`${replay}: ${outcome.executionName} ended ${outcome.status} without a notification`);
+  if (outcome.report) {
+    const reported = new Set(outcome.report.devices.map((device) => device.deviceId));
+    const lost = plan.deviceIds.filter((id) => !reported.has(id));
+    if (lost.length > 0) problems.push(`${replay}: devices missing from the report: ${lost.join(', ')}`);
+    for (const device of outcome.report.devices) addTerminal(totals, `device:${device.status}`);
+  }
+  for (const id of plan.deviceIds) {
+    const traces = tracesStarted[id] ?? 0;
+    if (traces > 1) {
+      totals.duplicates += traces - 1;
+      problems.push(`${replay}: ${traces} deep traces started on device ${id}`);
+    }
+  }
+  return problems;
+}
+
+describe('AlertDiagnostics fault campaign (seeded, simulator faults at 20%)', () => {
+  it(`ends every accepted alert in a notified terminal state, with no duplicate trace and within the cap and budget, over ${size.runs} seeded runs`, async () => {
+    const problems: string[] = [];
+    let notificationsSeen = 0;
+
+    for (let first = 0; first < size.runs; first += size.concurrency) {
+      const seeds = Array.from({ length: Math.min(size.concurrency, size.runs - first) }, (_, index) => size.baseSeed + first + index);
+      harness.simulator.resetCounters();
+      harness.simulator.resetCalls();
+      harness.simulator.faults.clear();
+      harness.simulator.zdx.resetRateLimit();
+      const plans = seeds.map((seed) => planRun(seed));
+      harness.simulator.update({ faults: { rate: 0.2, seed: seeds[0] as number, kinds: [...FAULT_KINDS] } });
+      // Half the waves have every ZDX token revoked mid-run (the wave's first seed decides when).
+      const wave = new SeededRandom(~(seeds[0] as number));
+      if (wave.chance(0.5)) {
+        void delay(wave.int(20, 400)).then(() => {
+          harness.simulator.zdx.revokeTokens();
+          totals.tokenRevocations += 1;
+        });
+      }
+
+      const answers = await Promise.all(plans.map((plan) => startRun(plan)));
+      await harness.idle();
+      harness.simulator.update({ faults: { rate: 0 } });
+      const outcomes = new Map(harness.outcomes().map((outcome) => [outcome.executionName, outcome]));
+      const counters = harness.simulator.counters;
+
+      plans.forEach((plan, index) => {
+        totals.runs += 1;
+        problems.push(...checkRun(plan, answers[index] ?? [], outcomes.get(`alert-${plan.alertId}`), counters.tracesStarted));
+      });
+      const seedRange = `wave of seeds ${seeds[0]}..${seeds.at(-1)} (replay: ZSA_FAULT_SEED=${seeds[0]} ZSA_FAULT_RUNS=${seeds.length * 2})`;
+      if (counters.rateLimited > 0) problems.push(`${seedRange}: ${counters.rateLimited} rate-limit 429s: the shared budget was exceeded`);
+      if (counters.maxConcurrentActiveTraces > TRACE_CAP) problems.push(`${seedRange}: ${counters.maxConcurrentActiveTraces} traces active at once (cap ${TRACE_CAP})`);
+      addCounters(totals, counters);
+      // Everything the wave notified or failed with must be free of secrets.
+      const outputs = [
+        ...harness.standIns.notifications.slice(notificationsSeen).map((notification) => ({ source: `notification ${notification.channel}`, text: safeJson(notification.payload) })),
+        ...harness.executions().map((execution) => ({ source: `execution ${execution.name}`, text: safeJson(execution.error ?? null) })),
+      ];
+      notificationsSeen = harness.standIns.notifications.length;
+      const secrets = findSecrets(outputs);
+      totals.secretsFound += secrets.length;
+      for (const finding of secrets) problems.push(`wave from seed ${seeds[0]}: ${finding.secret} in ${finding.source}: ...${finding.excerpt}...`);
+    }
+
+    expect(problems).toEqual([]);
+    expect(totals.runs).toBe(size.runs);
+    if (size.runs >= 20) expect(Object.values(totals.faultsInjected).reduce((sum, count) => sum + (count ?? 0), 0)).toBeGreaterThan(0);
+  }, CAMPAIGN_TIMEOUT_MS);
+});

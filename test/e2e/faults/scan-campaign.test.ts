@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ScanPipelineHarness, type DeliveryOutcome, type ScanOutcome } from '../../../local/sandbox/scan-harness.js';
+import { FAULT_KINDS } from '../../../local/simulator/index.js';
+import { addCounters, addTerminal, campaignSize, emptyTotals, SeededRandom, summaryLine } from '../../helpers/faults/campaign.js';
+import { findSecrets, safeJson } from '../../helpers/faults/secrets.js';
+import { stackEvent } from '../../helpers/scan/fakes.js';
+
+const size = campaignSize('scan');
+const totals = emptyTotals();
+
+/** A campaign is one long test: its runs share one harness (starting one costs seconds). */
+const CAMPAIGN_TIMEOUT_MS = 480_000;
+
+/** One AWS account per run slot of a wave (the mappings must fit a Lambda environment variable). */
+const ACCOUNTS = Array.from({ length: size.concurrency }, (_, index) => String(300_000_000_000 + index));
+
+/**
+ * Simulated ms of a normal scan: 1.5 s here, long against the compressed retries, as real scans
+ * (minutes) are against real retries (seconds); so a retried rescan whose answer was lost finds
+ * its job still running instead of a finished one.
+ */
+const SCAN_MS = 1_500_000;
+
+/** Simulated ms of a scan that outlives the 2 s scan timeout (2.6 s at the harness's time scale 0.001). */
+const EXPIRING_SCAN_MS = 2_600_000;
+
+let harness: ScanPipelineHarness;
+
+beforeAll(async () => {
+  harness = await ScanPipelineHarness.start({
+    awsAccounts: ACCOUNTS,
+    dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
+    simulator: { faults: { rate: 0, slowMs: 150, retryAfterSeconds: 1 }, zcspm: { scan: { durationMs: SCAN_MS } } },
+    scanSettings: (settings) => ({ ...settings, polling: { ...(settings.polling as object), scanTimeoutSeconds: 2 } }),
+  });
+});
+
+afterAll(async () => {
+  await harness?.close();
+  // The figures of the closing note (one line per pipeline).
+  console.log(summaryLine('scan', totals, size));
+});
+
+interface RunPlan {
+  readonly seed: number;
+  readonly awsAccountId: string;
+  readonly zcspmAccountId: string;
+  readonly scan: 'success' | 'failed' | 'expires';
+  readonly stackNames: readonly string[];
+  /** The first event is delivered twice at once (EventBridge at-least-once). */
+  readonly race: boolean;
+}
+
+function planRun(seed: number, slot: number): RunPlan {
+  const random = new SeededRandom(seed);
+  const awsAccountId = ACCOUNTS[slot] as string;
+  const roll = random.next();
+  return {
+    seed,
+    awsAccountId,
+    zcspmAccountId: harness.mappings[awsAccountId] as string,
+    scan: roll < 0.7 ? 'success' : roll < 0.85 ? 'failed' : 'expires',
+    stackNames: Array.from({ length: random.int(1, 2) }, (_, index) => `svc-${seed}-${index}`),
+    race: random.chance(0.3),
+  };
+}
+
+/** Delivers like EventBridge: a failed invocation is retried (here up to 5 times). */
+async function deliverWithRetries(event: unknown): Promise<DeliveryOutcome | Error> {
+  let last: Error = new Error('not delivered');
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    try {
+      return await harness.deliver(event);
+    } catch (caught) {
+      totals.redeliveries += 1;
+      last = caught as Error;
+    }
+  }
+  return last;
+}
+
+async function startRun(plan: RunPlan): Promise<Array<DeliveryOutcome | Error>> {
+  if (plan.scan === 'failed') harness.simulator.zcspm.setNextScan(plan.zcspmAccountId, { outcome: 'failed' });
+  if (plan.scan === 'expires') harness.simulator.zcspm.setNextScan(plan.zcspmAccountId, { durationMs: EXPIRING_SCAN_MS });
+  const events = plan.stackNames.map((stackName) =>
+    stackEvent({ account: plan.awsAccountId, region: 'eu-west-1', stackName, stackUuid: randomUUID(), token: `token-${randomUUID()}` }),
+  );
+  if (plan.race) totals.races += 1;
+  const deliveries = [...events, ...(plan.race ? [events[0]] : [])];
+  return Promise.all(deliveries.map((event) => deliverWithRetries(event)));
+}
+
+/** Every broken promise of one run, each naming the seed that replays it. */
+function checkRun(plan: RunPlan, deliveries: Array<DeliveryOutcome | Error>, outcomes: ScanOutcome[], executions: ReturnType<ScanPipelineHarness['executions']>, scansStarted: number): string[] {
+  const problems: string[] = [];
+  const replay = `seed ${plan.seed} (replay: ZSA_FAULT_SEED=${plan.seed} ZSA_FAULT_RUNS=2 ZSA_FAULT_CONCURRENCY=1)`;
+  for (const delivery of deliveries) {
+    if (delivery instanceof Error) problems.push(`${replay}: ScanRequest kept failing: ${delivery.message}`);
+    else if (!delivery.delivered) problems.push(`${replay}: the rule did not deliver the event: ${delivery.reason}`);
+    else if (!['opened', 'joined', 'duplicate', 'follow-up'].includes(delivery.result.outcome)) problems.push(`${replay}: ScanRequest answered ${JSON.stringify(delivery.result)}`);
+    else totals.accepted += 1;
+  }
+  const running = executions.filter((execution) => execution.status === 'RUNNING');
+  if (executions.length === 0) problems.push(`${replay}: no execution started for account ${plan.awsAccountId}`);
+  if (running.length > 0) problems.push(`${replay}: execution(s) still running after idle: ${running.map((execution) => execution.name).join(', ')}`);
+  if (outcomes.length === 0) problems.push(`${replay}: no scan outcome (result or failure) was notified`);
+  for (const outcome of outcomes) {
+    addTerminal(totals, outcome.status);
+    totals.notifications += outcome.notifications.length;
+    if (outcome.notifications.length === 0) problems.push(`${replay}: outcome ${outcome.status} of ${outcome.executionName} sent no notification`);
+  }
+  const covered = new Set(outcomes.flatMap((outcome) => outcome.deployments.map((deployment) => deployment.stackName)));
+  const lost = plan.stackNames.filter((stackName) => !covered.has(stackName));
+  if (lost.length > 0) problems.push(`${replay}: deployments in no notified scan: ${lost.join(', ')}`);
+  if (scansStarted > outcomes.length) {
+    totals.duplicates += scansStarted - outcomes.length;
+    problems.push(`${replay}: ${scansStarted} scans started for ${outcomes.length} scan window(s) of account ${plan.awsAccountId}`);
+  }
+  return problems;
+}
+
+describe('PostDeployScan fault campaign (seeded, simulator faults at 20%)', () => {
+  it(`ends every accepted deployment in a notified terminal state, with no duplicate scan, over ${size.runs} seeded runs`, async () => {
+    const problems: string[] = [];
+    let notificationsSeen = 0;
+    const seen = new Set<string>();
+    let outcomesSeen = 0;
+
+    for (let first = 0; first < size.runs; first += size.concurrency) {
+      const seeds = Array.from({ length: Math.min(size.concurrency, size.runs - first) }, (_, index) => size.baseSeed + first + index);
+      harness.simulator.resetCounters();
+      harness.simulator.resetCalls();
+      harness.simulator.faults.clear();
+      harness.simulator.update({ faults: { rate: 0.2, seed: seeds[0] as number, kinds: [...FAULT_KINDS] } });
+      const plans = seeds.map((seed, slot) => planRun(seed, slot));
+      // Half the waves have every ZCSPM token revoked mid-run (the wave's first seed decides when).
+      const wave = new SeededRandom(~(seeds[0] as number));
+      if (wave.chance(0.5)) {
+        void delay(wave.int(20, 400)).then(() => {
+          harness.simulator.zcspm.revokeTokens();
+          totals.tokenRevocations += 1;
+        });
+      }
+
+      const deliveries = await Promise.all(plans.map((plan) => startRun(plan)));
+      await harness.idle();
+      harness.simulator.update({ faults: { rate: 0 } });
+      const outcomes = (await harness.scanOutcomes()).slice(outcomesSeen);
+      outcomesSeen += outcomes.length;
+      const executions = harness.executions().filter((execution) => !seen.has(execution.name));
+      for (const execution of executions) seen.add(execution.name);
+      const counters = harness.simulator.counters;
+
+      plans.forEach((plan, index) => {
+        totals.runs += 1;
+        problems.push(
+          ...checkRun(
+            plan,
+            deliveries[index] ?? [],
+            outcomes.filter((outcome) => outcome.awsAccountId === plan.awsAccountId),
+            executions.filter((execution) => execution.name.startsWith(plan.zcspmAccountId)),
+            counters.scansStarted[plan.zcspmAccountId] ?? 0,
+          ),
+        );
+      });
+      if (counters.rateLimited > 0) problems.push(`wave of seeds ${seeds[0]}..${seeds.at(-1)}: ${counters.rateLimited} rate-limit 429s (budget exceeded)`);
+      addCounters(totals, counters);
+      // Everything the wave notified or failed with must be free of secrets.
+      const outputs = [
+        ...harness.standIns.notifications.slice(notificationsSeen).map((notification) => ({ source: `notification ${notification.channel}`, text: safeJson(notification.payload) })),
+        ...harness.executions().map((execution) => ({ source: `execution ${execution.name}`, text: safeJson(execution.error ?? null) })),
+      ];
+      notificationsSeen = harness.standIns.notifications.length;
+      const secrets = findSecrets(outputs);
+      totals.secretsFound += secrets.length;
+      for (const finding of secrets) problems.push(`wave from seed ${seeds[0]}: ${finding.secret} in ${finding.source}: ...${finding.excerpt}...`);
+      // A scan that outlived its timeout must end before its account is scanned again.
+      if (plans.some((plan) => plan.scan === 'expires')) await delay(700);
+    }
+
+    expect(problems).toEqual([]);
+    expect(totals.runs).toBe(size.runs);
+    if (size.runs >= 20) expect(Object.values(totals.faultsInjected).reduce((sum, count) => sum + (count ?? 0), 0)).toBeGreaterThan(0);
+  }, CAMPAIGN_TIMEOUT_MS);
+});

@@ -1,0 +1,152 @@
+/**
+ * Shared pieces of the seeded fault campaigns (test/e2e/faults): the campaign size from the
+ * environment, a small seeded random source, the per-pipeline totals and their summary line.
+ *
+ * Why seeded: every run's scenario (deployments, outcomes, devices, races, revocations) and the
+ * simulator's fault stream derive from one number, so a failing run is replayed with
+ * `ZSA_FAULT_SEED=<seed> ZSA_FAULT_RUNS=2 ZSA_FAULT_CONCURRENCY=1` (one run at a time makes the
+ * fault draws of a run exactly reproducible; concurrent waves share the fault stream).
+ */
+import type { FaultKind, SimulatorCounters } from '../../../local/simulator/index.js';
+
+/** How large the campaign is and how it starts. */
+export interface CampaignSize {
+  /** Seeded runs of this pipeline. */
+  readonly runs: number;
+  /** Seed of the first run; run `i` uses `baseSeed + i`. */
+  readonly baseSeed: number;
+  /** Runs in flight at once (one wave); 1 replays a seed exactly. */
+  readonly concurrency: number;
+}
+
+const positiveInt = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got "${raw}")`);
+  return value;
+};
+
+/**
+ * The campaign size of one pipeline. `ZSA_FAULT_RUNS` is the total over both pipelines (default
+ * 200): the scan pipeline gets 32% of it (its waves are limited to 16 runs: one mapped AWS account
+ * per run, and local runs take the mappings inline from a 1 KB variable), the diagnostics pipeline
+ * the rest. `ZSA_FAULT_SEED` (default 1) is the first run's seed; `ZSA_FAULT_CONCURRENCY` overrides
+ * the runs per wave (default 16 scan, 34 diagnostics).
+ */
+export function campaignSize(pipeline: 'scan' | 'diagnostics'): CampaignSize {
+  const total = positiveInt('ZSA_FAULT_RUNS', 200);
+  const scanRuns = Math.max(1, Math.round(total * 0.32));
+  const concurrency = positiveInt('ZSA_FAULT_CONCURRENCY', pipeline === 'scan' ? 16 : 34);
+  return {
+    runs: pipeline === 'scan' ? scanRuns : Math.max(1, total - scanRuns),
+    baseSeed: positiveInt('ZSA_FAULT_SEED', 1),
+    concurrency: pipeline === 'scan' ? Math.min(concurrency, 16) : concurrency,
+  };
+}
+
+/** A deterministic random source (mulberry32) for run scenarios. */
+export class SeededRandom {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0 || 0x9e3779b9;
+  }
+
+  /** A float in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** True with probability `p`. */
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  /** An integer in [min, max]. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  /** One element of a non-empty list. */
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)] as T;
+  }
+}
+
+/** Figures of one pipeline's campaign, printed at the end and checked run by run. */
+export interface CampaignTotals {
+  runs: number;
+  /** Events the pipeline accepted (ScanRequest recorded them / the webhook answered 2xx). */
+  accepted: number;
+  /** Terminal states reached, by state (e.g. `SUCCEEDED`, `FAILED`, `Success`, `Timeout`). */
+  terminal: Record<string, number>;
+  /** Notifications captured (every channel). */
+  notifications: number;
+  faultsInjected: Partial<Record<FaultKind, number>>;
+  /** 429s of the simulator's own rate limit (must stay 0: the shared budget holds). */
+  rateLimited: number;
+  tokenRevocations: number;
+  races: number;
+  duplicates: number;
+  /** Deliveries EventBridge / ZDX would have retried (the handler failed). */
+  redeliveries: number;
+  maxConcurrentActiveTraces: number;
+  /** Secret values found in any captured output (filled by the secrets scan). */
+  secretsFound: number;
+}
+
+/** Zeroed totals. */
+export function emptyTotals(): CampaignTotals {
+  return {
+    runs: 0,
+    accepted: 0,
+    terminal: {},
+    notifications: 0,
+    faultsInjected: {},
+    rateLimited: 0,
+    tokenRevocations: 0,
+    races: 0,
+    duplicates: 0,
+    redeliveries: 0,
+    maxConcurrentActiveTraces: 0,
+    secretsFound: 0,
+  };
+}
+
+/** Adds the simulator's counters of one wave (read before it resets them) to the totals. */
+export function addCounters(totals: CampaignTotals, counters: SimulatorCounters): void {
+  for (const [kind, count] of Object.entries(counters.faultsInjected) as Array<[FaultKind, number]>) {
+    totals.faultsInjected[kind] = (totals.faultsInjected[kind] ?? 0) + count;
+  }
+  totals.rateLimited += counters.rateLimited;
+  totals.maxConcurrentActiveTraces = Math.max(totals.maxConcurrentActiveTraces, counters.maxConcurrentActiveTraces);
+}
+
+/** Counts one terminal state. */
+export function addTerminal(totals: CampaignTotals, state: string): void {
+  totals.terminal[state] = (totals.terminal[state] ?? 0) + 1;
+}
+
+/** The one summary line of a pipeline's campaign (the closing note's figures). */
+export function summaryLine(pipeline: string, totals: CampaignTotals, size: CampaignSize): string {
+  const faults = Object.values(totals.faultsInjected).reduce((sum, count) => sum + (count ?? 0), 0);
+  const byKind = Object.entries(totals.faultsInjected)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([kind, count]) => `${kind}=${count}`)
+    .join(',');
+  const terminal = Object.entries(totals.terminal)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([state, count]) => `${state}=${count}`)
+    .join(',');
+  return (
+    `fault-campaign[${pipeline}] runs=${totals.runs} seeds=${size.baseSeed}..${size.baseSeed + size.runs - 1} concurrency=${size.concurrency} ` +
+    `accepted=${totals.accepted} terminal={${terminal}} notifications=${totals.notifications} faults=${faults} {${byKind}} ` +
+    `rateLimited=${totals.rateLimited} maxActiveTraces=${totals.maxConcurrentActiveTraces} tokenRevocations=${totals.tokenRevocations} ` +
+    `races=${totals.races} redeliveries=${totals.redeliveries} duplicates=${totals.duplicates} secretsFound=${totals.secretsFound}`
+  );
+}
