@@ -5,7 +5,6 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -18,6 +17,7 @@ import type { IntegrationSettings } from '../integration-stack.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { HANDLER_ENTRY_METADATA } from './post-deploy-scan-workflow.js';
 import { TeamFunction, type TeamFunctionProps } from './team-function.js';
+import { bindNotificationChannels } from './notification-channels.js';
 import { StandardStateMachine, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
 
 /** EventBridge `source` and `detail-type` of a manual diagnostics request (CLI `trace`, runbooks). */
@@ -160,7 +160,7 @@ export class AlertDiagnosticsWorkflow extends Construct {
         environment: { NOTIFICATION_SETTINGS: stack.toJsonString(notificationSettings(config, { topicArn: props.topic.topicArn })) },
       }).bindTable(props.table, { leadingKeys: [KeyPrefix.idempotency] }),
     };
-    bindNotifications(functions.notify, config, props);
+    bindNotificationChannels(functions.notify, { config, slackSecret: props.slackSecret, topic: props.topic });
 
     const timing = this.timing(config, graceMinutes);
     this.stateMachine = new StandardStateMachine(this, 'AlertDiagnostics', {
@@ -440,21 +440,6 @@ export class AlertDiagnosticsWorkflow extends Construct {
       }
     }
     return api;
-  }
-}
-
-/** Gives `fn` the channels the configuration enables: Slack secret, SNS topic, EventBridge bus. */
-function bindNotifications(fn: TeamFunction, config: ZsaConfig, props: AlertDiagnosticsWorkflowProps): void {
-  const { slack, sns, eventBridge } = config.notifications;
-  if (slack.enabled) fn.bindSecret(props.slackSecret, 'SLACK_SECRET_ARN');
-  if (sns.enabled) fn.bindTopic(props.topic);
-  if (eventBridge.enabled) {
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['events:PutEvents'],
-        resources: [Stack.of(fn).formatArn({ service: 'events', resource: 'event-bus', resourceName: eventBridge.busName })],
-      }),
-    );
   }
 }
 

@@ -2,7 +2,6 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -13,6 +12,7 @@ import { notificationSettings, type RESULT_KINDS } from '../config.js';
 import type { IntegrationSettings } from '../integration-stack.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { TeamFunction } from './team-function.js';
+import { bindNotificationChannels } from './notification-channels.js';
 
 /** The detail-type Step Functions uses for execution status changes (default bus only). */
 export const EXECUTION_STATUS_CHANGE_DETAIL_TYPE = 'Step Functions Execution Status Change';
@@ -89,7 +89,7 @@ export class ExecutionFailureAlerts extends Construct {
         NOTIFICATION_SETTINGS: stack.toJsonString(notificationSettings(config, { topicArn: props.topic.topicArn })),
       },
     }).bindTable(props.table, { leadingKeys: [KeyPrefix.idempotency] });
-    bindNotifications(this.function, props);
+    bindNotificationChannels(this.function, { config: props.settings.config, slackSecret: props.slackSecret, topic: props.topic });
 
     this.deadLetterQueue = new DeadLetterQueue(this, 'EventsDeadLetterQueue', {
       purpose: 'execution status changes that EventBridge could not deliver to ExecutionFailure',
@@ -104,20 +104,5 @@ export class ExecutionFailureAlerts extends Construct {
       targets: [new targets.LambdaFunction(this.function, { deadLetterQueue: this.deadLetterQueue.queue, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
     });
     this.deadLetterQueues = [this.deadLetterQueue.queue, ...(this.function.failureQueue ? [this.function.failureQueue] : [])];
-  }
-}
-
-/** Grants what the enabled channels need, as the workflows' notify functions get it. */
-function bindNotifications(fn: TeamFunction, props: ExecutionFailureAlertsProps): void {
-  const { slack, sns, eventBridge } = props.settings.config.notifications;
-  if (slack.enabled) fn.bindSecret(props.slackSecret, 'SLACK_SECRET_ARN');
-  if (sns.enabled) fn.bindTopic(props.topic);
-  if (eventBridge.enabled) {
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['events:PutEvents'],
-        resources: [Stack.of(fn).formatArn({ service: 'events', resource: 'event-bus', resourceName: eventBridge.busName })],
-      }),
-    );
   }
 }

@@ -16,6 +16,7 @@ import { ACCOUNT_MAPPINGS_FILE_NAME, accountMappingsEnv, accountMappingsFile, no
 import type { IntegrationSettings } from '../integration-stack.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { PROJECT_ROOT, TeamFunction, type TeamFunctionProps } from './team-function.js';
+import { bindNotificationChannels } from './notification-channels.js';
 import { StandardStateMachine, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
 
 /** EventBridge detail-types of the deployment events (lambdas/use-cases/scan/cfn-event.ts parses the same). */
@@ -134,7 +135,7 @@ export class PostDeployScanWorkflow extends Construct {
       timeout: Duration.seconds(60),
       environment: { ...scanEnv, ...notifyEnv },
     }).bindTable(props.table, { leadingKeys: [KeyPrefix.scanWindow, KeyPrefix.idempotency] });
-    bindNotifications(notifyScan, config, props);
+    bindNotificationChannels(notifyScan, { config, slackSecret: props.slackSecret, topic: props.topic });
 
     const definition = this.definition({ initiateScan, getScanStatus, collectReport, notifyScan });
     const scanTimeoutSeconds = config.scan.timeoutMinutes * 60;
@@ -159,7 +160,7 @@ export class PostDeployScanWorkflow extends Construct {
         SCAN_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
       },
     }).bindTable(props.table, { leadingKeys: [KeyPrefix.scanWindow, KeyPrefix.deployment, KeyPrefix.idempotency] });
-    bindNotifications(scanRequest, config, props);
+    bindNotificationChannels(scanRequest, { config, slackSecret: props.slackSecret, topic: props.topic });
     this.stateMachine.grantStartExecution(scanRequest);
 
     this.deadLetterQueue = new DeadLetterQueue(this, 'EventsDeadLetterQueue', {
@@ -298,19 +299,4 @@ export function bundledFileHooks(fileName: string, content: string): nodejs.ICom
       return [`node -e "require('node:fs').copyFileSync(${literal(`${inputDir}/${staged}`)}, ${literal(`${outputDir}/${fileName}`)})"`];
     },
   };
-}
-
-/** Gives `fn` the channels the configuration enables: Slack secret, SNS topic, EventBridge bus. */
-function bindNotifications(fn: TeamFunction, config: ZsaConfig, props: PostDeployScanWorkflowProps): void {
-  const { slack, sns, eventBridge } = config.notifications;
-  if (slack.enabled) fn.bindSecret(props.slackSecret, 'SLACK_SECRET_ARN');
-  if (sns.enabled) fn.bindTopic(props.topic);
-  if (eventBridge.enabled) {
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['events:PutEvents'],
-        resources: [Stack.of(fn).formatArn({ service: 'events', resource: 'event-bus', resourceName: eventBridge.busName })],
-      }),
-    );
-  }
 }
