@@ -17,6 +17,8 @@ export default {
   transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
   globalSetup: '<rootDir>/test/helpers/global-setup.mjs',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.mjs',
-  testTimeout: 60000,
+  // The e2e files synthesize the app and run whole pipelines; on 2 cores under the fault campaign a
+  // single test can take over a minute. A hang still fails, after 3 minutes.
+  testTimeout: 180000,
   maxWorkers: 2,
 };
