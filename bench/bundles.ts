@@ -173,7 +173,7 @@ export function formatBundleTable(report: BundleBenchmarkReport): string {
 
 /**
  * Why each Lambda that misses the target is slow, from its composition: the heaviest parts
- * evaluated at import, the AWS SDK clients it carries, and the `import()`s esbuild inlined.
+ * evaluated at import, the AWS SDK clients it carries, and the `import()`s of project code.
  */
 export function explainMisses(report: BundleBenchmarkReport): string[] {
   const baselinePackages = new Set(report.baseline.composition.packages.map((share) => share.name));
@@ -187,7 +187,7 @@ export function explainMisses(report: BundleBenchmarkReport): string[] {
         `${result.name}: ${result.initMs} ms vs ${result.baselineInitMs} ms (${result.ratio}x); evaluated at import beyond the baseline: ` +
         `${extra.map((share) => `${share.name} ${round(share.eagerBytes / 1024, 0)} KB`).join(', ') || 'nothing large'}` +
         `; SDK clients in the bundle: ${clients.join(', ') || 'none'}` +
-        (lazyTargets.length > 0 ? `; import() targets inlined (shipped and parsed, evaluated on first use): ${lazyTargets.join(', ')}` : '')
+        (lazyTargets.length > 0 ? `; import() targets (separate chunks, loaded on first use): ${lazyTargets.join(', ')}` : '')
       );
     });
 }

@@ -2,11 +2,11 @@
  * What a bundle is made of, from esbuild's metafile: bytes per package, and which of them are
  * evaluated when the bundle is imported. Pure (no I/O), so the recommendations it feeds are testable.
  *
- * "Eager" = reachable from the entry through static imports and `require` calls: in a single-file
- * ESM bundle esbuild evaluates those at import (ESM modules are hoisted into the top scope; CommonJS
- * modules run when first required, and those `require`s run at load). "Lazy" = reachable only
- * through a dynamic `import()`: still in the file (CDK bundles have no code splitting) and parsed,
- * but only evaluated when the `import()` runs.
+ * The bundles are split (lib/constructs/team-bundling.ts): the entry file statically imports some
+ * shared chunks, and every module reached only through a dynamic `import()` lives in a chunk that is
+ * read when that `import()` runs. "Eager" = in the entry file or in a chunk it imports statically
+ * (transitively): read, compiled and evaluated at import. "Lazy" = in the other chunks: shipped, but
+ * not touched at cold start.
  */
 import type { Metafile } from './cdk-bundles.js';
 
@@ -18,8 +18,8 @@ export interface PackageShare {
   readonly eagerBytes: number;
 }
 
-/** A dynamic `import()` in project code whose target esbuild inlined into the bundle. */
-export interface InlinedDynamicImport {
+/** A dynamic `import()` in project code (its target is loaded on first use). */
+export interface LazyImport {
   /** The module that calls `import()`. */
   readonly from: string;
   /** The imported module (a package name or a project path). */
@@ -29,16 +29,18 @@ export interface InlinedDynamicImport {
 /** The composition of one bundle. */
 export interface BundleComposition {
   readonly entryPoint: string;
+  /** Bytes of every JavaScript file of the bundle (entry and chunks; source maps excluded). */
   readonly bytes: number;
-  /** Sum of the bytes evaluated at import. */
+  /** Bytes of the files read at import (the entry file and the chunks it imports statically). */
   readonly eagerBytes: number;
   /** Largest first. */
   readonly packages: readonly PackageShare[];
   /** `@aws-sdk/client-*` packages in the bundle, with whether they are evaluated at import. */
   readonly awsSdkClients: readonly { readonly name: string; readonly eager: boolean }[];
-  readonly dynamicImports: readonly InlinedDynamicImport[];
+  readonly dynamicImports: readonly LazyImport[];
 }
 
+const ENTRY_FILE = 'index.mjs';
 const NODE_MODULES = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/;
 
 /**
@@ -54,39 +56,47 @@ export function packageOf(inputPath: string): string {
   return inputPath;
 }
 
-/** Analyses the output of `metafile` built from `entryPoint` (the default: its only entry output). */
+/**
+ * Analyses the bundle built from `entryPoint` (the default: the output file named `index.mjs`; in a
+ * split bundle every `import()` target is an output with an `entryPoint` too).
+ */
 export function analyzeBundle(metafile: Metafile, entryPoint?: string): BundleComposition {
-  const output = Object.values(metafile.outputs).find((candidate) =>
-    entryPoint === undefined ? candidate.entryPoint !== undefined : candidate.entryPoint === entryPoint,
+  const entryOutput = Object.entries(metafile.outputs).find(([file, candidate]) =>
+    entryPoint === undefined ? file === ENTRY_FILE || file.endsWith(`/${ENTRY_FILE}`) : candidate.entryPoint === entryPoint,
   );
-  if (!output?.entryPoint) throw new Error(`the metafile has no output for entry ${entryPoint ?? '(any)'}`);
-  const eager = reachable(metafile, output.entryPoint);
+  if (!entryOutput?.[1].entryPoint) throw new Error(`the metafile has no output for entry ${entryPoint ?? '(any)'}`);
+  const eagerFiles = staticallyImported(metafile, entryOutput[0]);
+  const javascript = Object.entries(metafile.outputs).filter(([file]) => !file.endsWith('.map'));
 
   const shares = new Map<string, { bytes: number; eagerBytes: number }>();
-  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-    const share = shares.get(packageOf(input)) ?? { bytes: 0, eagerBytes: 0 };
-    share.bytes += bytesInOutput;
-    if (eager.has(input)) share.eagerBytes += bytesInOutput;
-    shares.set(packageOf(input), share);
+  const bundleInputs = new Set<string>();
+  for (const [file, output] of javascript) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      bundleInputs.add(input);
+      const share = shares.get(packageOf(input)) ?? { bytes: 0, eagerBytes: 0 };
+      share.bytes += bytesInOutput;
+      if (eagerFiles.has(file)) share.eagerBytes += bytesInOutput;
+      shares.set(packageOf(input), share);
+    }
   }
   const packages = [...shares.entries()]
     .map(([name, share]) => ({ name, ...share }))
     .filter((share) => share.bytes > 0)
     .sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
 
-  const dynamicImports: InlinedDynamicImport[] = [];
+  const dynamicImports: LazyImport[] = [];
   for (const [input, { imports }] of Object.entries(metafile.inputs)) {
     // Dependencies' own lazy imports (e.g. the SDK's credential providers) are not ours to change.
-    if (!(input in output.inputs) || NODE_MODULES.test(input)) continue;
+    if (!bundleInputs.has(input) || NODE_MODULES.test(input)) continue;
     for (const edge of imports) {
       if (edge.kind === 'dynamic-import' && !edge.external) dynamicImports.push({ from: input, target: packageOf(edge.path) });
     }
   }
 
   return {
-    entryPoint: output.entryPoint,
-    bytes: output.bytes,
-    eagerBytes: packages.reduce((sum, share) => sum + share.eagerBytes, 0),
+    entryPoint: entryOutput[1].entryPoint,
+    bytes: javascript.reduce((sum, [, output]) => sum + output.bytes, 0),
+    eagerBytes: javascript.filter(([file]) => eagerFiles.has(file)).reduce((sum, [, output]) => sum + output.bytes, 0),
     packages,
     awsSdkClients: packages
       .filter((share) => share.name.startsWith('@aws-sdk/client-'))
@@ -95,14 +105,14 @@ export function analyzeBundle(metafile: Metafile, entryPoint?: string): BundleCo
   };
 }
 
-/** Inputs reachable from `entry` through every import kind except dynamic `import()`. */
-function reachable(metafile: Metafile, entry: string): Set<string> {
-  const seen = new Set<string>([entry]);
-  const queue = [entry];
+/** Output files read when `entryFile` is imported: itself and the chunks it imports statically, transitively. */
+function staticallyImported(metafile: Metafile, entryFile: string): Set<string> {
+  const seen = new Set<string>([entryFile]);
+  const queue = [entryFile];
   while (queue.length > 0) {
     const current = queue.pop() as string;
-    for (const edge of metafile.inputs[current]?.imports ?? []) {
-      if (edge.kind === 'dynamic-import' || edge.external || seen.has(edge.path)) continue;
+    for (const edge of metafile.outputs[current]?.imports ?? []) {
+      if (edge.kind !== 'import-statement' || edge.external || seen.has(edge.path)) continue;
       seen.add(edge.path);
       queue.push(edge.path);
     }

@@ -1,19 +1,19 @@
 /**
- * Bundles Lambda entries exactly as the deployed functions are bundled: through the CDK's own
- * `NodejsFunction` with the team's `TEAM_BUNDLING` (lib/constructs/team-function.ts), synthesized
- * into a throwaway cloud assembly. No hand translation of the settings, so nothing can drift (a
- * translation would also have to copy CDK quirks: aws-cdk-lib 2.276 does not pass `charset` to esbuild).
+ * Bundles Lambda entries exactly as the deployed functions are bundled: a Lambda function whose code
+ * is `teamLambdaCode` (lib/constructs/team-bundling.ts, what every TeamFunction uses), synthesized
+ * into a throwaway cloud assembly, so the CDK runs the same bundling step and nothing can drift.
  *
- * The only addition is `metafile: true`, which makes esbuild also write `index.meta.json` next to
- * the bundle (it does not change the bundle); the bench reads it to explain what a bundle is made of.
+ * The only addition is `metafile: true`, which also writes `index.meta.json` next to the bundle (it
+ * does not change the bundle); the bench reads it to explain what a bundle is made of.
  */
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as z from 'zod';
-import { PROJECT_ROOT, TEAM_BUNDLING } from '../../lib/constructs/team-function.js';
+import { BUNDLE_ENTRY_FILE, BUNDLE_METAFILE, teamLambdaCode } from '../../lib/constructs/team-bundling.js';
+import { PROJECT_ROOT } from '../../lib/constructs/team-function.js';
+import { analyzeBundle } from './bundle-composition.js';
 
 /** One entry to bundle: a display name and the source file (relative to the project root). */
 export interface BundleEntry {
@@ -23,9 +23,9 @@ export interface BundleEntry {
 
 /** A bundle the CDK produced. */
 export interface CdkBundle extends BundleEntry {
-  /** Absolute path of `index.mjs`. */
+  /** Absolute path of `index.mjs` (the file Lambda imports; its chunks sit beside it). */
   readonly bundlePath: string;
-  /** Size of `index.mjs` in bytes (what Lambda loads; the source map is a separate file). */
+  /** Bytes of all of the bundle's JavaScript files (entry and chunks; source maps are separate files). */
   readonly bytes: number;
   /** esbuild's metafile of this bundle. */
   readonly metafile: Metafile;
@@ -45,6 +45,7 @@ const MetafileSchema = z.object({
       bytes: z.number(),
       entryPoint: z.string().optional(),
       inputs: z.record(z.string(), z.object({ bytesInOutput: z.number() })),
+      imports: z.array(z.object({ path: z.string(), kind: z.string(), external: z.boolean().optional() })),
       exports: z.array(z.string()).optional(),
     }),
   ),
@@ -63,8 +64,8 @@ export function parseMetafile(text: string, file: string): Metafile {
 }
 
 /**
- * Bundles every entry through the CDK (one `NodejsFunction` each, as `TeamFunction` configures it:
- * Node.js 24, the project root and lock file, `TEAM_BUNDLING`) into `outdir`, which is emptied first.
+ * Bundles every entry through the CDK (one Lambda function each, with TeamFunction's code and
+ * runtime) into `outdir`, which is emptied first.
  */
 export function bundleWithCdk(entries: readonly BundleEntry[], outdir: string): CdkBundle[] {
   rmSync(outdir, { recursive: true, force: true });
@@ -72,14 +73,10 @@ export function bundleWithCdk(entries: readonly BundleEntry[], outdir: string): 
   const stack = new Stack(app, 'BenchBundles');
   const functions = entries.map((entry, index) => ({
     entry,
-    fn: new nodejs.NodejsFunction(stack, `Fn${index}`, {
-      entry: join(PROJECT_ROOT, entry.entry),
-      handler: 'handler',
-      // TeamFunction's runtime; TEAM_BUNDLING pins the esbuild target (node24) itself.
+    fn: new lambda.Function(stack, `Fn${index}`, {
+      code: teamLambdaCode({ entry: entry.entry, projectRoot: PROJECT_ROOT, metafile: true }),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: { ...TEAM_BUNDLING, metafile: true },
     }),
   }));
   const template = app.synth().getStackByName(stack.stackName).template as {
@@ -90,13 +87,8 @@ export function bundleWithCdk(entries: readonly BundleEntry[], outdir: string): 
     const s3Key = template.Resources[logicalId]?.Properties?.Code?.S3Key;
     if (typeof s3Key !== 'string') throw new Error(`the synthesized function of ${entry.entry} has no asset S3Key`);
     const assetDir = join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
-    const bundlePath = join(assetDir, 'index.mjs');
-    const metafilePath = join(assetDir, 'index.meta.json');
-    return {
-      ...entry,
-      bundlePath,
-      bytes: statSync(bundlePath).size,
-      metafile: parseMetafile(readFileSync(metafilePath, 'utf8'), relative(PROJECT_ROOT, metafilePath)),
-    };
+    const metafilePath = join(assetDir, BUNDLE_METAFILE);
+    const metafile = parseMetafile(readFileSync(metafilePath, 'utf8'), relative(PROJECT_ROOT, metafilePath));
+    return { ...entry, bundlePath: join(assetDir, BUNDLE_ENTRY_FILE), bytes: analyzeBundle(metafile).bytes, metafile };
   });
 }

@@ -1,12 +1,8 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -15,7 +11,7 @@ import { KeyPrefix } from '../../lambdas/core/store/table-schema.js';
 import { ACCOUNT_MAPPINGS_FILE_NAME, accountMappingsEnv, accountMappingsFile, notificationSettings, scanSettings, type ZsaConfig } from '../config.js';
 import type { IntegrationSettings } from '../integration-stack.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
-import { PROJECT_ROOT, TeamFunction, type TeamFunctionProps } from './team-function.js';
+import { TeamFunction, type TeamFunctionProps } from './team-function.js';
 import { bindNotificationChannels } from './notification-channels.js';
 import { StandardStateMachine, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
 
@@ -152,7 +148,7 @@ export class PostDeployScanWorkflow extends Construct {
       description: 'Records CloudFormation deployments in scan windows and starts PostDeployScan executions',
       invocation: 'async',
       // The mappings ship inside the bundle: an organization's accounts do not fit Lambda's 4 KB environment.
-      commandHooks: bundledFileHooks(ACCOUNT_MAPPINGS_FILE_NAME, accountMappingsFile(config)),
+      bundledFiles: { [ACCOUNT_MAPPINGS_FILE_NAME]: accountMappingsFile(config) },
       environment: {
         ...scanEnv,
         ...notifyEnv,
@@ -271,32 +267,5 @@ export function deploymentEventPattern(config: ZsaConfig): events.EventPattern {
     source: ['aws.cloudformation'],
     detailType: includeInstances ? [STACK_STATUS_DETAIL_TYPE, STACK_INSTANCE_DETAIL_TYPE] : [STACK_STATUS_DETAIL_TYPE],
     detail: includeInstances ? { $or: [stackStatus, { 'status-details': { 'detailed-status': ['SUCCEEDED'] } }] } : stackStatus,
-  };
-}
-
-/** Where {@link bundledFileHooks} stages files, relative to the project root (ignored by git, mounted for Docker bundling). */
-export const BUNDLED_FILE_STAGING_DIR = 'node_modules/.cache/zsa-bundled-files';
-
-/**
- * esbuild command hooks that add `content` as `fileName` next to the function's bundle (e.g.
- * `/var/task/account-mappings.json`). When bundling runs, the content is staged under the project root
- * ({@link BUNDLED_FILE_STAGING_DIR}, named by its hash) and one portable `node` command copies it into
- * the output: no shell quoting of the content and no command-line length limit, and the same paths
- * work for local and Docker bundling (whose input directory is the project root). The asset hash is
- * computed from the output, so a changed file redeploys the function.
- */
-export function bundledFileHooks(fileName: string, content: string): nodejs.ICommandHooks {
-  if (!/^[A-Za-z0-9._-]+$/.test(fileName)) throw new Error(`bundledFileHooks: "${fileName}" must be a plain file name`);
-  return {
-    beforeBundling: () => [],
-    beforeInstall: () => [],
-    afterBundling: (inputDir: string, outputDir: string) => {
-      const staged = `${BUNDLED_FILE_STAGING_DIR}/${createHash('sha256').update(content).digest('hex').slice(0, 24)}-${fileName}`;
-      const hostPath = join(PROJECT_ROOT, staged);
-      mkdirSync(dirname(hostPath), { recursive: true });
-      writeFileSync(hostPath, content, 'utf8');
-      const literal = (path: string) => `'${path.replace(/\\/g, '/').replace(/'/g, "\\'")}'`;
-      return [`node -e "require('node:fs').copyFileSync(${literal(`${inputDir}/${staged}`)}, ${literal(`${outputDir}/${fileName}`)})"`];
-    },
   };
 }

@@ -5,50 +5,17 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue.js';
+import { teamLambdaCode } from './team-bundling.js';
 import { TelemetryPolicies } from './telemetry-policies.js';
 
 /** Repository root: where package-lock.json lives and esbuild resolves `#core/*` imports from. */
 export const PROJECT_ROOT = resolvePath(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/**
- * The esbuild settings of every Lambda, defined once (the bench reuses them to measure bundles).
- *
- * - ESM output (`.mjs`): top-level await and tree-shaking of the ESM builds of the SDK and Powertools.
- * - `mainFields: ['module', 'main']`: prefer ESM entry points, which tree-shake far better.
- * - `banner`: an ESM bundle has no `require`; CommonJS dependencies bundled into it (undici and parts of
- *   the SDK) still `require` Node built-ins, so a `require` made with `createRequire` is provided.
- * - `bundleAwsSDK: true` (no externals): the functions run the SDK version the tests ran against, not
- *   whatever the runtime ships that week, and one minified file loads faster than the runtime's
- *   unbundled SDK tree. The cost is bundle size, which the bench tracks.
- * - `keepNames`: class and function names stay readable in stack traces (error `name`s are string
- *   literals anyway, see lambdas/core/errors.ts).
- * - Source maps are written (external, without sources) but NOT enabled at runtime: with
- *   `--enable-source-maps` Node reads and parses the map (1.5-2 MB for a 1.3 MB bundle) at import,
- *   which `npm run bench` measured at +35 ms on the baseline and +65 ms on the largest handlers, on
- *   every cold start (and +40 MB peak RSS). With `keepNames` the frames already name the function;
- *   the `.map` next to the bundle maps a trace offline when a line number is needed.
- * - `charset` is not set: aws-cdk-lib 2.276 never passes it to esbuild (the output is ASCII anyway).
- */
-export const TEAM_BUNDLING: nodejs.BundlingOptions = {
-  format: nodejs.OutputFormat.ESM,
-  target: 'node24',
-  mainFields: ['module', 'main'],
-  minify: true,
-  keepNames: true,
-  sourceMap: true,
-  sourceMapMode: nodejs.SourceMapMode.DEFAULT,
-  sourcesContent: false,
-  bundleAwsSDK: true,
-  banner: "import { createRequire as __zsaCreateRequire } from 'node:module'; const require = __zsaCreateRequire(import.meta.url);",
-  logLevel: nodejs.LogLevel.ERROR,
-};
 
 /**
  * Memory of every function unless it sets its own (see {@link TeamFunctionProps.memorySize} for the
@@ -64,7 +31,7 @@ export const METRICS_NAMESPACE = 'ZscalerAwsAutomations';
 
 /**
  * The env vars every function starts with (before the app's and its own). No `NODE_OPTIONS`: see
- * {@link TEAM_BUNDLING} on source maps. The bench starts its cold-start probes with the same set.
+ * `TEAM_ESBUILD_OPTIONS` (./team-bundling.ts) on source maps. The bench starts its cold-start probes with the same set.
  */
 export function teamEnvironment(serviceName = DEFAULT_SERVICE_NAME): Record<string, string> {
   return { POWERTOOLS_SERVICE_NAME: serviceName, POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE };
@@ -120,8 +87,11 @@ export interface TeamFunctionProps {
   readonly retryAttempts?: number;
   /** `async` only: oldest event Lambda still processes. @default Duration.hours(6) (the maximum) */
   readonly maxEventAge?: Duration;
-  /** Commands run around esbuild, e.g. to add a data file next to the bundle. @default none */
-  readonly commandHooks?: nodejs.ICommandHooks;
+  /**
+   * Data files shipped next to the bundle by plain file name (read from `/var/task` at runtime), e.g.
+   * account mappings too large for Lambda's 4 KB of environment. @default none
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
 }
 
 /** Options of {@link TeamFunction.bindTable}. */
@@ -147,8 +117,8 @@ const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 /**
  * The one Lambda function class of the project, with the team defaults: Node.js 24 on ARM64, active
- * X-Ray tracing, JSON logs into an explicit log group with retention, 256 MB / 30 s, ESM bundling
- * defined once ({@link TEAM_BUNDLING}), Powertools env vars, a role without AWS managed
+ * X-Ray tracing, JSON logs into an explicit log group with retention, 256 MB / 30 s, split ESM
+ * bundles defined once (`TEAM_ESBUILD_OPTIONS` in ./team-bundling.ts), Powertools env vars, a role without AWS managed
  * policies, and failure handling chosen by {@link InvocationMode}.
  *
  * The role and the log group (`logGroup`) are created next to the function (ids `<id>Role`,
@@ -157,7 +127,7 @@ const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
  * Grant access with the bind helpers, which set the env var and the least-privilege grant together:
  * {@link bindTable}, {@link bindSecret}, {@link bindTopic}.
  */
-export class TeamFunction extends nodejs.NodejsFunction {
+export class TeamFunction extends lambda.Function {
   /** The execution role. */
   readonly executionRole: iam.Role;
   /** The on-failure destination queue (async functions only). */
@@ -176,8 +146,8 @@ export class TeamFunction extends nodejs.NodejsFunction {
       description: `Execution role of ${id}: ${props.description}`.slice(0, 1000),
     });
     super(scope, id, {
-      entry: resolvePath(PROJECT_ROOT, props.entry),
-      handler: props.handler ?? 'handler',
+      code: teamLambdaCode({ entry: resolvePath(PROJECT_ROOT, props.entry), projectRoot: PROJECT_ROOT, files: props.bundledFiles }),
+      handler: `index.${props.handler ?? 'handler'}`,
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -188,9 +158,6 @@ export class TeamFunction extends nodejs.NodejsFunction {
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: resolvePath(PROJECT_ROOT, 'package-lock.json'),
-      bundling: props.commandHooks ? { ...TEAM_BUNDLING, commandHooks: props.commandHooks } : TEAM_BUNDLING,
       environment: {
         ...teamEnvironment(defaults.serviceName),
         ...defaults.environment,
