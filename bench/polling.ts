@@ -12,7 +12,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { estimateDuration, firstWaitSeconds, nextWaitSeconds, planPolling } from '../lambdas/use-cases/scan/polling.js';
-import { DEFAULT_SCAN_SETTINGS, type PollingSettings } from '../lambdas/use-cases/scan/settings.js';
+import { defaultScanSettings, type PollingSettings } from '../lambdas/use-cases/scan/settings.js';
 
 /** The figures `npm run bench -- --json` reports under `polling`. */
 export interface PollingFigures {
@@ -69,7 +69,7 @@ interface Outcome {
 
 /** Runs the benchmark; deterministic for a given seed. */
 export function runPollingBenchmark(options: PollingBenchmarkOptions = {}): PollingReport {
-  const settings = options.settings ?? DEFAULT_SCAN_SETTINGS.polling;
+  const settings = options.settings ?? defaultScanSettings().polling;
   const accounts = options.accounts ?? 400;
   const scansPerAccount = options.scansPerAccount ?? 20;
   const warmup = options.warmupScans ?? 10;

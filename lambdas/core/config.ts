@@ -9,10 +9,12 @@
 import * as z from 'zod';
 import { ConfigError } from './errors.js';
 
-const secretArn = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'expected a Secrets Manager secret ARN');
-const httpUrl = z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, ''));
+const secretArn = z.lazy(() =>
+  z
+    .string()
+    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'expected a Secrets Manager secret ARN'),
+);
+const httpUrl = z.lazy(() => z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')));
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /**
@@ -48,10 +50,10 @@ export const EnvVar = {
 } as const;
 
 /** The variables every Zscaler-facing function needs. */
-export const commonEnvSchema = z.object({
+export const commonEnvSchema = z.lazy(() => z.object({
   TABLE_NAME: EnvVar.TABLE_NAME,
   DYNAMODB_ENDPOINT: EnvVar.DYNAMODB_ENDPOINT,
-});
+}));
 
 /**
  * Parses `env` (default `process.env`) with `schema` and returns the typed result. Empty strings

@@ -5,7 +5,10 @@
  */
 import * as z from 'zod';
 
-export const PostureSchema = z.object({
+// Module-level schemas are `z.lazy`: importing this module builds none of them, and a handler builds
+// only those it parses, on first use (each zod construction costs cold-start time; README, Performance).
+
+export const PostureSchema = z.lazy(() => z.object({
   total: z.number().int().nonnegative(),
   green: z.number().int().nonnegative(),
   red: z.number().int().nonnegative(),
@@ -13,10 +16,10 @@ export const PostureSchema = z.object({
   gray: z.number().int().nonnegative(),
   /** Green / (Green + Red + Amber) x 100, Gray left out (ZCSPM's own rule). */
   compliancePercent: z.number().min(0).max(100),
-});
+}));
 export type Posture = z.infer<typeof PostureSchema>;
 
-export const DeploymentSchema = z.object({
+export const DeploymentSchema = z.lazy(() => z.object({
   awsAccountId: z.string(),
   region: z.string(),
   stackId: z.string(),
@@ -27,10 +30,10 @@ export const DeploymentSchema = z.object({
   time: z.string(),
   /** StackSet ARN when the deployment is a StackSet instance. */
   stackSetArn: z.string().optional(),
-});
+}));
 export type Deployment = z.infer<typeof DeploymentSchema>;
 
-export const FailedAssetSchema = z.object({
+export const FailedAssetSchema = z.lazy(() => z.object({
   resourceId: z.string(),
   resourceName: z.string(),
   resourceType: z.string(),
@@ -43,16 +46,16 @@ export const FailedAssetSchema = z.object({
   /** True when the asset belongs to a resource of a stack deployed in this scan window. */
   fromDeployment: z.boolean().default(false),
   stackName: z.string().optional(),
-});
+}));
 export type FailedAsset = z.infer<typeof FailedAssetSchema>;
 
-export const BenchmarkResultSchema = z.object({
+export const BenchmarkResultSchema = z.lazy(() => z.object({
   benchmarkId: z.string(),
   benchmarkName: z.string().optional(),
   posture: PostureSchema,
-});
+}));
 
-export const ScanDeltaSchema = z.object({
+export const ScanDeltaSchema = z.lazy(() => z.object({
   /** Job the comparison is against; null on the account's first scan. */
   previousJobId: z.string().nullable(),
   newFailureCount: z.number().int().nonnegative(),
@@ -61,16 +64,16 @@ export const ScanDeltaSchema = z.object({
   compliancePercentChange: z.number().nullable(),
   newFailures: z.array(FailedAssetSchema),
   fixed: z.array(FailedAssetSchema),
-});
+}));
 export type ScanDelta = z.infer<typeof ScanDeltaSchema>;
 
-export const LinksSchema = z.object({
+export const LinksSchema = z.lazy(() => z.object({
   zcspm: z.string().optional(),
   zdx: z.string().optional(),
   execution: z.string().optional(),
-});
+}));
 
-export const ScanReportSchema = z.object({
+export const ScanReportSchema = z.lazy(() => z.object({
   kind: z.literal('scan'),
   awsAccountId: z.string(),
   region: z.string(),
@@ -92,24 +95,24 @@ export const ScanReportSchema = z.object({
   durationSeconds: z.number().nonnegative(),
   isFollowUp: z.boolean().default(false),
   links: LinksSchema,
-});
+}));
 export type ScanReport = z.infer<typeof ScanReportSchema>;
 
-export const Verdict = z.enum(['device', 'network', 'zscaler', 'application', 'unknown']);
+export const Verdict = z.lazy(() => z.enum(['device', 'network', 'zscaler', 'application', 'unknown']));
 export type Verdict = z.infer<typeof Verdict>;
 
-export const DeviceDiagnosisSchema = z.object({
+export const DeviceDiagnosisSchema = z.lazy(() => z.object({
   verdict: Verdict,
   /** One sentence a person can act on. */
   headline: z.string(),
   findings: z.array(z.string()),
   metrics: z.record(z.string(), z.number()).default({}),
-});
+}));
 export type DeviceDiagnosis = z.infer<typeof DeviceDiagnosisSchema>;
 
-export const DeviceOutcome = z.enum(['diagnosed', 'failed', 'expired', 'skipped_cooldown', 'capped', 'no_probe', 'error']);
+export const DeviceOutcome = z.lazy(() => z.enum(['diagnosed', 'failed', 'expired', 'skipped_cooldown', 'capped', 'no_probe', 'error']));
 
-export const DeviceResultSchema = z.object({
+export const DeviceResultSchema = z.lazy(() => z.object({
   deviceId: z.string(),
   deviceName: z.string().optional(),
   userName: z.string().optional(),
@@ -120,10 +123,10 @@ export const DeviceResultSchema = z.object({
   traceStatus: z.string().optional(),
   diagnosis: DeviceDiagnosisSchema.nullable(),
   reason: z.string().optional(),
-});
+}));
 export type DeviceResult = z.infer<typeof DeviceResultSchema>;
 
-export const AlertSummarySchema = z.object({
+export const AlertSummarySchema = z.lazy(() => z.object({
   alertId: z.string(),
   ruleName: z.string(),
   severity: z.string(),
@@ -134,10 +137,10 @@ export const AlertSummarySchema = z.object({
   applicationName: z.string().optional(),
   criteriaString: z.string().optional(),
   impactedDeviceCount: z.number().optional(),
-});
+}));
 export type AlertSummary = z.infer<typeof AlertSummarySchema>;
 
-export const DiagnosticsReportSchema = z.object({
+export const DiagnosticsReportSchema = z.lazy(() => z.object({
   kind: z.literal('diagnostics'),
   alert: AlertSummarySchema,
   devices: z.array(DeviceResultSchema),
@@ -150,11 +153,11 @@ export const DiagnosticsReportSchema = z.object({
   startedAt: z.string(),
   completedAt: z.string(),
   links: LinksSchema,
-});
+}));
 export type DiagnosticsReport = z.infer<typeof DiagnosticsReportSchema>;
 
 /** A pipeline run (or an accepted event) that could not produce its result. */
-export const FailureReportSchema = z.object({
+export const FailureReportSchema = z.lazy(() => z.object({
   kind: z.literal('failure'),
   pipeline: z.enum(['scan', 'diagnostics']),
   /** Short machine-readable reason, e.g. `ScanFailed`, `Timeout`, `UnmappedAccount`. */
@@ -170,10 +173,10 @@ export const FailureReportSchema = z.object({
   deployments: z.array(DeploymentSchema).default([]),
   occurredAt: z.string(),
   links: LinksSchema,
-});
+}));
 export type FailureReport = z.infer<typeof FailureReportSchema>;
 
-export const PipelineResultSchema = z.discriminatedUnion('kind', [ScanReportSchema, DiagnosticsReportSchema, FailureReportSchema]);
+export const PipelineResultSchema = z.lazy(() => z.discriminatedUnion('kind', [ScanReportSchema, DiagnosticsReportSchema, FailureReportSchema]));
 export type PipelineResult = z.infer<typeof PipelineResultSchema>;
 
 /** What one delivery sent (the sandbox prints these; tests assert on them). */

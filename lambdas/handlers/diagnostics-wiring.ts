@@ -16,7 +16,6 @@ import type { CorrelationIds } from '../core/observability/logger.js';
 import type { HandlerContext } from '../core/observability/middleware.js';
 import { SharedRateBudget } from '../core/rate-budget/shared-rate-budget.js';
 import { WebhookCredentials, ZdxCredentials } from '../core/secrets/schemas.js';
-import { SecretsProvider } from '../core/secrets/secrets-provider.js';
 import { createDynamoClient } from '../core/store/dynamo-client.js';
 import { TableStore } from '../core/store/table-store.js';
 import { ZdxClient, fetchZdxToken } from '../core/zscaler/zdx/client.js';
@@ -26,19 +25,9 @@ import { parseDiagnosticsSettings, type DiagnosticsSettings } from '../use-cases
 import { TraceSlots } from '../use-cases/diagnostics/trace-slots.js';
 import type { DiagnosticsExecutionInput, ExecutionStarter } from '../use-cases/diagnostics/workflow-input.js';
 import type { DiagnosticsZdx, ZdxCallOptions } from '../use-cases/diagnostics/zdx-port.js';
+import { once, secrets } from './shared-wiring.js';
 
-/** Memoizes a factory: built on first call, reused for the container's life. */
-function once<T>(factory: () => T): () => T {
-  let built = false;
-  let value: T;
-  return () => {
-    if (!built) {
-      value = factory();
-      built = true;
-    }
-    return value;
-  };
-}
+export { secrets } from './shared-wiring.js';
 
 let settingsCache: { raw: string | undefined; value: DiagnosticsSettings } | undefined;
 
@@ -63,15 +52,10 @@ export const alertLedger = /* @__PURE__ */ once(() => new AlertLedger({ store: s
 export const deviceCooldown = /* @__PURE__ */ once(() => new DeviceCooldown({ store: store() }));
 export const traceSlots = /* @__PURE__ */ once(() => new TraceSlots({ store: store(), pool: settings().slotPool }));
 
-/** Secrets Manager access shared by the container (cached with a max age, registered for redaction). */
-export const secrets = /* @__PURE__ */ once(
-  () => new SecretsProvider({ maxAgeSeconds: readEnv(z.object({ SECRETS_MAX_AGE_SECONDS: EnvVar.SECRETS_MAX_AGE_SECONDS })).SECRETS_MAX_AGE_SECONDS }),
-);
-
 /** The webhook credential ZDX must present (from `WEBHOOK_SECRET_ARN`). */
 export async function webhookCredential(): Promise<WebhookCredentials> {
   const { WEBHOOK_SECRET_ARN } = readEnv(z.object({ WEBHOOK_SECRET_ARN: EnvVar.WEBHOOK_SECRET_ARN }));
-  return secrets().get(WEBHOOK_SECRET_ARN, WebhookCredentials);
+  return (await secrets()).get(WEBHOOK_SECRET_ARN, WebhookCredentials);
 }
 
 const zdxEnv = /* @__PURE__ */ once(() =>
@@ -109,7 +93,7 @@ let zdxCache: { fingerprint: string; client: ZdxClient } | undefined;
  */
 export async function zdxClient(): Promise<DiagnosticsZdx> {
   const env = zdxEnv();
-  const credentials = await secrets().get(env.ZDX_SECRET_ARN, ZdxCredentials);
+  const credentials = await (await secrets()).get(env.ZDX_SECRET_ARN, ZdxCredentials);
   const fingerprint = tokenCacheKey('zdx', env.ZDX_BASE_URL, credentials.keyId, credentials.keySecret);
   if (zdxCache?.fingerprint === fingerprint) return zdxCache.client;
   const http = zdxHttp();

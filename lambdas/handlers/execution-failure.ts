@@ -7,7 +7,6 @@ import * as z from 'zod';
 import { EnvVar, readEnv } from '../core/config.js';
 import { asLog, createLogger } from '../core/observability/logger.js';
 import { withMiddleware } from '../core/observability/middleware.js';
-import { SecretsProvider } from '../core/secrets/secrets-provider.js';
 import { createDynamoClient } from '../core/store/dynamo-client.js';
 import {
   EXECUTION_FAILURE_SETTINGS_ENV,
@@ -16,15 +15,10 @@ import {
   type ExecutionFailureOutcome,
 } from '../use-cases/operations/execution-failure.js';
 import { notificationRouter } from './notification-wiring.js';
+import { once, secrets } from './shared-wiring.js';
 
 const logger = createLogger({ persistentKeys: { step: 'ExecutionFailure' } });
 const log = asLog(logger);
-
-/** Builds `factory`'s value on first call and reuses it for the container's life. */
-function once<T>(factory: () => T): () => T {
-  let value: { readonly v: T } | undefined;
-  return () => (value ??= { v: factory() }).v;
-}
 
 const env = once(() =>
   readEnv(
@@ -32,7 +26,6 @@ const env = once(() =>
       TABLE_NAME: EnvVar.TABLE_NAME,
       DYNAMODB_ENDPOINT: EnvVar.DYNAMODB_ENDPOINT,
       AWS_REGION: EnvVar.AWS_REGION,
-      SECRETS_MAX_AGE_SECONDS: EnvVar.SECRETS_MAX_AGE_SECONDS,
     }),
   ),
 );
@@ -40,7 +33,7 @@ const settings = once(() => parseExecutionFailureSettings(process.env[EXECUTION_
 const delivery = notificationRouter({
   dynamo: once(() => createDynamoClient({ endpoint: env().DYNAMODB_ENDPOINT, region: env().AWS_REGION })),
   tableName: () => env().TABLE_NAME,
-  secrets: once(() => new SecretsProvider({ maxAgeSeconds: env().SECRETS_MAX_AGE_SECONDS })),
+  secrets,
   log,
 });
 

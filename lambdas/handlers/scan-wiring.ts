@@ -12,29 +12,15 @@ import * as z from 'zod';
 import { EnvVar, readEnv } from '../core/config.js';
 import { InvalidInputError, describeIssues } from '../core/errors.js';
 import type { CorrelationIds } from '../core/observability/logger.js';
-import type { SecretsProvider } from '../core/secrets/secrets-provider.js';
 import { createDynamoClient } from '../core/store/dynamo-client.js';
 import type { CallOptions } from '../use-cases/scan/ports.js';
 import { ScanHistoryStore } from '../use-cases/scan/scan-history-store.js';
 import { ScanWindowStore } from '../use-cases/scan/scan-window-store.js';
 import { parseAccountMappings, parseScanSettings, type AccountMappings, type ScanSettings } from '../use-cases/scan/settings.js';
 import type { HandlerContext } from '../core/observability/middleware.js';
+import { once } from './shared-wiring.js';
 
-/**
- * Memoizes a factory: built on first call, reused for the container's life. Module-level uses are
- * marked `@__PURE__` so esbuild drops the getters a handler never calls (and what they import).
- */
-export function once<T>(factory: () => T): () => T {
-  let built = false;
-  let value: T;
-  return () => {
-    if (!built) {
-      value = factory();
-      built = true;
-    }
-    return value;
-  };
-}
+export { once, secrets } from './shared-wiring.js';
 
 const tableEnv = /* @__PURE__ */ once(() =>
   readEnv(z.object({ TABLE_NAME: EnvVar.TABLE_NAME, DYNAMODB_ENDPOINT: EnvVar.DYNAMODB_ENDPOINT, AWS_REGION: EnvVar.AWS_REGION })),
@@ -59,20 +45,6 @@ export const windowStore = /* @__PURE__ */ once(
 export const historyStore = /* @__PURE__ */ once(
   () => new ScanHistoryStore({ dynamo: dynamo(), tableName: tableName(), retentionDays: scanSettings().retentionDays }),
 );
-
-let secretsProvider: Promise<SecretsProvider> | undefined;
-
-/**
- * Secrets Manager access shared by the container (values cached with a max age, registered for
- * redaction). Loaded on first use: ScanRequest needs it only to notify through Slack.
- */
-export function secrets(): Promise<SecretsProvider> {
-  secretsProvider ??= import('../core/secrets/secrets-provider.js').then(
-    ({ SecretsProvider: Provider }) =>
-      new Provider({ maxAgeSeconds: readEnv(z.object({ SECRETS_MAX_AGE_SECONDS: EnvVar.SECRETS_MAX_AGE_SECONDS })).SECRETS_MAX_AGE_SECONDS }),
-  );
-  return secretsProvider;
-}
 
 /** The abort signal and deadline of this invocation, for every downstream call. */
 export function callOptions(context: HandlerContext): CallOptions {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { parseDeploymentEvent } from '../../lambdas/use-cases/scan/cfn-event.js';
 import { decideScan } from '../../lambdas/use-cases/scan/decide.js';
-import { DEFAULT_SCAN_SETTINGS, ScanSettingsSchema } from '../../lambdas/use-cases/scan/settings.js';
+import { defaultScanSettings, ScanSettingsSchema } from '../../lambdas/use-cases/scan/settings.js';
 import { stackEvent, stackInstanceEvent } from '../helpers/scan/fakes.js';
 
 const RUNS = 10_000;
@@ -82,8 +82,8 @@ describe('CloudFormation deployment events (property)', () => {
           expect(deployment.stackName.length).toBeGreaterThan(0);
           expect(typeof deployment.status).toBe('string');
           expect(deployment.region.length).toBeGreaterThan(0);
-          const scanSettings = ScanSettingsSchema.safeParse({ ...DEFAULT_SCAN_SETTINGS, ...overrides });
-          const decision = decideScan(parsed, scanSettings.success ? scanSettings.data : DEFAULT_SCAN_SETTINGS);
+          const scanSettings = ScanSettingsSchema.safeParse({ ...defaultScanSettings(), ...overrides });
+          const decision = decideScan(parsed, scanSettings.success ? scanSettings.data : defaultScanSettings());
           expect(['scan', 'ignore']).toContain(decision.action);
           if (decision.action === 'ignore') expect(decision.reason.length).toBeGreaterThan(0);
         }),

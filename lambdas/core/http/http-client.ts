@@ -137,6 +137,7 @@ export class HttpClient {
   private readonly origin: string;
   private readonly basePath: string;
   private dispatcher: Dispatcher | undefined;
+  private readonly agentModule: Promise<typeof import('./agent.js')> | undefined;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly backoff: BackoffOptions;
@@ -158,14 +159,20 @@ export class HttpClient {
     this.sleep = options.sleep ?? defaultSleep;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    if (this.dispatcher === undefined) {
+      // Started here, not at the first request, so that reading and compiling undici's chunk overlaps
+      // the invocation's first awaits (token cache read, secret fetch). A failure surfaces there.
+      this.agentModule = import('./agent.js');
+      this.agentModule.catch(() => undefined);
+    }
   }
 
   /**
-   * undici is loaded on the first request, not at import: it is the largest module of a bundle and
-   * several handlers never make an HTTP call (cold start).
+   * undici is not loaded at import: it is the largest module of a bundle (a chunk of its own, see
+   * lib/constructs/team-bundling.ts) and several functions make no HTTP call on most paths.
    */
   private async getDispatcher(): Promise<Dispatcher> {
-    this.dispatcher ??= (await import('./agent.js')).sharedHttpAgent();
+    this.dispatcher ??= (await (this.agentModule ?? import('./agent.js'))).sharedHttpAgent();
     return this.dispatcher;
   }
 

@@ -19,16 +19,18 @@ import type { PipelineResult } from '../reports.js';
 import { SEVERITY_LEVELS, resultSeverity, severityRank } from './result-facts.js';
 
 /** Result kinds a channel can opt into; `failure` is not listed because it always goes out. */
-export const RoutableKind = z.enum(['scan', 'diagnostics']);
+export const RoutableKind = z.lazy(() => z.enum(['scan', 'diagnostics']));
 
-const ScanFilterSchema = z
-  .strictObject({
-    /** Deliver a scan when its compliance is below this percentage. */
-    whenCompliancePercentBelow: z.number().min(0).max(100).optional(),
-    /** Deliver a scan when it introduced at least this many new failures. */
-    whenNewFailuresAtLeast: z.number().int().min(1).optional(),
-  })
-  .describe('Scans are delivered when ANY given condition holds; with none given, every scan is delivered.');
+const ScanFilterSchema = z.lazy(() =>
+  z
+    .strictObject({
+      /** Deliver a scan when its compliance is below this percentage. */
+      whenCompliancePercentBelow: z.number().min(0).max(100).optional(),
+      /** Deliver a scan when it introduced at least this many new failures. */
+      whenNewFailuresAtLeast: z.number().int().min(1).optional(),
+    })
+    .describe('Scans are delivered when ANY given condition holds; with none given, every scan is delivered.'),
+);
 
 const RouteFields = {
   /** Whether the channel is used at all. */
@@ -41,26 +43,26 @@ const RouteFields = {
   scan: ScanFilterSchema.default({}),
 };
 
-const SlackSettingsSchema = z.strictObject({
+const SlackSettingsSchema = z.lazy(() => z.strictObject({
   ...RouteFields,
   /** `webhook`: incoming webhook (one message per result). `bot`: chat.postMessage + chat.update + threads. */
   mode: z.enum(['webhook', 'bot']).default('webhook'),
-});
+}));
 
-const SnsSettingsSchema = z.strictObject({
+const SnsSettingsSchema = z.lazy(() => z.strictObject({
   ...RouteFields,
   topicArn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'must be an SNS topic ARN'),
-});
+}));
 
-const EventBridgeSettingsSchema = z.strictObject({
+const EventBridgeSettingsSchema = z.lazy(() => z.strictObject({
   ...RouteFields,
   /** Bus name or ARN. */
   eventBusName: z.string().min(1).max(1600).default('default'),
-});
+}));
 
-const LogSettingsSchema = z.strictObject({ ...RouteFields });
+const LogSettingsSchema = z.lazy(() => z.strictObject({ ...RouteFields }));
 
-export const NotificationSettingsSchema = z.strictObject({
+export const NotificationSettingsSchema = z.lazy(() => z.strictObject({
   /** Short label of the deployment (e.g. `prod`), shown in messages. */
   environment: z.string().min(1).max(40).optional(),
   slack: SlackSettingsSchema.optional(),
@@ -68,7 +70,7 @@ export const NotificationSettingsSchema = z.strictObject({
   eventBridge: EventBridgeSettingsSchema.optional(),
   /** The structured log line; on by default so a result is never only in memory. */
   log: LogSettingsSchema.default({ enabled: true, kinds: ['scan', 'diagnostics'], minSeverity: 'info', scan: {} }),
-});
+}));
 export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
 /** The settings as written (defaults not yet applied). */
 export type NotificationSettingsInput = z.input<typeof NotificationSettingsSchema>;

@@ -5,48 +5,52 @@
 import * as z from 'zod';
 
 /** ZDX API key (Administration > API Key Management). */
-export const ZdxCredentials = z.object({
+export const ZdxCredentials = z.lazy(() => z.object({
   keyId: z.string().min(1),
   keySecret: z.string().min(1),
-});
+}));
 export type ZdxCredentials = z.infer<typeof ZdxCredentials>;
 
 /** ZCSPM API application and the APIM subscription key (`Ocp-Apim-Subscription-Key`). */
-export const ZcspmCredentials = z.object({
+export const ZcspmCredentials = z.lazy(() => z.object({
   applicationId: z.string().min(1),
   applicationSecret: z.string().min(1),
   subscriptionKey: z.string().min(1),
-});
+}));
 export type ZcspmCredentials = z.infer<typeof ZcspmCredentials>;
 
 /** Slack delivery: an incoming-webhook URL, and optionally a bot token + channel for chat.update/threads. */
-export const SlackSettings = z
-  .object({
-    webhookUrl: z.url({ protocol: /^https$/ }).optional(),
-    botToken: z.string().min(1).optional(),
-    channel: z.string().min(1).optional(),
-  })
-  .refine((value) => value.webhookUrl !== undefined || value.botToken !== undefined, {
-    message: 'needs webhookUrl or botToken',
-  })
-  .refine((value) => value.botToken === undefined || value.channel !== undefined, {
-    message: 'botToken needs a channel',
-    path: ['channel'],
-  });
+export const SlackSettings = z.lazy(() =>
+  z
+    .object({
+      webhookUrl: z.url({ protocol: /^https$/ }).optional(),
+      botToken: z.string().min(1).optional(),
+      channel: z.string().min(1).optional(),
+    })
+    .refine((value) => value.webhookUrl !== undefined || value.botToken !== undefined, {
+      message: 'needs webhookUrl or botToken',
+    })
+    .refine((value) => value.botToken === undefined || value.channel !== undefined, {
+      message: 'botToken needs a channel',
+      path: ['channel'],
+    }),
+);
 export type SlackSettings = z.infer<typeof SlackSettings>;
 
 /** The credential the ZDX alert webhook must present: a bearer token, HTTP basic, or both. */
-export const WebhookCredentials = z
-  .object({
-    bearerToken: z.string().min(16).optional(),
-    basic: z
-      .object({
-        username: z.string().min(1),
-        password: z.string().min(8),
-      })
-      .optional(),
-  })
-  .refine((value) => value.bearerToken !== undefined || value.basic !== undefined, {
-    message: 'needs bearerToken or basic { username, password }',
-  });
+export const WebhookCredentials = z.lazy(() =>
+  z
+    .object({
+      bearerToken: z.string().min(16).optional(),
+      basic: z
+        .object({
+          username: z.string().min(1),
+          password: z.string().min(8),
+        })
+        .optional(),
+    })
+    .refine((value) => value.bearerToken !== undefined || value.basic !== undefined, {
+      message: 'needs bearerToken or basic { username, password }',
+    }),
+);
 export type WebhookCredentials = z.infer<typeof WebhookCredentials>;

@@ -40,12 +40,13 @@ function camelizeAny(value: unknown): unknown {
 }
 
 interface ZodInternals {
-  _zod: { def: Record<string, unknown> & { type: string } };
+  _zod: { def: Record<string, unknown> & { type: string }; innerType?: unknown };
 }
 
 /**
  * Every object key a zod schema names, at any depth, as a map from lower-case to its spelling in the
- * schema. Walks objects, arrays, unions, records and the optional/nullable/default/pipe wrappers.
+ * schema. Walks objects, arrays, unions, records, lazy schemas (built here if not yet) and the
+ * optional/nullable/default/pipe wrappers.
  */
 export function schemaKeys(schema: z.ZodType): ReadonlyMap<string, string> {
   const keys = new Map<string, string>();
@@ -71,6 +72,8 @@ export function schemaKeys(schema: z.ZodType): ReadonlyMap<string, string> {
       case 'pipe':
         walk(def.in);
         return walk(def.out);
+      case 'lazy':
+        return walk((node as ZodInternals)._zod.innerType);
       default:
         if ('innerType' in def) walk(def.innerType);
     }

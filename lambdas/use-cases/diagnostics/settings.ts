@@ -20,7 +20,7 @@ export const MAX_DEVICES_PER_ALERT = 100;
 /** Session lengths the ZDX API accepts for a deep trace (zdx-api.md §2.2). */
 export const SESSION_LENGTHS_MINUTES = [5, 15, 30, 60] as const;
 
-export const DiagnosticsSettingsSchema = z.object({
+export const DiagnosticsSettingsSchema = z.lazy(() => z.object({
   /** Alerts below this severity are acknowledged (200) and not traced. Unknown severities pass. @default 'Low' */
   minSeverity: z.enum(['Low', 'Medium', 'High']).default('Low'),
   /** At most this many devices are traced per alert; the rest are reported as capped. @default 15 */
@@ -47,11 +47,13 @@ export const DiagnosticsSettingsSchema = z.object({
   webhookMaxBodyBytes: z.number().int().min(1_024).max(1_048_576).default(65_536),
   /** Alert dedupe records are kept this long. @default 30 */
   alertRetentionDays: z.number().int().min(1).max(365).default(30),
-});
+}));
 export type DiagnosticsSettings = z.infer<typeof DiagnosticsSettingsSchema>;
 
 /** The settings with every default applied. */
-export const DEFAULT_DIAGNOSTICS_SETTINGS: DiagnosticsSettings = DiagnosticsSettingsSchema.parse({});
+export function defaultDiagnosticsSettings(): DiagnosticsSettings {
+  return DiagnosticsSettingsSchema.parse({});
+}
 
 /** Name of the environment variable that carries the settings as JSON. */
 export const DIAGNOSTICS_SETTINGS_ENV = 'DIAGNOSTICS_SETTINGS';

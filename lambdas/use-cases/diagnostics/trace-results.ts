@@ -24,17 +24,17 @@ type SeriesStats = { avg: number; max: number; min: number; samples: number };
 type LegKind = TraceEvidence['legs'][number]['kind'];
 type HopEvidence = NonNullable<TraceEvidence['worstHop']>;
 
-const num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]).pipe(z.number().finite());
+const num = z.lazy(() => z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]).pipe(z.number().finite()));
 const optionalNum = num.nullish().catch(undefined);
-const optionalText = z.union([z.string(), z.number().transform(String)]).nullish().catch(undefined);
+const optionalText = z.lazy(() => z.union([z.string(), z.number().transform(String)]).nullish().catch(undefined));
 
-const DatapointSchema = z.looseObject({ timestamp: optionalNum, value: optionalNum });
-const SeriesSchema = z.looseObject({
+const DatapointSchema = z.lazy(() => z.looseObject({ timestamp: optionalNum, value: optionalNum }));
+const SeriesSchema = z.lazy(() => z.looseObject({
   metric: optionalText,
   name: optionalText,
   unit: optionalText,
   datapoints: z.array(z.unknown()).nullish().catch(undefined),
-});
+}));
 type Series = z.infer<typeof SeriesSchema>;
 
 /** A list that may arrive bare, wrapped in an object under one of `wrapperKeys`, or as one object. */
@@ -136,14 +136,14 @@ export function classifyLeg(src: string, dst: string, position: { index: number;
   return position.index < position.zscalerIndex ? 'isp' : 'to_app';
 }
 
-const HopSchema = z.looseObject({
+const HopSchema = z.lazy(() => z.looseObject({
   ip: optionalText,
   pktSent: optionalNum,
   pktRcvd: optionalNum,
   latencyAvg: optionalNum,
   latencyDiff: optionalNum,
-});
-const PathLegSchema = z.looseObject({
+}));
+const PathLegSchema = z.lazy(() => z.looseObject({
   src: optionalText,
   dst: optionalText,
   numHops: optionalNum,
@@ -152,9 +152,9 @@ const PathLegSchema = z.looseObject({
   numUnrespHops: optionalNum,
   tunnelType: optionalText,
   hops: z.array(z.unknown()).nullish().catch(undefined),
-});
-const SnapshotSchema = z.looseObject({ timestamp: optionalNum, cloudpath: z.unknown().optional() });
-const LegMetricsSchema = z.looseObject({ legSrc: optionalText, legDst: optionalText, stats: z.unknown().optional() });
+}));
+const SnapshotSchema = z.lazy(() => z.looseObject({ timestamp: optionalNum, cloudpath: z.unknown().optional() }));
+const LegMetricsSchema = z.lazy(() => z.looseObject({ legSrc: optionalText, legDst: optionalText, stats: z.unknown().optional() }));
 
 interface LegAccumulator {
   name: string;
@@ -263,8 +263,8 @@ function pathEvidence(cloudPathRaw: unknown, metricsRaw: unknown): Pick<TraceEvi
   return worstHop ? { legs: evidenceLegs, worstHop } : { legs: evidenceLegs };
 }
 
-const HealthCategorySchema = z.looseObject({ category: optionalText, instances: z.array(z.unknown()).nullish().catch(undefined) });
-const HealthInstanceSchema = z.looseObject({ metric: optionalText, name: optionalText, metrics: z.array(z.unknown()).nullish().catch(undefined) });
+const HealthCategorySchema = z.lazy(() => z.looseObject({ category: optionalText, instances: z.array(z.unknown()).nullish().catch(undefined) }));
+const HealthInstanceSchema = z.lazy(() => z.looseObject({ metric: optionalText, name: optionalText, metrics: z.array(z.unknown()).nullish().catch(undefined) }));
 
 function healthEvidence(raw: unknown): TraceEvidence['health'] {
   const candidates: Record<keyof TraceEvidence['health'], Array<{ preferred: boolean; stats: SeriesStats }>> = {
@@ -312,8 +312,8 @@ function healthEvidence(raw: unknown): TraceEvidence['health'] {
   return health;
 }
 
-const EventGroupSchema = z.looseObject({ timestamp: optionalNum, events: z.unknown().optional(), instances: z.unknown().optional() });
-const EventSchema = z.looseObject({ category: optionalText, name: optionalText, displayName: optionalText, prev: optionalText, curr: optionalText });
+const EventGroupSchema = z.lazy(() => z.looseObject({ timestamp: optionalNum, events: z.unknown().optional(), instances: z.unknown().optional() }));
+const EventSchema = z.lazy(() => z.looseObject({ category: optionalText, name: optionalText, displayName: optionalText, prev: optionalText, curr: optionalText }));
 const EVENT_PRIORITY: Readonly<Record<string, number>> = { network: 0, zscaler: 1, hardware: 2, software: 3 };
 const MAX_EVENTS = 6;
 
@@ -337,9 +337,9 @@ function eventEvidence(raw: unknown): TraceEvidence['events'] {
     .map(({ rank: _rank, ...event }) => event);
 }
 
-const ProcessSnapshotSchema = z.looseObject({ timestamp: optionalNum, topProcesses: z.unknown().optional() });
-const ProcessCategorySchema = z.looseObject({ category: optionalText, processes: z.array(z.unknown()).nullish().catch(undefined) });
-const ProcessSchema = z.looseObject({ id: optionalText, name: optionalText });
+const ProcessSnapshotSchema = z.lazy(() => z.looseObject({ timestamp: optionalNum, topProcesses: z.unknown().optional() }));
+const ProcessCategorySchema = z.lazy(() => z.looseObject({ category: optionalText, processes: z.array(z.unknown()).nullish().catch(undefined) }));
+const ProcessSchema = z.lazy(() => z.looseObject({ id: optionalText, name: optionalText }));
 const PROCESSES_PER_CATEGORY = 3;
 
 function processEvidence(raw: unknown): TraceEvidence['topProcesses'] {

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { AlertSummarySchema, DeviceResultSchema } from '../../core/reports.js';
 import { describeIssues, InvalidInputError } from '../../core/errors.js';
 
-export const ThresholdSchema = z.object({
+export const ThresholdSchema = z.lazy(() => z.object({
   metric: z.string(),
   kind: z.enum(['page_fetch_time', 'dns_time', 'server_response_time', 'latency', 'packet_loss', 'score', 'other']),
   operator: z.enum(['>', '>=', '<', '<=', '=']),
@@ -16,19 +16,19 @@ export const ThresholdSchema = z.object({
   unit: z.string(),
   observed: z.object({ min: z.number().optional(), max: z.number().optional(), avg: z.number().optional() }).optional(),
   text: z.string(),
-});
+}));
 
 /** One device the Map traces. */
-export const DeviceWorkSchema = z.object({
+export const DeviceWorkSchema = z.lazy(() => z.object({
   deviceId: z.string().min(1),
   deviceName: z.string().optional(),
   userName: z.string().optional(),
   appId: z.string().min(1),
-});
+}));
 export type DeviceWork = z.infer<typeof DeviceWorkSchema>;
 
 /** Output of ResolveDevices. */
-export const ResolvedAlertSchema = z.object({
+export const ResolvedAlertSchema = z.lazy(() => z.object({
   alert: AlertSummarySchema,
   thresholds: z.array(ThresholdSchema),
   devices: z.array(DeviceWorkSchema),
@@ -40,19 +40,19 @@ export const ResolvedAlertSchema = z.object({
   /** The alert in the ZDX portal (from the webhook). */
   zdxUrl: z.string().optional(),
   startedAt: z.string(),
-});
+}));
 export type ResolvedAlert = z.infer<typeof ResolvedAlertSchema>;
 
 /** The Map iteration's working state (ItemSelector builds it). */
-export const DeviceTaskInputSchema = z.object({
+export const DeviceTaskInputSchema = z.lazy(() => z.object({
   device: DeviceWorkSchema,
   alertId: z.string(),
   executionName: z.string().min(1),
-});
+}));
 export type DeviceTaskInput = z.infer<typeof DeviceTaskInputSchema>;
 
 /** Output of StartDeepTrace. */
-export const TraceHandleSchema = z.object({
+export const TraceHandleSchema = z.lazy(() => z.object({
   started: z.boolean(),
   traceId: z.string().nullable(),
   status: z.string().optional(),
@@ -66,29 +66,29 @@ export const TraceHandleSchema = z.object({
   /** Epoch ms after which an unfinished trace is given up on. */
   giveUpAt: z.number(),
   reason: z.string().optional(),
-});
+}));
 export type TraceHandle = z.infer<typeof TraceHandleSchema>;
 
-export const TracePhaseSchema = z.enum(['running', 'completed', 'failed', 'expired', 'aborted', 'gave_up']);
+export const TracePhaseSchema = z.lazy(() => z.enum(['running', 'completed', 'failed', 'expired', 'aborted', 'gave_up']));
 export type TracePhase = z.infer<typeof TracePhaseSchema>;
 
 /** Output of GetTraceStatus. */
-export const TraceStatusSchema = z.object({
+export const TraceStatusSchema = z.lazy(() => z.object({
   status: z.string(),
   phase: TracePhaseSchema,
   /** Results can be read (completed, or incomplete with partial data). */
   collectable: z.boolean(),
   pollSeconds: z.number().int().nonnegative(),
   polls: z.number().int().nonnegative(),
-});
+}));
 export type TraceStatus = z.infer<typeof TraceStatusSchema>;
 
-const SeriesStatsSchema = z.object({
+const SeriesStatsSchema = z.lazy(() => z.object({
   avg: z.number(),
   max: z.number(),
   min: z.number(),
   samples: z.number().int(),
-});
+}));
 
 export const HopEvidenceSchema = z.object({
   leg: z.string(),
@@ -101,7 +101,7 @@ export const HopEvidenceSchema = z.object({
   isLast: z.boolean(),
 });
 
-export const LegEvidenceSchema = z.object({
+export const LegEvidenceSchema = z.lazy(() => z.object({
   name: z.string(),
   kind: HopEvidenceSchema.shape.legKind,
   latencyMs: z.number().optional(),
@@ -109,10 +109,10 @@ export const LegEvidenceSchema = z.object({
   hops: z.number().int().optional(),
   unresponsiveHops: z.number().int().optional(),
   tunnel: z.string().optional(),
-});
+}));
 
 /** Compact, diagnosis-ready facts from one trace's six result endpoints. */
-export const TraceEvidenceSchema = z.object({
+export const TraceEvidenceSchema = z.lazy(() => z.object({
   web: z.object({
     pageFetchMs: SeriesStatsSchema.optional(),
     dnsMs: SeriesStatsSchema.optional(),
@@ -134,13 +134,13 @@ export const TraceEvidenceSchema = z.object({
   topProcesses: z.array(z.object({ category: z.string(), name: z.string(), samples: z.number().int(), ofSamples: z.number().int() })),
   /** Result endpoints that could not be read, with why. */
   missing: z.array(z.string()),
-});
+}));
 export type TraceEvidence = z.infer<typeof TraceEvidenceSchema>;
 
-export const DeviceRunOutcome = z.enum(['traced', 'failed', 'expired', 'aborted', 'gave_up', 'no_probe', 'capped', 'error']);
+export const DeviceRunOutcome = z.lazy(() => z.enum(['traced', 'failed', 'expired', 'aborted', 'gave_up', 'no_probe', 'capped', 'error']));
 
 /** What one Map iteration returns (built by Collect, or by the Pass states of the failure paths). */
-export const DeviceRunSchema = z.object({
+export const DeviceRunSchema = z.lazy(() => z.object({
   device: DeviceWorkSchema,
   outcome: DeviceRunOutcome,
   traceId: z.string().nullable().default(null),
@@ -150,7 +150,7 @@ export const DeviceRunSchema = z.object({
   reason: z.string().optional(),
   /** Step Functions' `{ Error, Cause }` when a state failed. */
   error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
-});
+}));
 export type DeviceRun = z.infer<typeof DeviceRunSchema>;
 
 /** Parses a state's input; throws InvalidInputError naming the state and the fields. */

@@ -62,13 +62,13 @@ export function readZdx<T extends z.ZodType>(schema: T, value: unknown, endpoint
 }
 
 /** IDs arrive as numbers (wire) or strings (client); the pipeline carries them as strings. */
-export const ZdxIdSchema = z.union([z.number().int().nonnegative().transform(String), z.string().min(1)]);
+export const ZdxIdSchema = z.lazy(() => z.union([z.number().int().nonnegative().transform(String), z.string().min(1)]));
 
-const optionalText = z.union([z.string(), z.number().transform(String)]).nullish().catch(undefined);
-const optionalNumber = z.number().finite().nullish().catch(undefined);
+const optionalText = z.lazy(() => z.union([z.string(), z.number().transform(String)]).nullish().catch(undefined));
+const optionalNumber = z.lazy(() => z.number().finite().nullish().catch(undefined));
 
 /** `GET /alerts/{id}` (zdx-api.md §3.3); only the fields the pipeline reads. */
-export const ZdxAlertViewSchema = z.looseObject({
+export const ZdxAlertViewSchema = z.lazy(() => z.looseObject({
   id: ZdxIdSchema,
   ruleName: optionalText,
   severity: optionalText,
@@ -80,27 +80,27 @@ export const ZdxAlertViewSchema = z.looseObject({
     .looseObject({ id: ZdxIdSchema.nullish().catch(undefined), name: optionalText })
     .nullish()
     .catch(undefined),
-});
+}));
 export type ZdxAlertView = z.infer<typeof ZdxAlertViewSchema>;
 
 /** One item of `affected_devices` (ZDX's own `userid` / `userName` casing). */
-export const ZdxAffectedDeviceSchema = z.looseObject({
+export const ZdxAffectedDeviceSchema = z.lazy(() => z.looseObject({
   id: ZdxIdSchema,
   name: optionalText,
   userName: optionalText,
   userEmail: optionalText,
-});
+}));
 
-export const ZdxWebProbeSchema = z.looseObject({
+export const ZdxWebProbeSchema = z.lazy(() => z.looseObject({
   id: ZdxIdSchema,
   name: optionalText,
   numProbes: optionalNumber,
   avgScore: optionalNumber,
   avgPft: optionalNumber,
-});
+}));
 export type ZdxWebProbe = z.infer<typeof ZdxWebProbeSchema>;
 
-export const ZdxCloudPathProbeSchema = z.looseObject({
+export const ZdxCloudPathProbeSchema = z.lazy(() => z.looseObject({
   id: ZdxIdSchema,
   name: optionalText,
   numProbes: optionalNumber,
@@ -108,13 +108,13 @@ export const ZdxCloudPathProbeSchema = z.looseObject({
     .array(z.looseObject({ legSrc: optionalText, legDst: optionalText, latency: optionalNumber }))
     .nullish()
     .catch(undefined),
-});
+}));
 export type ZdxCloudPathProbe = z.infer<typeof ZdxCloudPathProbeSchema>;
 
 /** A deep trace (start response, list item, GET one); status is an open string. */
-export const ZdxTraceViewSchema = z.looseObject({
+export const ZdxTraceViewSchema = z.lazy(() => z.looseObject({
   traceId: ZdxIdSchema.nullish(),
   status: z.union([z.string(), z.number().transform(String)]).nullish(),
   traceDetails: z.looseObject({ sessionName: optionalText }).nullish().catch(undefined),
-});
+}));
 export type ZdxTraceView = z.infer<typeof ZdxTraceViewSchema>;

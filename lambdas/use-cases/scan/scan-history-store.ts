@@ -33,7 +33,7 @@ export interface ScanRun {
 /** A failed asset as remembered (no per-report annotations). */
 export type RememberedFailure = Omit<FailedAsset, 'fromDeployment' | 'stackName'>;
 
-const RunSchema = z.object({
+const RunSchema = z.lazy(() => z.object({
   jobId: z.string(),
   startedAt: z.string(),
   completedAt: z.string(),
@@ -42,9 +42,9 @@ const RunSchema = z.object({
   failedAssetCount: z.number().int().nonnegative(),
   truncated: z.boolean().default(false),
   parts: z.number().int().nonnegative(),
-});
+}));
 
-const CompactFailureSchema = z.tuple([
+const CompactFailureSchema = z.lazy(() => z.tuple([
   z.string(),
   z.string(),
   z.string(),
@@ -53,7 +53,7 @@ const CompactFailureSchema = z.tuple([
   z.string(),
   z.string().nullable(),
   z.string().nullable(),
-]);
+]));
 
 export interface ScanHistoryStoreOptions {
   readonly dynamo: DynamoDBClient;

@@ -37,7 +37,7 @@ export interface WindowRef {
   readonly seq: number;
 }
 
-const WindowItemSchema = z.object({
+const WindowItemSchema = z.lazy(() => z.object({
   zcspmAccountId: z.string(),
   seq: z.number().int().nonnegative(),
   windowId: z.string(),
@@ -55,7 +55,7 @@ const WindowItemSchema = z.object({
   previousWindowId: z.string().optional(),
   jobId: z.string().optional(),
   scanStartedAt: z.number().optional(),
-});
+}));
 
 /** The window item as stored. */
 export type ScanWindow = z.infer<typeof WindowItemSchema>;

@@ -11,32 +11,34 @@ import { join } from 'node:path';
 import * as z from 'zod';
 import { ConfigError, describeIssues } from '../../core/errors.js';
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region such as eu-west-1');
-const pattern = z.string().min(1).max(256);
+const accountId = z.lazy(() => z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
+const region = z.lazy(() => z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region such as eu-west-1'));
+const pattern = z.lazy(() => z.string().min(1).max(256));
 
-export const PollingSettingsSchema = z
-  .object({
-    /** Shortest wait between two status checks. @default 15 */
-    minIntervalSeconds: z.number().int().min(1).max(3_600).default(15),
-    /** Longest wait between two status checks once the first check has run (bounds detection delay). @default 120 */
-    maxIntervalSeconds: z.number().int().min(1).max(3_600).default(120),
-    /** First wait for an account without scan history (ZCSPM scans take minutes). @default 120 */
-    firstWaitWithoutHistorySeconds: z.number().int().min(1).max(3_600).default(120),
-    /** How many recent scan durations of an account are remembered and used. @default 10 */
-    historySize: z.number().int().min(1).max(50).default(10),
-    /** Durations needed before the adaptive schedule replaces the default one. @default 2 */
-    minHistory: z.number().int().min(1).max(50).default(2),
-    /** A scan still running after this long is reported as timed out. @default 7200 */
-    scanTimeoutSeconds: z.number().int().min(1).max(86_400).default(7_200),
-  })
-  .refine((polling) => polling.minIntervalSeconds <= polling.maxIntervalSeconds, {
-    message: 'minIntervalSeconds must not exceed maxIntervalSeconds',
-    path: ['minIntervalSeconds'],
-  });
+export const PollingSettingsSchema = z.lazy(() =>
+  z
+    .object({
+      /** Shortest wait between two status checks. @default 15 */
+      minIntervalSeconds: z.number().int().min(1).max(3_600).default(15),
+      /** Longest wait between two status checks once the first check has run (bounds detection delay). @default 120 */
+      maxIntervalSeconds: z.number().int().min(1).max(3_600).default(120),
+      /** First wait for an account without scan history (ZCSPM scans take minutes). @default 120 */
+      firstWaitWithoutHistorySeconds: z.number().int().min(1).max(3_600).default(120),
+      /** How many recent scan durations of an account are remembered and used. @default 10 */
+      historySize: z.number().int().min(1).max(50).default(10),
+      /** Durations needed before the adaptive schedule replaces the default one. @default 2 */
+      minHistory: z.number().int().min(1).max(50).default(2),
+      /** A scan still running after this long is reported as timed out. @default 7200 */
+      scanTimeoutSeconds: z.number().int().min(1).max(86_400).default(7_200),
+    })
+    .refine((polling) => polling.minIntervalSeconds <= polling.maxIntervalSeconds, {
+      message: 'minIntervalSeconds must not exceed maxIntervalSeconds',
+      path: ['minIntervalSeconds'],
+    }),
+);
 export type PollingSettings = z.infer<typeof PollingSettingsSchema>;
 
-export const ScanSettingsSchema = z.object({
+export const ScanSettingsSchema = z.lazy(() => z.object({
   /** Stack Status Change statuses that start a scan. @default CREATE_COMPLETE, UPDATE_COMPLETE, IMPORT_COMPLETE */
   triggerStatuses: z.array(z.string().regex(/^[A-Z_]+$/, 'must be a CloudFormation status such as UPDATE_COMPLETE')).min(1).default([
     'CREATE_COMPLETE',
@@ -80,11 +82,13 @@ export const ScanSettingsSchema = z.object({
   zcspmPortalUrl: z.url().optional(),
   /** Days deployment records and scan history are kept. @default 90 */
   retentionDays: z.number().int().min(1).max(3_650).default(90),
-});
+}));
 export type ScanSettings = z.infer<typeof ScanSettingsSchema>;
 
 /** The settings with every default applied. */
-export const DEFAULT_SCAN_SETTINGS: ScanSettings = ScanSettingsSchema.parse({});
+export function defaultScanSettings(): ScanSettings {
+  return ScanSettingsSchema.parse({});
+}
 
 /** Name of the environment variable that carries the settings as JSON. */
 export const SCAN_SETTINGS_ENV = 'SCAN_SETTINGS';
@@ -125,7 +129,7 @@ export const ACCOUNT_MAPPINGS_FILE_NAME = 'account-mappings.json';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const AccountMappingsSchema = z.record(accountId, z.string().regex(GUID, 'must be a ZCSPM cloud-account GUID'));
+export const AccountMappingsSchema = z.lazy(() => z.record(accountId, z.string().regex(GUID, 'must be a ZCSPM cloud-account GUID')));
 export type AccountMappings = z.infer<typeof AccountMappingsSchema>;
 
 /** How {@link parseAccountMappings} reads the bundled file; tests pass their own. */

@@ -7,12 +7,16 @@
  * and `benchMarkId` (failed assets) reads as `benchmarkId`.
  */
 import * as z from 'zod';
+
 import { PostureSchema } from '../../reports.js';
 
-const OptionalText = z.string().nullish();
-const OptionalNumber = z.number().nullish();
+// Module-level schemas are `z.lazy`: importing this module builds none of them, and a handler builds
+// only those it parses, on first use (each zod construction costs cold-start time; README, Performance).
+
+const OptionalText = z.lazy(() => z.string().nullish());
+const OptionalNumber = z.lazy(() => z.number().nullish());
 /** Text the sources show both as a string and a number (`noOfPolicies: "11"`); a string for us. */
-const Textual = z.union([z.string(), z.number(), z.boolean()]).transform((value) => String(value));
+const Textual = z.lazy(() => z.union([z.string(), z.number(), z.boolean()]).transform((value) => String(value)));
 
 function list<T extends z.ZodType>(item: T) {
   return z
@@ -26,33 +30,33 @@ export function envelopeOf<T extends z.ZodType>(result: T) {
   return z.object({ result, statusCode: z.number().int().optional(), message: z.string().nullish() });
 }
 
-export const TokenResultSchema = z.object({ token: z.string().min(1) });
+export const TokenResultSchema = z.lazy(() => z.object({ token: z.string().min(1) }));
 
-export const RescanResultSchema = z.object({ jobId: z.string().min(1) });
+export const RescanResultSchema = z.lazy(() => z.object({ jobId: z.string().min(1) }));
 export type RescanResult = z.infer<typeof RescanResultSchema>;
 
 /** `jobStatus` is an open string: `Pending | New | Running | Success | Failed`, legacy `Completed`. */
-export const JobStatusResultSchema = z.object({ jobStatus: z.string().min(1) });
+export const JobStatusResultSchema = z.lazy(() => z.object({ jobStatus: z.string().min(1) }));
 
-export const JobStatusSchema = z.object({
+export const JobStatusSchema = z.lazy(() => z.object({
   jobStatus: z.string(),
   /** `Success` or the legacy `Completed`. */
   succeeded: z.boolean(),
   failed: z.boolean(),
   /** succeeded or failed: stop polling. */
   terminal: z.boolean(),
-});
+}));
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 
-export const BenchmarkSchema = z.object({
+export const BenchmarkSchema = z.lazy(() => z.object({
   benchmarkId: z.string().min(1),
   name: OptionalText,
   title: OptionalText,
   longName: OptionalText,
   category: OptionalText,
-});
+}));
 export type Benchmark = z.infer<typeof BenchmarkSchema>;
-export const SupportedBenchmarksResultSchema = z.array(BenchmarkSchema);
+export const SupportedBenchmarksResultSchema = z.lazy(() => z.array(BenchmarkSchema));
 
 const ColourCounts = {
   total: OptionalNumber,
@@ -63,7 +67,7 @@ const ColourCounts = {
   compliancePercent: OptionalNumber,
 };
 
-export const AuditPolicySchema = z.object({
+export const AuditPolicySchema = z.lazy(() => z.object({
   policyId: z.string().min(1),
   shortTitle: OptionalText,
   serviceName: OptionalText,
@@ -76,18 +80,18 @@ export const AuditPolicySchema = z.object({
   severity: OptionalText,
   riskProbability: OptionalText,
   riskLevel: OptionalText,
-});
+}));
 
-export const AuditCategorySchema = z.object({
+export const AuditCategorySchema = z.lazy(() => z.object({
   categoryName: z.string(),
   categoryId: OptionalText,
   controlCategoryOrder: OptionalNumber,
   ...ColourCounts,
   policies: list(AuditPolicySchema),
-});
+}));
 
 /** The raw audit summary `result` (form 4b, job optional). */
-export const AuditSummaryResultSchema = z.object({
+export const AuditSummaryResultSchema = z.lazy(() => z.object({
   benchmarkId: OptionalText,
   benchmarkName: OptionalText,
   title: OptionalText,
@@ -104,11 +108,11 @@ export const AuditSummaryResultSchema = z.object({
   lastScannedDateEpochTime: OptionalNumber,
   posture: z.object(ColourCounts).nullish(),
   resourceCategories: list(AuditCategorySchema),
-});
+}));
 export type AuditSummaryResult = z.infer<typeof AuditSummaryResultSchema>;
 
 /** A policy row of {@link AuditSummarySchema}. */
-export const AuditPolicyViewSchema = z.object({
+export const AuditPolicyViewSchema = z.lazy(() => z.object({
   policyId: z.string(),
   shortTitle: z.string().optional(),
   serviceName: z.string().optional(),
@@ -120,14 +124,14 @@ export const AuditPolicyViewSchema = z.object({
   totalResourceCount: z.number(),
   /** total - passed (ZCSPM has no such field; its own scripts compute it this way). */
   failedResourceCount: z.number(),
-});
+}));
 export type AuditPolicy = z.infer<typeof AuditPolicyViewSchema>;
 
 /**
  * The audit summary as the client returns it: every posture computed by one rule (see posture.ts),
  * the benchmark id always set, nulls turned into absent fields.
  */
-export const AuditSummarySchema = z.object({
+export const AuditSummarySchema = z.lazy(() => z.object({
   benchmarkId: z.string(),
   benchmarkName: z.string().optional(),
   accountId: z.string().optional(),
@@ -145,10 +149,10 @@ export const AuditSummarySchema = z.object({
       policies: z.array(AuditPolicyViewSchema),
     }),
   ),
-});
+}));
 export type AuditSummary = z.infer<typeof AuditSummarySchema>;
 
-export const FailedAssetItemSchema = z.object({
+export const FailedAssetItemSchema = z.lazy(() => z.object({
   resourceId: z.string().min(1),
   resourceName: OptionalText,
   resourceType: OptionalText,
@@ -161,11 +165,11 @@ export const FailedAssetItemSchema = z.object({
   impact: OptionalText,
   /** Resource tags, as sent (keys may differ only in case). */
   tags: z.record(z.string(), z.unknown()).nullish(),
-});
+}));
 export type FailedAssetItem = z.infer<typeof FailedAssetItemSchema>;
 
 /** One page of `GET .../failedassets` (`result.failedAssetCount` is the total across pages). */
-export const FailedAssetsPageSchema = z.object({
+export const FailedAssetsPageSchema = z.lazy(() => z.object({
   failedAssetCount: z.number().int().nonnegative(),
   accountId: OptionalText,
   accountName: OptionalText,
@@ -173,10 +177,10 @@ export const FailedAssetsPageSchema = z.object({
   benchmarkId: OptionalText,
   benchmarkName: OptionalText,
   failedPolicyAssetsLists: list(FailedAssetItemSchema),
-});
+}));
 export type FailedAssetsPage = z.infer<typeof FailedAssetsPageSchema>;
 
-export const LicenseAccountsSchema = z.object({
+export const LicenseAccountsSchema = z.lazy(() => z.object({
   licenseId: z.string().min(1),
   accounts: list(
     z.object({
@@ -189,10 +193,10 @@ export const LicenseAccountsSchema = z.object({
   ),
   /** API permissions granted to the calling application. */
   apis: list(z.string()),
-});
+}));
 export type LicenseAccounts = z.infer<typeof LicenseAccountsSchema>;
 
-export const HealthStatusSchema = z.object({
+export const HealthStatusSchema = z.lazy(() => z.object({
   prerequisites: list(
     z.object({
       name: z.string(),
@@ -207,19 +211,19 @@ export const HealthStatusSchema = z.object({
   ),
   lastScannedTime: OptionalText,
   accountScanQuotaDetails: z.object({ allocatedQuota: OptionalNumber, consumedQuota: OptionalNumber }).nullish(),
-});
+}));
 export type HealthStatus = z.infer<typeof HealthStatusSchema>;
 
 /** `PUT .../config`: `result` is a sentence such as "Account Added". */
-export const UpdateAccessScopeResultSchema = z.unknown().transform((value) => (typeof value === 'string' ? value : JSON.stringify(value ?? null)));
+export const UpdateAccessScopeResultSchema = z.lazy(() => z.unknown().transform((value) => (typeof value === 'string' ? value : JSON.stringify(value ?? null))));
 
-export const OnboardResultSchema = z.object({ accountId: z.string().min(1), jobId: z.string().min(1) });
+export const OnboardResultSchema = z.lazy(() => z.object({ accountId: z.string().min(1), jobId: z.string().min(1) }));
 export type OnboardResult = z.infer<typeof OnboardResultSchema>;
 
 /** Input of `onboardAws`, checked before anything is sent. */
-export const OnboardAwsInputSchema = z.object({
+export const OnboardAwsInputSchema = z.lazy(() => z.object({
   accountName: z.string().min(1).max(256),
   awsAccountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
   roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name'),
-});
+}));
 export type OnboardAwsInput = z.infer<typeof OnboardAwsInputSchema>;

@@ -13,16 +13,22 @@
  * Strict where the docs are clear: ids present, names and severities strings, numbers numbers.
  */
 import * as z from 'zod';
+
 import { camelizeKeys } from '../keys.js';
 
+// Module-level schemas are `z.lazy`: importing this module builds none of them, and a handler builds
+// only those it parses, on first use (each zod construction costs cold-start time; README, Performance).
+
 /** An id the API may send as a number or a string; always a string for us. */
-export const ZdxIdSchema = z.union([z.string().min(1), z.number().int().nonnegative()]).transform((value) => String(value));
+export const ZdxIdSchema = z.lazy(() => z.union([z.string().min(1), z.number().int().nonnegative()]).transform((value) => String(value)));
 
 /** Pagination cursor: string, number or null/absent; a string or null for us. */
-const NextOffset = z
-  .union([z.string(), z.number()])
-  .nullish()
-  .transform((value) => (value === null || value === undefined || value === '' ? null : String(value)));
+const NextOffset = z.lazy(() =>
+  z
+    .union([z.string(), z.number()])
+    .nullish()
+    .transform((value) => (value === null || value === undefined || value === '' ? null : String(value))),
+);
 
 /** Optional list; absent or null becomes []. */
 function list<T extends z.ZodType>(item: T) {
@@ -37,10 +43,10 @@ function camel<T extends z.ZodType>(schema: T) {
   return schema.transform((value) => camelizeKeys(value));
 }
 
-const OptionalText = z.string().nullish();
-const OptionalNumber = z.number().nullish();
+const OptionalText = z.lazy(() => z.string().nullish());
+const OptionalNumber = z.lazy(() => z.number().nullish());
 /** A field whose JSON type the sources disagree on; kept as sent. */
-const Scalar = z.union([z.string(), z.number(), z.boolean()]).nullish();
+const Scalar = z.lazy(() => z.union([z.string(), z.number(), z.boolean()]).nullish());
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -69,20 +75,20 @@ function pageOf<K extends string, T extends z.ZodType>(key: K, item: T) {
 // ---------------------------------------------------------------------------------------------
 // Authentication
 
-export const ZdxTokenResponseSchema = z.object({
+export const ZdxTokenResponseSchema = z.lazy(() => z.object({
   token: z.string().min(1),
   token_type: z.string().optional(),
   expires_in: z.number().positive().optional(),
-});
+}));
 export type ZdxTokenResponse = z.infer<typeof ZdxTokenResponseSchema>;
 
-export const ValidateTokenResponseSchema = z.object({ valid: z.boolean() });
+export const ValidateTokenResponseSchema = z.lazy(() => z.object({ valid: z.boolean() }));
 export type ValidateTokenResponse = z.infer<typeof ValidateTokenResponseSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Alerts
 
-const AlertWire = z.object({
+const AlertWire = z.lazy(() => z.object({
   id: ZdxIdSchema,
   rule_name: z.string(),
   severity: z.string(),
@@ -113,45 +119,45 @@ const AlertWire = z.object({
       num_devices: OptionalNumber,
     }),
   ),
-});
+}));
 
 /** `GET /v1/alerts/{id}`; also the items of the ongoing/historical lists. */
-export const AlertSchema = camel(AlertWire);
+export const AlertSchema = z.lazy(() => camel(AlertWire));
 export type Alert = z.infer<typeof AlertSchema>;
 
-export const AlertsPageSchema = camel(pageOf('alerts', AlertWire));
+export const AlertsPageSchema = z.lazy(() => camel(pageOf('alerts', AlertWire)));
 export type AlertsPage = z.infer<typeof AlertsPageSchema>;
 
-const AffectedDeviceWire = z.object({
+const AffectedDeviceWire = z.lazy(() => z.object({
   id: ZdxIdSchema,
   name: OptionalText,
   userid: ZdxIdSchema.nullish(),
   userName: OptionalText,
   userEmail: OptionalText,
-});
-export const AffectedDeviceSchema = camel(AffectedDeviceWire);
+}));
+export const AffectedDeviceSchema = z.lazy(() => camel(AffectedDeviceWire));
 /** An item of `GET /v1/alerts/{id}/affected_devices` (note the API's own `userid`/`userName` casing). */
 export type AffectedDevice = z.infer<typeof AffectedDeviceSchema>;
 
-export const AffectedDevicesPageSchema = camel(pageOf('devices', AffectedDeviceWire));
+export const AffectedDevicesPageSchema = z.lazy(() => camel(pageOf('devices', AffectedDeviceWire)));
 export type AffectedDevicesPage = z.infer<typeof AffectedDevicesPageSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Devices
 
-const DeviceWire = z.object({
+const DeviceWire = z.lazy(() => z.object({
   id: ZdxIdSchema,
   name: OptionalText,
   userid: ZdxIdSchema.nullish(),
-});
-export const DeviceSchema = camel(DeviceWire);
+}));
+export const DeviceSchema = z.lazy(() => camel(DeviceWire));
 /** An item of `GET /v1/devices`. */
 export type Device = z.infer<typeof DeviceSchema>;
 
-export const DevicesPageSchema = camel(pageOf('devices', DeviceWire));
+export const DevicesPageSchema = z.lazy(() => camel(pageOf('devices', DeviceWire)));
 export type DevicesPage = z.infer<typeof DevicesPageSchema>;
 
-const DeviceDetailWire = z.object({
+const DeviceDetailWire = z.lazy(() => z.object({
   id: ZdxIdSchema,
   name: OptionalText,
   hardware: z
@@ -202,41 +208,41 @@ const DeviceDetailWire = z.object({
       zdx_ver: Scalar,
     })
     .nullish(),
-});
+}));
 /** `GET /v1/devices/{deviceId}`. */
-export const DeviceDetailSchema = camel(DeviceDetailWire);
+export const DeviceDetailSchema = z.lazy(() => camel(DeviceDetailWire));
 export type DeviceDetail = z.infer<typeof DeviceDetailSchema>;
 
-const DeviceAppWire = z.object({ id: ZdxIdSchema, name: z.string(), score: OptionalNumber });
+const DeviceAppWire = z.lazy(() => z.object({ id: ZdxIdSchema, name: z.string(), score: OptionalNumber }));
 /** `GET /v1/devices/{deviceId}/apps`. */
-export const DeviceAppsSchema = camel(listOf(DeviceAppWire, ['apps']));
+export const DeviceAppsSchema = z.lazy(() => camel(listOf(DeviceAppWire, ['apps'])));
 export type DeviceApp = z.infer<typeof DeviceAppsSchema>[number];
 
-const WebProbeWire = z.object({
+const WebProbeWire = z.lazy(() => z.object({
   id: ZdxIdSchema,
   name: z.string(),
   num_probes: OptionalNumber,
   avg_score: OptionalNumber,
   avg_pft: OptionalNumber,
-});
+}));
 /** `GET /v1/devices/{deviceId}/apps/{appId}/web-probes`: gives `webProbeId` for a deep trace. */
-export const WebProbesSchema = camel(listOf(WebProbeWire, ['probes', 'web_probes']));
+export const WebProbesSchema = z.lazy(() => camel(listOf(WebProbeWire, ['probes', 'web_probes'])));
 export type WebProbe = z.infer<typeof WebProbesSchema>[number];
 
-const CloudPathProbeWire = z.object({
+const CloudPathProbeWire = z.lazy(() => z.object({
   id: ZdxIdSchema,
   name: z.string(),
   num_probes: OptionalNumber,
   avg_latencies: list(z.object({ leg_src: OptionalText, leg_dst: OptionalText, latency: OptionalNumber })),
-});
+}));
 /** `GET /v1/devices/{deviceId}/apps/{appId}/cloudpath-probes`: gives `cloudpathProbeId`. */
-export const CloudPathProbesSchema = camel(listOf(CloudPathProbeWire, ['probes', 'cloudpath_probes']));
+export const CloudPathProbesSchema = z.lazy(() => camel(listOf(CloudPathProbeWire, ['probes', 'cloudpath_probes'])));
 export type CloudPathProbe = z.infer<typeof CloudPathProbesSchema>[number];
 
 // ---------------------------------------------------------------------------------------------
 // Users and apps
 
-const UserWire = z.object({
+const UserWire = z.lazy(() => z.object({
   id: ZdxIdSchema,
   name: OptionalText,
   email: OptionalText,
@@ -258,15 +264,15 @@ const UserWire = z.object({
       zs_loc: list(z.object({ id: ZdxIdSchema, name: OptionalText })),
     }),
   ),
-});
-export const UserSchema = camel(UserWire);
+}));
+export const UserSchema = z.lazy(() => camel(UserWire));
 /** An item of `GET /v1/users`. */
 export type User = z.infer<typeof UserSchema>;
 
-export const UsersPageSchema = camel(pageOf('users', UserWire));
+export const UsersPageSchema = z.lazy(() => camel(pageOf('users', UserWire)));
 export type UsersPage = z.infer<typeof UsersPageSchema>;
 
-const AppWire = z.object({
+const AppWire = z.lazy(() => z.object({
   id: ZdxIdSchema,
   name: z.string(),
   score: OptionalNumber,
@@ -283,42 +289,44 @@ const AppWire = z.object({
       num_good: OptionalNumber,
     })
     .nullish(),
-});
-export const AppSchema = camel(AppWire);
+}));
+export const AppSchema = z.lazy(() => camel(AppWire));
 /** An item of `GET /v1/apps` (documented as a bare array; a paged object is accepted too). */
 export type App = z.infer<typeof AppSchema>;
 
-export const AppsPageSchema = camel(pageOf('apps', AppWire));
+export const AppsPageSchema = z.lazy(() => camel(pageOf('apps', AppWire)));
 export type AppsPage = z.infer<typeof AppsPageSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // Deep traces
 
-const TraceDetailsWire = z
-  .object({
-    session_name: OptionalText,
-    user_id: ZdxIdSchema.nullish(),
-    username: OptionalText,
-    device_id: ZdxIdSchema.nullish(),
-    device_name: OptionalText,
-    app_id: ZdxIdSchema.nullish(),
-    app_name: OptionalText,
-    web_probe_id: ZdxIdSchema.nullish(),
-    web_probe_name: OptionalText,
-    cloudpath_probe_id: ZdxIdSchema.nullish(),
-    cloud_path_probe_id: ZdxIdSchema.nullish(),
-    cloud_path_name: OptionalText,
-    session_length: OptionalNumber,
-    session_length_minutes: OptionalNumber,
-    probe_device: z.boolean().nullish(),
-  })
-  .transform(({ cloud_path_probe_id, session_length, ...rest }) => ({
-    ...rest,
-    cloudpath_probe_id: rest.cloudpath_probe_id ?? cloud_path_probe_id,
-    session_length_minutes: rest.session_length_minutes ?? session_length,
-  }));
+const TraceDetailsWire = z.lazy(() =>
+  z
+    .object({
+      session_name: OptionalText,
+      user_id: ZdxIdSchema.nullish(),
+      username: OptionalText,
+      device_id: ZdxIdSchema.nullish(),
+      device_name: OptionalText,
+      app_id: ZdxIdSchema.nullish(),
+      app_name: OptionalText,
+      web_probe_id: ZdxIdSchema.nullish(),
+      web_probe_name: OptionalText,
+      cloudpath_probe_id: ZdxIdSchema.nullish(),
+      cloud_path_probe_id: ZdxIdSchema.nullish(),
+      cloud_path_name: OptionalText,
+      session_length: OptionalNumber,
+      session_length_minutes: OptionalNumber,
+      probe_device: z.boolean().nullish(),
+    })
+    .transform(({ cloud_path_probe_id, session_length, ...rest }) => ({
+      ...rest,
+      cloudpath_probe_id: rest.cloudpath_probe_id ?? cloud_path_probe_id,
+      session_length_minutes: rest.session_length_minutes ?? session_length,
+    })),
+);
 
-const DeepTraceWire = z.object({
+const DeepTraceWire = z.lazy(() => z.object({
   trace_id: ZdxIdSchema,
   status: z.string(),
   trace_details: TraceDetailsWire.nullish(),
@@ -328,56 +336,58 @@ const DeepTraceWire = z.object({
   /** Units unconfirmed (help examples suggest seconds). */
   expected_time: OptionalNumber,
   expected_time_minutes: OptionalNumber,
-});
+}));
 /** `GET /v1/devices/{deviceId}/deeptraces/{traceId}`; also the start response and list items. */
-export const DeepTraceSchema = camel(DeepTraceWire);
+export const DeepTraceSchema = z.lazy(() => camel(DeepTraceWire));
 export type DeepTrace = z.infer<typeof DeepTraceSchema>;
 
-export const DeepTracesSchema = camel(listOf(DeepTraceWire, ['deeptraces', 'deep_traces', 'traces']));
+export const DeepTracesSchema = z.lazy(() => camel(listOf(DeepTraceWire, ['deeptraces', 'deep_traces', 'traces'])));
 
 /** `DELETE /v1/devices/{deviceId}/deeptraces/{traceId}`: `{ trace_id }` or an empty body. */
-export const DeletedDeepTraceSchema = camel(
+export const DeletedDeepTraceSchema = z.lazy(() => camel(
   z
     .object({ trace_id: ZdxIdSchema.nullish() })
     .nullish()
     .transform((value) => ({ trace_id: value?.trace_id ?? null })),
-);
+));
 export type DeletedDeepTrace = z.infer<typeof DeletedDeepTraceSchema>;
 
 /** Input of `deepTraces.start`, checked before anything is sent. */
-export const StartDeepTraceSchema = z
-  .object({
-    sessionName: z.string().min(1).max(256),
-    appId: z.union([z.string().min(1), z.number().int().nonnegative()]),
-    webProbeId: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
-    cloudpathProbeId: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
-    /** ZDX supports 5, 15, 30 and 60. @default 5 on the server */
-    sessionLengthMinutes: z.union([z.literal(5), z.literal(15), z.literal(30), z.literal(60)]).optional(),
-    probeDevice: z.boolean().optional(),
-  })
-  .refine((value) => value.webProbeId !== undefined || value.cloudpathProbeId !== undefined, {
-    message: 'give webProbeId or cloudpathProbeId (ZDX needs at least one probe)',
-    path: ['webProbeId'],
-  });
+export const StartDeepTraceSchema = z.lazy(() =>
+  z
+    .object({
+      sessionName: z.string().min(1).max(256),
+      appId: z.union([z.string().min(1), z.number().int().nonnegative()]),
+      webProbeId: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
+      cloudpathProbeId: z.union([z.string().min(1), z.number().int().nonnegative()]).optional(),
+      /** ZDX supports 5, 15, 30 and 60. @default 5 on the server */
+      sessionLengthMinutes: z.union([z.literal(5), z.literal(15), z.literal(30), z.literal(60)]).optional(),
+      probeDevice: z.boolean().optional(),
+    })
+    .refine((value) => value.webProbeId !== undefined || value.cloudpathProbeId !== undefined, {
+      message: 'give webProbeId or cloudpathProbeId (ZDX needs at least one probe)',
+      path: ['webProbeId'],
+    }),
+);
 export type StartDeepTraceInput = z.input<typeof StartDeepTraceSchema>;
 
-const Metric = z.object({
+const Metric = z.lazy(() => z.object({
   metric: z.string(),
   unit: OptionalText,
   datapoints: list(z.object({ timestamp: z.number(), value: z.number().nullable() })),
-});
+}));
 
 /** `.../webprobe-metrics`: metric series (page fetch time, DNS, TCP, SSL ...). */
-export const WebProbeMetricsSchema = camel(listOf(Metric, ['metrics', 'webprobe_metrics', 'data']));
+export const WebProbeMetricsSchema = z.lazy(() => camel(listOf(Metric, ['metrics', 'webprobe_metrics', 'data'])));
 export type WebProbeMetric = z.infer<typeof WebProbeMetricsSchema>[number];
 
 /** `.../cloudpath-metrics`: per leg, metric series (latency, loss ...). */
-export const CloudPathMetricsSchema = camel(
+export const CloudPathMetricsSchema = z.lazy(() => camel(
   listOf(z.object({ leg_src: OptionalText, leg_dst: OptionalText, stats: list(Metric) }), ['metrics', 'cloudpath_metrics', 'data']),
-);
+));
 export type CloudPathMetric = z.infer<typeof CloudPathMetricsSchema>[number];
 
-const Hop = z.object({
+const Hop = z.lazy(() => z.object({
   ip: OptionalText,
   gw_mac: OptionalText,
   gw_mac_vendor: OptionalText,
@@ -387,8 +397,8 @@ const Hop = z.object({
   latency_max: OptionalNumber,
   latency_avg: OptionalNumber,
   latency_diff: OptionalNumber,
-});
-const PathSegment = z.object({
+}));
+const PathSegment = z.lazy(() => z.object({
   src: OptionalText,
   dst: OptionalText,
   num_hops: OptionalNumber,
@@ -397,34 +407,36 @@ const PathSegment = z.object({
   num_unresp_hops: OptionalNumber,
   tunnel_type: OptionalText,
   hops: list(Hop),
-});
+}));
 /** `.../cloudpath`: hop data per timestamp. */
-export const CloudPathSchema = camel(
+export const CloudPathSchema = z.lazy(() => camel(
   listOf(z.object({ timestamp: z.number(), cloudpath: listOf(PathSegment, ['legs']) }), ['data', 'items']),
-);
+));
 export type CloudPathSample = z.infer<typeof CloudPathSchema>[number];
 
 /** `.../health-metrics`: per category (CPU, memory, disk, network, Wi-Fi), per instance, metric series. */
-export const HealthMetricsSchema = camel(
+export const HealthMetricsSchema = z.lazy(() => camel(
   listOf(
     z.object({ category: z.string(), instances: list(z.object({ metric: OptionalText, metrics: list(Metric) })) }),
     ['health_metrics', 'metrics', 'data'],
   ),
-);
+));
 export type HealthMetricCategory = z.infer<typeof HealthMetricsSchema>[number];
 
 /** prev/curr are documented as strings; anything else is kept as its JSON text. */
-const EventValue = z.unknown().transform((value) => (value === null || value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value)));
-const EventItem = z.object({ category: OptionalText, name: OptionalText, display_name: OptionalText, prev: EventValue, curr: EventValue });
-const EventGroup = z
-  .object({ timestamp: z.number(), events: list(EventItem).optional(), instances: list(EventItem).optional() })
-  .transform(({ timestamp, events, instances }) => ({ timestamp, events: events?.length ? events : (instances ?? []) }));
+const EventValue = z.lazy(() => z.unknown().transform((value) => (value === null || value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value))));
+const EventItem = z.lazy(() => z.object({ category: OptionalText, name: OptionalText, display_name: OptionalText, prev: EventValue, curr: EventValue }));
+const EventGroup = z.lazy(() =>
+  z
+    .object({ timestamp: z.number(), events: list(EventItem).optional(), instances: list(EventItem).optional() })
+    .transform(({ timestamp, events, instances }) => ({ timestamp, events: events?.length ? events : (instances ?? []) })),
+);
 /** `.../events`: Zscaler, hardware, software and network change events per timestamp. */
-export const DeviceEventsSchema = camel(listOf(EventGroup, ['data', 'items']));
+export const DeviceEventsSchema = z.lazy(() => camel(listOf(EventGroup, ['data', 'items'])));
 export type DeviceEventGroup = z.infer<typeof DeviceEventsSchema>[number];
 
 /** `.../top-processes`: per timestamp, per category, the heaviest processes. */
-export const TopProcessesSchema = camel(
+export const TopProcessesSchema = z.lazy(() => camel(
   listOf(
     z.object({
       timestamp: z.number(),
@@ -434,5 +446,5 @@ export const TopProcessesSchema = camel(
     }),
     ['data', 'items'],
   ),
-);
+));
 export type TopProcessesSample = z.infer<typeof TopProcessesSchema>[number];

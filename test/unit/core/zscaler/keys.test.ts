@@ -22,6 +22,15 @@ describe('keys', () => {
       expect([...keys.values()].sort()).toEqual(['aWSAccountId', 'benchmarkId', 'items', 'other', 'resourceId', 'result']);
       expect(keys.get('awsaccountid')).toBe('aWSAccountId');
     });
+
+    it('walks into lazy schemas (schemas are built on first use, see lambdas/core/zscaler/zcspm/schemas.ts)', () => {
+      const item = z.lazy(() => z.object({ resourceId: z.string(), tags: z.record(z.string(), z.unknown()).nullish() }));
+      const schema = z.lazy(() => z.object({ benchmarkId: z.string(), items: z.array(item) }));
+
+      const keys = schemaKeys(schema);
+
+      expect([...keys.values()].sort()).toEqual(['benchmarkId', 'items', 'resourceId', 'tags']);
+    });
   });
 
   describe('canonicalizeKeys', () => {

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../../../lambdas/core/errors.js';
 import {
-  DEFAULT_DIAGNOSTICS_SETTINGS,
+  defaultDiagnosticsSettings,
   parseDiagnosticsSettings,
   passesSeverityFilter,
 } from '../../../../lambdas/use-cases/diagnostics/settings.js';
@@ -8,8 +8,8 @@ import {
 describe('settings', () => {
   describe('parseDiagnosticsSettings', () => {
     it('applies every default when the variable is absent', () => {
-      expect(parseDiagnosticsSettings({})).toEqual(DEFAULT_DIAGNOSTICS_SETTINGS);
-      expect(DEFAULT_DIAGNOSTICS_SETTINGS).toMatchObject({ sessionLengthMinutes: 5, perAlertDeviceCap: 15, tenantTraceSlots: 10, minSeverity: 'Low' });
+      expect(parseDiagnosticsSettings({})).toEqual(defaultDiagnosticsSettings());
+      expect(defaultDiagnosticsSettings()).toMatchObject({ sessionLengthMinutes: 5, perAlertDeviceCap: 15, tenantTraceSlots: 10, minSeverity: 'Low' });
     });
 
     it('names the variable and the bad key', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../../../lambdas/core/errors.js';
-import { DEFAULT_SCAN_SETTINGS, parseAccountMappings, parseScanSettings } from '../../../../lambdas/use-cases/scan/settings.js';
+import { defaultScanSettings, parseAccountMappings, parseScanSettings } from '../../../../lambdas/use-cases/scan/settings.js';
 
 const GUID_A = '6f1e5c7a-0b44-4a43-9e0c-3a1b2c3d4e5f';
 const GUID_B = '0a1b2c3d-0000-4000-8000-000000000002';
@@ -18,7 +18,7 @@ describe('parseScanSettings', () => {
   it('applies every default when SCAN_SETTINGS is absent', () => {
     const settings = parseScanSettings({});
 
-    expect(settings).toEqual(DEFAULT_SCAN_SETTINGS);
+    expect(settings).toEqual(defaultScanSettings());
     expect(settings.triggerStatuses).toEqual(['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE']);
     expect(settings.benchmarks).toEqual(['CSBP']);
   });
