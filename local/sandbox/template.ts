@@ -40,11 +40,19 @@ export interface SynthesizedStack {
 /**
  * Synthesizes `build(app)`'s stack without bundling (context `aws:cdk:bundling-stacks: []`) into a
  * temporary directory, and returns its template and handler entries.
+ *
+ * CDK's built-in CloudFormation template validation (a WASM rule engine, seconds per synthesis) is
+ * off: a local run only reads the template, and the deployable app's validation is covered where
+ * it is synthesized for real (bin/app.ts, `cdk synth`, test/infra).
  */
 export function synthesizeStack(build: (app: App) => Stack): SynthesizedStack {
   const outdir = mkdtempSync(join(tmpdir(), 'zsa-synth-'));
   try {
-    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-path-metadata': true } });
+    const app = new App({
+      outdir,
+      builtinCloudFormationValidation: false,
+      context: { 'aws:cdk:bundling-stacks': [], 'aws:cdk:enable-path-metadata': true },
+    });
     const stack = build(app);
     const assembly = app.synth();
     const template = assembly.getStackByName(stack.stackName).template as CfnTemplate;
