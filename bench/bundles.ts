@@ -144,7 +144,7 @@ export async function measureBundles(
 
 /** Bundles and measures (see the file comment). */
 export async function runBundleBenchmark(options: BundleBenchmarkOptions = {}): Promise<BundleBenchmarkReport> {
-  options.progress?.('bundling every handler and the baseline through the CDK (TEAM_BUNDLING)');
+  options.progress?.('bundling every handler and the baseline through the CDK (teamLambdaCode, split ESM)');
   return measureBundles(bundleHandlers(options), options);
 }
 

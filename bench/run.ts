@@ -113,7 +113,7 @@ async function main(): Promise<number> {
   try {
     let bundles: ReturnType<typeof bundleHandlers> | undefined;
     if (options.only.has('bundles') || options.only.has('memory')) {
-      progress('bundling every handler and the baseline through the CDK (TEAM_BUNDLING)');
+      progress('bundling every handler and the baseline through the CDK (teamLambdaCode, split ESM)');
       try {
         bundles = bundleHandlers();
       } catch (error) {
