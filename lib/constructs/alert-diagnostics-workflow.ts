@@ -18,7 +18,7 @@ import { DeadLetterQueue } from './dead-letter-queue.js';
 import { HANDLER_ENTRY_METADATA } from './post-deploy-scan-workflow.js';
 import { TeamFunction, type TeamFunctionProps } from './team-function.js';
 import { bindNotificationChannels } from './notification-channels.js';
-import { StandardStateMachine, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
+import { RESPONSE_SHAPE_RETRY, StandardStateMachine, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
 
 /** EventBridge `source` and `detail-type` of a manual diagnostics request (CLI `trace`, runbooks). */
 export const MANUAL_TRIGGER_SOURCE = 'zsa';
@@ -367,7 +367,8 @@ export class AlertDiagnosticsWorkflow extends Construct {
       parameters: { 'device.$': '$.device', outcome: 'no_probe', traceId: null, 'reason.$': '$.trace.reason' },
     });
     const waitForSession = new sfn.Wait(steps, 'WaitForSession', { comment: 'The trace collects data for its session length', time: sfn.WaitTime.secondsPath('$.trace.waitSeconds') });
-    const getStatus = guarded(task('GetTraceStatus', functions.getTraceStatus, { resultPath: '$.status', comment: 'Polls the deep trace once' }));
+    // Read-only tasks also retry a reply of the wrong shape (RESPONSE_SHAPE_RETRY).
+    const getStatus = guarded(task('GetTraceStatus', functions.getTraceStatus, { resultPath: '$.status', comment: 'Polls the deep trace once' }), [budgetWait, RESPONSE_SHAPE_RETRY]);
     const waitForPoll = new sfn.Wait(steps, 'WaitForPoll', { time: sfn.WaitTime.secondsPath('$.status.pollSeconds') });
     const collect = guarded(
       task('CollectTraceResults', functions.collectTraceResults, {
@@ -375,6 +376,7 @@ export class AlertDiagnosticsWorkflow extends Construct {
         resultPath: '$.run',
         comment: 'Reads the six result endpoints (never deletes the trace)',
       }),
+      [budgetWait, RESPONSE_SHAPE_RETRY],
     );
     const deviceDone = new sfn.Pass(steps, 'DeviceDone', { outputPath: '$.run' });
     const traceEnded = new sfn.Pass(steps, 'TraceEnded', {

@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { LAMBDA_SERVICE_ERRORS, RETRYABLE_ERROR_NAMES } from '../../lambdas/core/errors.js';
+import { ErrorName, LAMBDA_SERVICE_ERRORS, RETRYABLE_ERROR_NAMES } from '../../lambdas/core/errors.js';
 import { TelemetryPolicies } from './telemetry-policies.js';
 
 /** Props of {@link StandardStateMachine}. */
@@ -92,7 +92,23 @@ export interface StandardErrorHandlingOptions {
   readonly retryMaxAttempts?: number;
   /** Longest single wait between those attempts. @default Duration.seconds(60) */
   readonly retryMaxDelay?: Duration;
+  /** The task only reads from Zscaler: also retry a reply of the wrong shape ({@link RESPONSE_SHAPE_RETRY}). @default false */
+  readonly readOnly?: boolean;
 }
+
+/**
+ * The extra Retry of tasks that only read from Zscaler (a status check, a report's reads): a reply of
+ * the wrong shape (`ResponseShapeError`: truncated, garbled, an HTML error page with status 200) is
+ * often transient, and reading again is safe. Never on tasks that start or change something, where
+ * the error may mean the change happened and the reply was lost.
+ */
+export const RESPONSE_SHAPE_RETRY: sfn.RetryProps = {
+  errors: [ErrorName.ResponseShape],
+  interval: Duration.seconds(10),
+  maxAttempts: 2,
+  backoffRate: 2,
+  jitterStrategy: sfn.JitterType.FULL,
+};
 
 /** A state that supports Retry and Catch (Task, Map, Parallel). */
 export interface RetryableState {
@@ -105,7 +121,8 @@ export interface RetryableState {
  * 1. Lambda service errors ({@link LAMBDA_SERVICE_ERRORS}): 2 s, x2, 6 attempts, full jitter (AWS's advice);
  * 2. our retryable error names ({@link RETRYABLE_ERROR_NAMES}: rate limited, server error, connection,
  *    timeout, busy): 5 s, x2, 4 attempts, at most 60 s apart, full jitter;
- * 3. Catch `States.ALL` -> `failure` (the NotifyFailure step), error at `$.error`.
+ * 3. read-only tasks (`readOnly`): {@link RESPONSE_SHAPE_RETRY};
+ * 4. Catch `States.ALL` -> `failure` (the NotifyFailure step), error at `$.error`.
  * Build Lambda tasks with {@link invokeLambda} so the CDK's own service-error retry is not added twice.
  */
 export function withStandardErrorHandling<T extends RetryableState>(state: T, failure: sfn.IChainable, options: StandardErrorHandlingOptions = {}): T {
@@ -124,6 +141,7 @@ export function withStandardErrorHandling<T extends RetryableState>(state: T, fa
     maxDelay: options.retryMaxDelay ?? Duration.seconds(60),
     jitterStrategy: sfn.JitterType.FULL,
   });
+  if (options.readOnly) state.addRetry(RESPONSE_SHAPE_RETRY);
   state.addCatch(failure, { errors: [sfn.Errors.ALL], resultPath: options.errorPath ?? '$.error' });
   return state;
 }

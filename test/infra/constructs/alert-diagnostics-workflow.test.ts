@@ -124,6 +124,9 @@ describe('AlertDiagnosticsWorkflow', () => {
       }
       expect(iteration.ReleaseAfterError).toMatchObject({ End: true });
       expect(iteration.ReleaseAfterError?.ResultPath).toBeUndefined();
+      // Only the read-only tasks retry a reply of the wrong shape; starting a trace twice is not safe.
+      const retriesShape = (task: string) => ((iteration[task]?.Retry ?? []) as Array<{ ErrorEquals: string[] }>).some((retry) => retry.ErrorEquals.includes('ResponseShapeError'));
+      expect(['StartDeepTrace', 'GetTraceStatus', 'CollectTraceResults'].filter(retriesShape)).toEqual(['GetTraceStatus', 'CollectTraceResults']);
     });
 
     it('diagnoses, notifies, and routes every other failure to NotifyFailure', () => {

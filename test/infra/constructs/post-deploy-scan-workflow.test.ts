@@ -112,6 +112,9 @@ describe('PostDeployScanWorkflow', () => {
         });
       }
       expect(states.NotifyFailure).toMatchObject({ Parameters: { mode: 'failure', 'state.$': '$' }, Next: 'FollowUp?' });
+      const retriesShape = (task: string) =>
+        ((states[task]?.Retry ?? []) as Array<{ ErrorEquals: string[] }>).some((retry) => retry.ErrorEquals.includes('ResponseShapeError'));
+      expect(['InitiateScan', 'GetScanStatus', 'CollectReport', 'NotifyResult'].filter(retriesShape)).toEqual(['GetScanStatus', 'CollectReport']);
     });
   });
 
