@@ -40,5 +40,14 @@ describe('manual-trigger', () => {
       );
       expect(executions.started).toHaveLength(0);
     });
+
+    it('refuses a device or application id that is not a ZDX id (digits), before anything reaches an API path', async () => {
+      const executions = new FakeStarter();
+
+      const attempt = handleManualTrigger({ id: 'evt-4', detail: { deviceId: '../admin', appId: 4 } }, { executions });
+
+      await expect(attempt).rejects.toThrow('not a manual trace request: detail.deviceId: must be a ZDX id: digits only');
+      expect(executions.started).toHaveLength(0);
+    });
   });
 });
