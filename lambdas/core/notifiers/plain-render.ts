@@ -6,6 +6,7 @@
  */
 import type { DeviceResult, DiagnosticsReport, FailedAsset, FailureReport, PipelineResult, ScanReport } from '../reports.js';
 import {
+  distinctAccountName,
   DEVICE_OUTCOME_LABEL,
   VERDICT_LABEL,
   filledCells,
@@ -36,7 +37,9 @@ export function renderPlainText(result: PipelineResult, options: PlainRenderOpti
 /** One line (no user text cut below 60 characters) summarising a result, for subjects and logs. */
 export function summaryLine(result: PipelineResult): string {
   if (result.kind === 'scan') {
-    return `Compliance scan of ${one(result.zcspmAccountName ?? result.awsAccountId, 80)} (${one(result.awsAccountId, 20)}, ${one(result.region, 30)}): ${scanHeadline(result)} ${formatPercent(result.posture.compliancePercent)} compliant.`;
+    const named = distinctAccountName(result);
+    const where = named ? `${one(named, 80)} (${one(result.awsAccountId, 20)}, ${one(result.region, 30)})` : `${one(result.zcspmAccountName ?? result.awsAccountId, 80)} (${one(result.region, 30)})`;
+    return `Compliance scan of ${where}: ${scanHeadline(result)} ${formatPercent(result.posture.compliancePercent)} compliant.`;
   }
   if (result.kind === 'diagnostics') {
     return `ZDX alert ${one(result.alert.ruleName, 120)} (${one(result.alert.severity, 20)}): verdict ${VERDICT_LABEL[result.summary.verdict]}, diagnosed ${formatCount(result.summary.diagnosed)} of ${plural(result.devices.length, 'device')}.`;
@@ -49,7 +52,9 @@ function renderScan(report: ScanReport, maxItems: number): string {
   const cells = filledCells(posture.compliancePercent);
   const change = formatPointChange(report.delta.compliancePercentChange);
   const lines = [
-    `Compliance scan of ${one(report.zcspmAccountName ?? report.awsAccountId, 120)} (AWS ${one(report.awsAccountId, 20)}, ${one(report.region, 30)})`,
+    distinctAccountName(report)
+      ? `Compliance scan of ${one(report.zcspmAccountName ?? '', 120)} (AWS ${one(report.awsAccountId, 20)}, ${one(report.region, 30)})`
+      : `Compliance scan of ${one(report.zcspmAccountName ?? `AWS ${report.awsAccountId}`, 120)} (${one(report.region, 30)})`,
     scanHeadline(report),
     '',
     row('Posture', `[${'#'.repeat(cells)}${'.'.repeat(10 - cells)}] ${formatPercent(posture.compliancePercent)} compliant${change ? ` (${change} since the last scan)` : ''}`),

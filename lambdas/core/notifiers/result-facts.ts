@@ -5,6 +5,16 @@
  */
 import type { DiagnosticsReport, FailedAsset, PipelineResult, ScanReport, Verdict } from '../reports.js';
 
+/**
+ * The ZCSPM account's name when it adds something to the AWS account id: undefined when there is no
+ * name, or when the name already contains the id (ZCSPM names are often `prod (111122223333)`), so
+ * no renderer prints the id twice.
+ */
+export function distinctAccountName(report: Pick<ScanReport, 'zcspmAccountName' | 'awsAccountId'>): string | undefined {
+  const name = report.zcspmAccountName?.trim();
+  return name && !name.includes(report.awsAccountId) ? name : undefined;
+}
+
 /** Normalised severities, lowest first. ZCSPM `Moderate` is `medium`, `VeryLow` is `info`. */
 export const SEVERITY_LEVELS = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type SeverityLevel = (typeof SEVERITY_LEVELS)[number];

@@ -8,6 +8,7 @@
  */
 import type { DiagnosticsReport, DeviceResult, FailedAsset, FailureReport, PipelineResult, ScanReport } from '../reports.js';
 import {
+  distinctAccountName,
   DEVICE_OUTCOME_LABEL,
   VERDICT_LABEL,
   filledCells,
@@ -165,7 +166,8 @@ function renderScan(report: ScanReport, options: SlackRenderOptions): SlackMessa
     return section(`…and ${plural(rest, 'more failing asset')}.${link}`);
   });
 
-  const text = `${statusEmoji} Compliance scan of ${mrkdwn(accountLabel, MAX_NAME)} (${mrkdwn(report.awsAccountId, 40)}, ${mrkdwn(report.region, 40)}): ${headline} ${formatPercent(percent)} compliant.`;
+  const where = distinctAccountName(report) ? `${mrkdwn(report.awsAccountId, 40)}, ${mrkdwn(report.region, 40)}` : mrkdwn(report.region, 40);
+  const text = `${statusEmoji} Compliance scan of ${mrkdwn(accountLabel, MAX_NAME)} (${where}): ${headline} ${formatPercent(percent)} compliant.`;
   return { text: truncate(text, SLACK_LIMITS.maxFallbackText), blocks };
 }
 

@@ -8,6 +8,7 @@ import type { PipelineResult } from '../reports.js';
 import { fitResultJson } from './fit-json.js';
 import { renderPlainText } from './plain-render.js';
 import {
+  distinctAccountName,
   VERDICT_LABEL,
   eventDetailType,
   formatCount,
@@ -97,7 +98,8 @@ function subject(result: PipelineResult, environment: string | undefined): strin
   };
   if (result.kind === 'scan') {
     const delta = result.delta.newFailureCount > 0 ? `${plural(result.delta.newFailureCount, 'new failure')}` : 'no new failures';
-    const name = result.zcspmAccountName ? `${result.zcspmAccountName} (${result.awsAccountId})` : result.awsAccountId;
+    const named = distinctAccountName(result);
+    const name = named ? `${named} (${result.awsAccountId})` : (result.zcspmAccountName ?? result.awsAccountId);
     return compose('Scan ', name, `: ${delta}, ${formatPercent(result.posture.compliancePercent)} compliant`);
   }
   if (result.kind === 'diagnostics') {

@@ -24,6 +24,15 @@ describe('renderSns', () => {
       expect(message.Subject).toBe('[zsa] Scan payments-prod (111122223333): 3 new failures, 84.2% compliant');
     });
 
+    it('does not repeat the account id when the ZCSPM account name already contains it', () => {
+      const named = renderSns({ ...typicalScanReport(), zcspmAccountName: 'prod (111122223333)' });
+      const unnamed = renderSns({ ...typicalScanReport(), zcspmAccountName: undefined });
+
+      expect(named.Subject).toBe('[zsa] Scan prod (111122223333): 3 new failures, 84.2% compliant');
+      expect(unnamed.Subject).toBe('[zsa] Scan 111122223333: 3 new failures, 84.2% compliant');
+      expect(named.Message).not.toContain('111122223333 (111122223333');
+    });
+
     it('renders a clean scan report (golden)', () => {
       const message = renderSns(cleanScanReport(), { environment: 'prod' });
 
