@@ -93,7 +93,16 @@ export const SAMPLE_CFN_EVENT = {
  */
 export async function readEventFiles(files: readonly string[], cwd = process.cwd()): Promise<SourcedEvent[]> {
   if (files.length === 0) return [{ source: 'sample deployment', event: SAMPLE_CFN_EVENT }];
-  const events: SourcedEvent[] = [];
+  return (await readJsonInputs(files, cwd)).map(({ source, value }) => ({ source, event: value }));
+}
+
+/**
+ * Reads JSON files given on the command line: each holds one value or an array of them (one input
+ * per element, named `file[index]`). Throws a {@link SandboxUsageError} naming the file that cannot be
+ * read or parsed.
+ */
+export async function readJsonInputs(files: readonly string[], cwd = process.cwd()): Promise<Array<{ source: string; value: unknown }>> {
+  const inputs: Array<{ source: string; value: unknown }> = [];
   for (const file of files) {
     let text: string;
     try {
@@ -107,10 +116,10 @@ export async function readEventFiles(files: readonly string[], cwd = process.cwd
     } catch (error) {
       throw new SandboxUsageError(`${file} is not valid JSON: ${(error as Error).message}`);
     }
-    if (Array.isArray(json)) json.forEach((event, index) => events.push({ source: `${file}[${index}]`, event }));
-    else events.push({ source: file, event: json });
+    if (Array.isArray(json)) json.forEach((value, index) => inputs.push({ source: `${file}[${index}]`, value }));
+    else inputs.push({ source: file, value: json });
   }
-  return events;
+  return inputs;
 }
 
 /** Runs the events through the local pipeline and returns the sandbox document. */
@@ -164,7 +173,8 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxDocume
   }
 }
 
-function toSandboxScan(outcome: ScanOutcome): SandboxScan {
+/** The sandbox document's view of one scan (also what `--serve` answers). */
+export function toSandboxScan(outcome: ScanOutcome): SandboxScan {
   return {
     awsAccountId: outcome.awsAccountId,
     region: outcome.region,

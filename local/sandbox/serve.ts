@@ -20,11 +20,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DeviceResult } from '../../lambdas/core/reports.js';
 import { DiagnosticsPipelineHarness } from './diagnostics/harness.js';
-import type { SandboxDiagnostics } from './diagnostics/sandbox.js';
-import type { SandboxScan } from './sandbox.js';
-import { ScanPipelineHarness, type ScanOutcome } from './scan-harness.js';
+import { toSandboxDiagnostics, type SandboxDiagnostics } from './diagnostics/sandbox.js';
+import { toSandboxScan, type SandboxScan } from './sandbox.js';
+import { ScanPipelineHarness } from './scan-harness.js';
 
 /** The `--serve` port when none is given. */
 export const DEFAULT_SERVE_PORT = 8787;
@@ -151,7 +150,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       await diagnostics.idle();
       const executionName = String(answer.body.executionName);
       const outcome = diagnostics.outcomes().find((candidate) => candidate.executionName === executionName);
-      return { intake: answer, scans: [], diagnostics: outcome ? [toDiagnostics(outcome, String(answer.body.alertId), body)] : [], ignored: [] };
+      return { intake: answer, scans: [], diagnostics: outcome ? [toSandboxDiagnostics(outcome, String(answer.body.alertId), ruleNameOf(body))] : [], ignored: [] };
     });
 
   const runEvents = (events: readonly unknown[]) =>
@@ -170,7 +169,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
         }
       }
       await scan.idle();
-      const scans = (await scan.scanOutcomes()).slice(before).map(toScan);
+      const scans = (await scan.scanOutcomes()).slice(before).map(toSandboxScan);
       return { scans, diagnostics: [], ignored };
     });
 
@@ -286,46 +285,12 @@ function seedableAlertId(body: string): number | undefined {
   return value !== undefined && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
-function toScan(outcome: ScanOutcome): SandboxScan {
-  return {
-    awsAccountId: outcome.awsAccountId,
-    region: outcome.region,
-    zcspmAccountId: outcome.zcspmAccountId,
-    jobId: outcome.jobId,
-    status: outcome.status,
-    isFollowUp: outcome.isFollowUp,
-    deployments: outcome.deployments.map(({ stackId, stackName, status }) => ({ stackId, stackName, status })),
-    posture: outcome.posture,
-    delta: outcome.delta,
-    deploymentFailureCount: outcome.report?.deploymentFailureCount ?? null,
-    ...(outcome.failure ? { failure: outcome.failure } : {}),
-    notifications: outcome.notifications.map(({ channel, payload }) => ({ channel, payload })),
-  };
-}
-
-function toDiagnostics(outcome: ReturnType<DiagnosticsPipelineHarness['outcomes']>[number], alertId: string, body: string): SandboxDiagnostics {
-  const report = outcome.report;
-  let ruleName: unknown;
+/** The `ruleName` of a webhook body, when it is JSON and has one. */
+function ruleNameOf(body: string): string | undefined {
   try {
-    ruleName = (JSON.parse(body) as { ruleName?: unknown } | null)?.ruleName;
+    const ruleName = (JSON.parse(body) as { ruleName?: unknown } | null)?.ruleName;
+    return typeof ruleName === 'string' ? ruleName : undefined;
   } catch {
-    ruleName = undefined;
+    return undefined;
   }
-  return {
-    alertId,
-    ruleName: report?.alert.ruleName ?? (typeof ruleName === 'string' ? ruleName : 'unknown rule'),
-    executionName: outcome.executionName,
-    status: outcome.status,
-    devices: (report?.devices ?? []).map((device: DeviceResult) => ({
-      deviceId: device.deviceId,
-      ...(device.deviceName ? { deviceName: device.deviceName } : {}),
-      traceId: device.traceId,
-      status: device.status,
-      ...(device.reason ? { reason: device.reason } : {}),
-      diagnosis: device.diagnosis,
-    })),
-    summary: report?.summary ?? null,
-    ...(outcome.failure ? { failure: outcome.failure } : {}),
-    notifications: outcome.notifications.map(({ channel, payload }) => ({ channel, payload })),
-  };
 }

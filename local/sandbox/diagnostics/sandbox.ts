@@ -9,10 +9,8 @@
  * filtered severity, duplicates) are listed under `ignored` with the intake's own message. A file
  * that is not JSON is a usage error (exit code 2, naming the file).
  */
-import { readFile } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
 import type { DeviceResult, DiagnosticsReport } from '../../../lambdas/core/reports.js';
-import { SandboxUsageError } from '../sandbox.js';
+import { readJsonInputs } from '../sandbox.js';
 import { DiagnosticsPipelineHarness, type DiagnosticsOutcome } from './harness.js';
 
 export interface DiagnosticsSandboxOptions {
@@ -54,24 +52,7 @@ interface SourcedBody {
 
 /** Reads every alert file; an unreadable or non-JSON file is a {@link SandboxUsageError} naming it. */
 export async function readAlertFiles(files: readonly string[], cwd = process.cwd()): Promise<SourcedBody[]> {
-  const bodies: SourcedBody[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(resolvePath(cwd, file), 'utf8');
-    } catch (error) {
-      throw new SandboxUsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new SandboxUsageError(`${file} is not valid JSON: ${(error as Error).message}`);
-    }
-    if (Array.isArray(json)) json.forEach((body, index) => bodies.push({ source: `${file}[${index}]`, body }));
-    else bodies.push({ source: file, body: json });
-  }
-  return bodies;
+  return (await readJsonInputs(files, cwd)).map(({ source, value }) => ({ source, body: value }));
 }
 
 /** A positive integer alert id the simulator can seed, from a webhook body. */
@@ -115,7 +96,8 @@ export async function runDiagnosticsSandbox(options: DiagnosticsSandboxOptions):
     const outcomes = new Map(harness.outcomes().map((outcome) => [outcome.executionName, outcome]));
     const diagnostics = accepted.flatMap(({ executionName, alertId }) => {
       const outcome = outcomes.get(executionName);
-      return outcome ? [toSandboxDiagnostics(outcome, alertId, bodies)] : [];
+      const fromBody = bodies.map(({ body }) => body as { alertId?: unknown; ruleName?: unknown }).find((body) => String(body?.alertId).trim() === alertId);
+      return outcome ? [toSandboxDiagnostics(outcome, alertId, typeof fromBody?.ruleName === 'string' ? fromBody.ruleName : undefined)] : [];
     });
     say(`diagnostics: done, ${diagnostics.length} alert(s), ${ignored.length} ignored input(s)`);
     return { diagnostics, ignored };
@@ -124,12 +106,15 @@ export async function runDiagnosticsSandbox(options: DiagnosticsSandboxOptions):
   }
 }
 
-function toSandboxDiagnostics(outcome: DiagnosticsOutcome, alertId: string, bodies: readonly SourcedBody[]): SandboxDiagnostics {
+/**
+ * The sandbox document's view of one alert's run (also what `--serve` answers). `bodyRuleName`: the
+ * rule name of the webhook body, shown when the run produced no report.
+ */
+export function toSandboxDiagnostics(outcome: DiagnosticsOutcome, alertId: string, bodyRuleName: string | undefined): SandboxDiagnostics {
   const report = outcome.report;
-  const fromBody = bodies.map(({ body }) => body as { alertId?: unknown; ruleName?: unknown }).find((body) => String(body?.alertId).trim() === alertId);
   return {
     alertId,
-    ruleName: report?.alert.ruleName ?? (typeof fromBody?.ruleName === 'string' ? fromBody.ruleName : 'unknown rule'),
+    ruleName: report?.alert.ruleName ?? bodyRuleName ?? 'unknown rule',
     executionName: outcome.executionName,
     status: outcome.status,
     devices: (report?.devices ?? []).map((device) => ({
