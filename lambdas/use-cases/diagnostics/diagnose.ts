@@ -8,6 +8,7 @@
  * application by elimination. When the symptom did not reproduce during the trace, or the evidence
  * is thin, the verdict says "unknown" rather than guessing.
  */
+import { causeMessage } from '../../core/step-functions-cause.js';
 import type { DeviceDiagnosis, DeviceResult, DiagnosticsReport, Verdict } from '../../core/reports.js';
 import type { Threshold } from './criteria.js';
 import type { DeviceRun, ResolvedAlert, TraceEvidence } from './workflow-state.js';
@@ -338,18 +339,10 @@ function symptomSuffix(facts: Evidence): string {
   return threshold === undefined ? `; page fetch ${ms(fetch)}.` : `; page fetch ${ms(fetch)} vs the ${ms(threshold)} threshold.`;
 }
 
-function causeMessage(error: DeviceRun['error']): string | undefined {
+function errorText(error: DeviceRun['error']): string | undefined {
   if (!error) return undefined;
-  if (error.Cause) {
-    try {
-      const parsed = JSON.parse(error.Cause) as { errorMessage?: unknown };
-      if (typeof parsed.errorMessage === 'string') return `${error.Error ?? 'Error'}: ${parsed.errorMessage}`.slice(0, 300);
-    } catch {
-      // Cause is plain text for States.* errors.
-    }
-    return `${error.Error ?? 'Error'}: ${error.Cause}`.slice(0, 300);
-  }
-  return error.Error;
+  const cause = causeMessage(error.Cause);
+  return cause ? `${error.Error ?? 'Error'}: ${cause}` : error.Error;
 }
 
 /** One device's reported result from its Map iteration. */
@@ -358,7 +351,7 @@ export function deviceResult(run: DeviceRun, thresholds: readonly Threshold[]): 
   if (run.device.deviceName) identity.deviceName = run.device.deviceName;
   if (run.device.userName) identity.userName = run.device.userName;
   if (run.traceStatus) identity.traceStatus = run.traceStatus;
-  const reason = run.reason ?? causeMessage(run.error);
+  const reason = run.reason ?? errorText(run.error);
   switch (run.outcome) {
     case 'traced':
       return { ...identity, status: 'diagnosed', diagnosis: diagnoseDevice(run.evidence ?? emptyEvidence(), thresholds) };

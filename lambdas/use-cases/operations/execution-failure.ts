@@ -9,6 +9,7 @@
  * `#failure`, each notifier its channel), the same key the diagnostics NotifyFailure step uses, so a
  * redelivered event, or a failure that NotifyFailure already sent on some channels, never posts twice.
  */
+import { causeMessage } from '../../core/step-functions-cause.js';
 import * as z from 'zod';
 import { ConfigError, InvalidInputError, describeIssues } from '../../core/errors.js';
 import type { DeliverOptions } from '../../core/notifiers/router.js';
@@ -131,7 +132,7 @@ export function decideExecutionFailure(event: ExecutionStatusChange, settings: E
 export function buildExecutionFailureReport(event: ExecutionStatusChange, pipeline: FailureReport['pipeline'], clock: Clock = systemClock): FailureReport {
   const { detail } = event;
   const context = executionContext(detail.input);
-  const cause = causeExcerpt(detail.cause);
+  const cause = causeMessage(detail.cause, MAX_CAUSE_CHARS);
   const workflow = pipeline === 'scan' ? 'post-deploy scan' : 'alert diagnostics';
   const stateMachine = detail.stateMachineArn.split(':').at(-1) ?? detail.stateMachineArn;
   const ran = detail.startDate && detail.stopDate && detail.stopDate >= detail.startDate ? ` after ${formatDuration(detail.stopDate - detail.startDate)}` : '';
@@ -230,22 +231,6 @@ function describeSubject(pipeline: FailureReport['pipeline'], context: Execution
   return '';
 }
 
-/** The readable part of a cause (Lambda errors put JSON with `errorMessage` there), shortened and redacted. */
-function causeExcerpt(cause: string | null | undefined): string | undefined {
-  if (!cause) return undefined;
-  let text = cause;
-  try {
-    const parsed: unknown = JSON.parse(cause);
-    if (parsed && typeof parsed === 'object' && typeof (parsed as { errorMessage?: unknown }).errorMessage === 'string') {
-      text = (parsed as { errorMessage: string }).errorMessage;
-    }
-  } catch {
-    // Plain text (States.* errors, StopExecution causes).
-  }
-  // Redact before shortening, so a cut can never leave half a secret that no pattern recognizes.
-  const clean = redact(text.replace(/\s+/g, ' ').trim());
-  return clean.length > MAX_CAUSE_CHARS ? `${clean.slice(0, MAX_CAUSE_CHARS)}…` : clean;
-}
 
 function occurredAt(event: ExecutionStatusChange, clock: Clock): string {
   if (event.detail.stopDate) return new Date(event.detail.stopDate).toISOString();

@@ -3,6 +3,7 @@
  * error) into a FailureReport a person can act on. Error text comes from our own errors, which
  * never carry secrets; it is still shortened.
  */
+import { causeMessage } from '../../core/step-functions-cause.js';
 import { ErrorName, toError } from '../../core/errors.js';
 import { systemClock, type Clock, type Log } from '../../core/ports.js';
 import type { Deployment, FailureReport } from '../../core/reports.js';
@@ -37,7 +38,7 @@ export async function buildFailureReport(input: FailureInput, deps: FailureRepor
     const minutes = Math.round(deps.settings.polling.scanTimeoutSeconds / 60);
     message = `The compliance scan of ${where} did not finish within ${minutes} minutes (job ${jobId ?? 'unknown'}, last status ${input.scan?.jobStatus ?? 'unknown'}).`;
   } else if (input.error) {
-    const detail = causeText(input.error.Cause);
+    const detail = causeMessage(input.error.Cause, MAX_ERROR_TEXT);
     reason = input.error.Error === 'States.Timeout' ? 'Timeout' : input.error.Error === ErrorName.JobFailed ? 'ScanFailed' : input.error.Error;
     message = `The post-deploy scan of ${where} stopped: ${input.error.Error}${detail ? `: ${detail}` : ''}.`;
     error = { name: input.error.Error, message: detail ?? input.error.Error };
@@ -72,17 +73,3 @@ async function deploymentsOf(input: FailureInput, deps: FailureReportDeps): Prom
   }
 }
 
-/** The readable part of a Step Functions `Cause` (Lambda errors put JSON with `errorMessage` there). */
-function causeText(cause: string | null | undefined): string | undefined {
-  if (!cause) return undefined;
-  let text = cause;
-  try {
-    const parsed: unknown = JSON.parse(cause);
-    if (parsed && typeof parsed === 'object' && typeof (parsed as { errorMessage?: unknown }).errorMessage === 'string') {
-      text = (parsed as { errorMessage: string }).errorMessage;
-    }
-  } catch {
-    // Not JSON: keep the text as it is.
-  }
-  return text.length > MAX_ERROR_TEXT ? `${text.slice(0, MAX_ERROR_TEXT)}…` : text;
-}
