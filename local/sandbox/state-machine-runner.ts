@@ -114,6 +114,7 @@ export class LocalStateMachineRunner {
   readonly #options: LocalRunnerOptions;
   readonly #modules = new Map<string, Promise<LoadedHandler>>();
   readonly #functionByName = new Map<string, string>();
+  readonly #machines = new Map<string, { definition: Record<string, unknown>; machine: StateMachine }>();
   #nextTaskId = 1;
 
   constructor(options: LocalRunnerOptions) {
@@ -195,13 +196,27 @@ export class LocalStateMachineRunner {
     }
   }
 
+  /**
+   * One StateMachine per definition, reused by every execution: constructing one validates the
+   * definition (a fresh JSON-schema validator each time, ~125 ms), and executions do not share state.
+   */
+  #machine(stateMachineLogicalId: string): { definition: Record<string, unknown>; machine: StateMachine } {
+    let entry = this.#machines.get(stateMachineLogicalId);
+    if (!entry) {
+      const definition = stateMachineDefinition(this.#options.stack.template, this.resolver, stateMachineLogicalId);
+      entry = { definition, machine: new StateMachine(definition as unknown as StateMachineDefinition) };
+      this.#machines.set(stateMachineLogicalId, entry);
+    }
+    return entry;
+  }
+
   /** Starts an execution (not awaited); see {@link idle}. Names must be unique per state machine. */
   start(stateMachineLogicalId: string, request: { name?: string; input: unknown }): LocalExecution {
     const name = request.name ?? randomUUID();
     const stateMachineArn = this.resolver.arnOf(stateMachineLogicalId);
     const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     if (this.executions.has(executionArn)) throw new Error(`execution ${name} already exists`);
-    const definition = stateMachineDefinition(this.#options.stack.template, this.resolver, stateMachineLogicalId);
+    const { definition, machine } = this.#machine(stateMachineLogicalId);
     const states: string[] = [];
     const execution: LocalExecution = {
       name,
@@ -213,7 +228,6 @@ export class LocalStateMachineRunner {
       states,
       done: Promise.resolve(),
     };
-    const machine = new StateMachine(definition as unknown as StateMachineDefinition);
     const run = machine.run(request.input as Json, {
       overrides: this.#overrides(definition, name),
       context: {

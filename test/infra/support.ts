@@ -11,9 +11,13 @@ export const FIXTURE_HANDLER = 'test/infra/fixtures/handler.ts';
 /** The simulator's license id, valid as a GUID. */
 export const LICENSE_ID = '00000000-0000-4000-8000-000000000001';
 
-/** An App that skips esbuild bundling: NodejsFunction then synthesizes without running esbuild. */
+/**
+ * An App that skips esbuild bundling and the CDK's built-in CloudFormation validation (a WASM engine,
+ * ~1 s per synth, that only ever warns here). test/infra/app.test.ts synthesizes the real app with the
+ * validation on and checks its report is empty.
+ */
 export function newApp(): App {
-  return new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  return new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
 }
 
 /** A bare stack in a non-bundling app. */
