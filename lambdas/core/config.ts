@@ -23,7 +23,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
  */
 export const EnvVar = {
   /** The state table (store, token cache, rate budget). */
-  TABLE_NAME: z.string().min(3).max(255),
+  TABLE_NAME: z.lazy(() => z.string().min(3).max(255)),
   /** ZDX API host, e.g. `https://api.zdxcloud.net` (the client adds `/v1`). Trailing slashes are dropped. */
   ZDX_BASE_URL: httpUrl,
   /** ZCSPM API host, e.g. `https://cspmapi.zscaler.com` or the simulator. Trailing slashes are dropped. */
@@ -33,20 +33,20 @@ export const EnvVar = {
   SLACK_SECRET_ARN: secretArn,
   WEBHOOK_SECRET_ARN: secretArn,
   /** The ZCSPM license (tenant) id, a GUID. */
-  ZCSPM_LICENSE_ID: z.guid(),
+  ZCSPM_LICENSE_ID: z.lazy(() => z.guid()),
   /** Lifetime assumed for ZCSPM tokens when they are not JWTs. @default 3600 */
-  ZCSPM_TOKEN_LIFETIME_SECONDS: positiveInt(3600),
+  ZCSPM_TOKEN_LIFETIME_SECONDS: z.lazy(() => positiveInt(3600)),
   /** ZDX tenant limits the shared rate budget honours (tier 1 defaults). */
-  ZDX_RATE_PER_SECOND: positiveInt(5),
-  ZDX_RATE_PER_MINUTE: positiveInt(30),
+  ZDX_RATE_PER_SECOND: z.lazy(() => positiveInt(5)),
+  ZDX_RATE_PER_MINUTE: z.lazy(() => positiveInt(30)),
   /** Fraction of the ZDX limits held back. @default 0.1 */
-  ZDX_RATE_SAFETY_MARGIN: z.coerce.number().min(0).lt(1).default(0.1),
+  ZDX_RATE_SAFETY_MARGIN: z.lazy(() => z.coerce.number().min(0).lt(1).default(0.1)),
   /** How long fetched secrets are reused. @default 300 */
-  SECRETS_MAX_AGE_SECONDS: positiveInt(300),
+  SECRETS_MAX_AGE_SECONDS: z.lazy(() => positiveInt(300)),
   /** Local runs only: DynamoDB Local's endpoint. Unset in AWS. */
-  DYNAMODB_ENDPOINT: httpUrl.optional(),
+  DYNAMODB_ENDPOINT: z.lazy(() => httpUrl.optional()),
   /** Set by Lambda. */
-  AWS_REGION: z.string().min(1).optional(),
+  AWS_REGION: z.lazy(() => z.string().min(1).optional()),
 } as const;
 
 /** The variables every Zscaler-facing function needs. */

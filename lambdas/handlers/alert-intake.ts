@@ -12,12 +12,12 @@ import { alertLedger, executionStarter, settings, webhookCredential } from './di
 const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
 const log = asLog(logger);
 
-const HttpEventSchema = z.object({
+const HttpEventSchema = z.lazy(() => z.object({
   requestContext: z.object({ http: z.object({ method: z.string() }), requestId: z.string().optional() }),
   headers: z.record(z.string(), z.string()).optional(),
   body: z.string().optional(),
   isBase64Encoded: z.boolean().optional(),
-});
+}));
 
 export const handler = withMiddleware(
   async (event: unknown): Promise<APIGatewayProxyStructuredResultV2> => {

@@ -14,7 +14,7 @@ import { notificationRouter } from './notification-wiring.js';
 const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
 const router = notificationRouter({ dynamo, tableName, secrets, log: asLog(logger) });
 
-const InputSchema = z.union([
+const InputSchema = z.lazy(() => z.union([
   z.object({ result: DiagnosticsReportSchema, executionId: z.string().min(1) }),
   z.object({
     failure: z.object({
@@ -23,7 +23,7 @@ const InputSchema = z.union([
     }),
     executionId: z.string().min(1),
   }),
-]);
+]));
 
 export const handler = withMiddleware(
   async (event: unknown, context): Promise<{ notifications: SentNotification[] }> => {

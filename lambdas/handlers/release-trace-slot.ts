@@ -12,12 +12,12 @@ import { diagnosticsCorrelationIds, traceSlots } from './diagnostics-wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
 
-const InputSchema = z.object({
+const InputSchema = z.lazy(() => z.object({
   device: DeviceWorkSchema,
   executionName: z.string().min(1),
   trace: z.object({ traceId: z.string().nullable().optional() }).optional(),
   error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
-});
+}));
 
 export const handler = withMiddleware(
   async (event: unknown): Promise<{ released: true } | DeviceRun> => {

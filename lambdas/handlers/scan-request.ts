@@ -13,9 +13,9 @@ import { accountMappings, dynamo, once, scanSettings, secrets, tableName, window
 
 const logger = createLogger({ persistentKeys: { pipeline: 'scan', step: 'ScanRequest' } });
 const log = asLog(logger);
-const StateMachineEnv = z.object({
+const StateMachineEnv = z.lazy(() => z.object({
   SCAN_STATE_MACHINE_ARN: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:.+$/, 'expected a state machine ARN'),
-});
+}));
 const executions = once(() => new StepFunctionsExecutionStarter({ stateMachineArn: readEnv(StateMachineEnv).SCAN_STATE_MACHINE_ARN }));
 
 // Only an unmapped account needs the notification channels (and their Slack, SNS, EventBridge clients).

@@ -91,15 +91,15 @@ const TOKEN_SORT_KEY = 'token';
 /** Items outlive the token by a day so a quiet night does not lose the lease history; TTL cleans up after. */
 const ITEM_RETENTION_MS = 24 * 60 * 60 * 1000;
 
-const storedTokenSchema = z.object({
+const storedTokenSchema = z.lazy(() => z.object({
   token: z.string().min(1).optional(),
   tokenExpiresAt: z.number().optional(),
   refreshAt: z.number().optional(),
   leaseOwner: z.string().optional(),
   leaseUntil: z.number().optional(),
-});
+}));
 
-const fetchedTokenSchema = z.object({ token: z.string().min(1), expiresAt: z.number() });
+const fetchedTokenSchema = z.lazy(() => z.object({ token: z.string().min(1), expiresAt: z.number() }));
 
 /**
  * Builds a cache key from non-secret parts: the first part stays readable (e.g. `zdx`), the rest

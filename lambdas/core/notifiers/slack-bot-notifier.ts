@@ -60,12 +60,12 @@ export interface SlackBotPayload {
   readonly reply?: { readonly thread_ts: string; readonly text: string };
 }
 
-const SlackApiResponseSchema = z.looseObject({
+const SlackApiResponseSchema = z.lazy(() => z.looseObject({
   ok: z.boolean(),
   error: z.string().optional(),
   ts: z.string().optional(),
   channel: z.string().optional(),
-});
+}));
 
 interface ThreadInfo {
   readonly channel: string;

@@ -70,10 +70,10 @@ export interface Admission {
 
 const BUDGET_SORT_KEY = 'budget';
 
-const budgetItemSchema = z.object({
+const budgetItemSchema = z.lazy(() => z.object({
   stamps: z.array(z.number()),
   version: z.number().int().nonnegative(),
-});
+}));
 
 type BudgetState = z.infer<typeof budgetItemSchema>;
 

@@ -18,28 +18,28 @@ import type { DiagnosticsExecutionInput, ExecutionStarter } from './workflow-inp
  * runbook may send them as numbers or digit strings. Anything else is refused here rather than sent
  * into an API path.
  */
-const NumericIdSchema = z.union(
+const NumericIdSchema = z.lazy(() => z.union(
   [
     z.number().int('must be an integer').nonnegative('must not be negative').max(Number.MAX_SAFE_INTEGER).transform(String),
     z.string().trim().regex(/^\d{1,16}$/, 'must be a ZDX id: digits only'),
   ],
   { error: 'must be a ZDX id (a non-negative integer or a string of digits)' },
-);
+));
 
-export const ManualTraceDetailSchema = z.union(
+export const ManualTraceDetailSchema = z.lazy(() => z.union(
   [
     z.object({ deviceId: NumericIdSchema, appId: NumericIdSchema, reason: z.string().max(512).optional() }),
     z.object({ alertId: AlertIdSchema, reason: z.string().max(512).optional() }),
   ],
   { error: 'detail needs deviceId and appId, or alertId' },
-);
+));
 
-export const ManualTraceEventSchema = z.object({
+export const ManualTraceEventSchema = z.lazy(() => z.object({
   id: z.string().min(1, 'must not be empty').max(128),
   'detail-type': z.string().optional(),
   source: z.string().optional(),
   detail: ManualTraceDetailSchema,
-});
+}));
 
 export interface ManualTriggerResult {
   readonly executionName: string;

@@ -19,7 +19,7 @@ export const STARTED_STATUS = 'STARTED';
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 /** Alert ids: a non-negative integer or a printable string of up to 128 characters. */
-export const AlertIdSchema = z.union(
+export const AlertIdSchema = z.lazy(() => z.union(
   [
     z.number().int('must be an integer').nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String),
     z
@@ -30,15 +30,17 @@ export const AlertIdSchema = z.union(
       .refine((value) => !CONTROL_CHARS.test(value), 'must not contain control characters'),
   ],
   { error: 'must be a number or a non-empty string' },
-);
+));
 
-const StatusSchema = z
-  .string({ error: 'must be a string such as "STARTED"' })
-  .trim()
-  .min(1, 'must not be empty')
-  .max(64, 'must be at most 64 characters')
-  .refine((value) => !CONTROL_CHARS.test(value), 'must not contain control characters')
-  .transform((value) => value.toUpperCase());
+const StatusSchema = z.lazy(() =>
+  z
+    .string({ error: 'must be a string such as "STARTED"' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(64, 'must be at most 64 characters')
+    .refine((value) => !CONTROL_CHARS.test(value), 'must not contain control characters')
+    .transform((value) => value.toUpperCase()),
+);
 
 /** Text fields: strings (numbers converted), shortened to `max` characters. */
 function text(max: number) {
@@ -49,25 +51,31 @@ function text(max: number) {
 }
 
 /** Epoch seconds; numeric strings accepted; values that look like milliseconds are converted. */
-const EpochSecondsSchema = z
-  .union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?$/).transform(Number)])
-  .pipe(z.number().nonnegative().finite())
-  .transform((value) => (value > 1e12 ? Math.floor(value / 1000) : Math.floor(value)));
+const EpochSecondsSchema = z.lazy(() =>
+  z
+    .union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?$/).transform(Number)])
+    .pipe(z.number().nonnegative().finite())
+    .transform((value) => (value > 1e12 ? Math.floor(value / 1000) : Math.floor(value))),
+);
 
-const CountSchema = z
-  .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)])
-  .pipe(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER));
+const CountSchema = z.lazy(() =>
+  z
+    .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)])
+    .pipe(z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)),
+);
 
-const StatsSchema = z
-  .looseObject({
-    min: z.number().finite().optional().catch(undefined),
-    max: z.number().finite().optional().catch(undefined),
-    avg: z.number().finite().optional().catch(undefined),
-  })
-  .optional()
-  .catch(undefined);
+const StatsSchema = z.lazy(() =>
+  z
+    .looseObject({
+      min: z.number().finite().optional().catch(undefined),
+      max: z.number().finite().optional().catch(undefined),
+      avg: z.number().finite().optional().catch(undefined),
+    })
+    .optional()
+    .catch(undefined),
+);
 
-export const CriteriaSchema = z.looseObject({
+export const CriteriaSchema = z.lazy(() => z.looseObject({
   op: text(16).optional().catch(undefined),
   conditions: z
     .array(
@@ -80,7 +88,7 @@ export const CriteriaSchema = z.looseObject({
     .max(100)
     .optional()
     .catch(undefined),
-});
+}));
 export type AlertCriteria = z.infer<typeof CriteriaSchema>;
 
 /** Optional fields: name -> schema. Anything else in the body is kept in `extra`. */
@@ -101,7 +109,7 @@ const OPTIONAL_FIELDS = {
 } as const;
 
 /** A parsed webhook alert; the execution input of "AlertDiagnostics" carries it as is. */
-export const WebhookAlertSchema = z.object({
+export const WebhookAlertSchema = z.lazy(() => z.object({
   alertId: z.string(),
   status: z.string(),
   ruleName: z.string().optional(),
@@ -119,7 +127,7 @@ export const WebhookAlertSchema = z.object({
   criteria: CriteriaSchema.optional(),
   /** Body fields this project does not know, kept for logs and future use. */
   extra: z.record(z.string(), z.unknown()).default({}),
-});
+}));
 export type WebhookAlert = z.infer<typeof WebhookAlertSchema>;
 
 export interface ParsedWebhookAlert {

@@ -30,7 +30,7 @@ const MAX_CAUSE_CHARS = 300;
  * The event as EventBridge delivers it. Strict on what the report needs (ARNs, name, status as an
  * open string); lenient on the rest (error, cause and input are null or absent in many events).
  */
-export const ExecutionStatusChangeSchema = z.object({
+export const ExecutionStatusChangeSchema = z.lazy(() => z.object({
   id: z.string().min(1),
   'detail-type': z.literal(EXECUTION_STATUS_CHANGE),
   source: z.literal('aws.states'),
@@ -47,16 +47,16 @@ export const ExecutionStatusChangeSchema = z.object({
     cause: z.string().nullish(),
     redriveCount: z.number().int().nonnegative().nullish(),
   }),
-});
+}));
 export type ExecutionStatusChange = z.infer<typeof ExecutionStatusChangeSchema>;
 
 /** What the construct tells the function: which pipeline each state machine runs, and which Fail errors mean "already notified". */
-export const ExecutionFailureSettingsSchema = z.strictObject({
+export const ExecutionFailureSettingsSchema = z.lazy(() => z.strictObject({
   /** State machine ARN -> pipeline. */
   pipelines: z.record(z.string().min(1), z.enum(['scan', 'diagnostics'])),
   /** Error names of the workflows' Fail states that follow a delivered NotifyFailure. */
   notifiedErrors: z.array(z.string().min(1)).default([]),
-});
+}));
 export type ExecutionFailureSettings = z.infer<typeof ExecutionFailureSettingsSchema>;
 
 /** Parses {@link EXECUTION_FAILURE_SETTINGS_ENV}; throws {@link ConfigError} naming the variable and each wrong key. */
@@ -84,7 +84,7 @@ export function parseExecutionStatusChange(event: unknown): ExecutionStatusChang
 }
 
 /** The ids the workflows put in their execution input, read leniently (absent or other shapes: none). */
-const ExecutionContextSchema = z.object({
+const ExecutionContextSchema = z.lazy(() => z.object({
   window: z
     .object({ awsAccountId: z.string().optional(), region: z.string().optional(), zcspmAccountId: z.string().optional() })
     .optional()
@@ -97,7 +97,7 @@ const ExecutionContextSchema = z.object({
     })
     .optional()
     .catch(undefined),
-});
+}));
 type ExecutionContext = z.infer<typeof ExecutionContextSchema>;
 
 /** Either the report to deliver or why none is due. */

@@ -88,7 +88,7 @@ export interface RedriveSummary {
   readonly dryRun: boolean;
 }
 
-const DeadLetteredEventSchema = z.object({
+const DeadLetteredEventSchema = z.lazy(() => z.object({
   version: z.string(),
   id: z.string(),
   'detail-type': z.string().min(1),
@@ -98,16 +98,16 @@ const DeadLetteredEventSchema = z.object({
   region: z.string(),
   resources: z.array(z.string()),
   detail: z.unknown(),
-});
+}));
 
-const InvocationRecordSchema = z.object({
+const InvocationRecordSchema = z.lazy(() => z.object({
   requestContext: z.object({
     functionArn: z.string().regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:.+$/, 'expected a Lambda function ARN'),
     condition: z.string().optional(),
     approximateInvokeCount: z.number().optional(),
   }),
   requestPayload: z.unknown(),
-});
+}));
 
 type Plan =
   | { readonly path: 'put-events'; readonly destination: string; readonly event: ReplayedEvent }

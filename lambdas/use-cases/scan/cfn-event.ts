@@ -18,7 +18,7 @@ export const DEPLOYMENT_DETAIL_TYPES = [STACK_STATUS_CHANGE, STACK_INSTANCE_STAT
 
 const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:([a-z0-9-]+):(\d{12}):stack\/([^/]+)\/(.+)$/;
 
-const EnvelopeSchema = z.object({
+const EnvelopeSchema = z.lazy(() => z.object({
   id: z.string().min(1),
   'detail-type': z.string(),
   source: z.string(),
@@ -26,15 +26,15 @@ const EnvelopeSchema = z.object({
   region: z.string().min(1),
   time: z.string().min(1),
   detail: z.unknown(),
-});
+}));
 
-const StackStatusDetailSchema = z.object({
+const StackStatusDetailSchema = z.lazy(() => z.object({
   'stack-id': z.string().regex(STACK_ARN, 'must be a CloudFormation stack ARN'),
   'status-details': z.object({ status: z.string().min(1), 'status-reason': z.string().nullish() }),
   'client-request-token': z.string().nullish(),
-});
+}));
 
-const StackInstanceDetailSchema = z.object({
+const StackInstanceDetailSchema = z.lazy(() => z.object({
   'stack-set-arn': z.string().min(1),
   'stack-id': z.string().regex(STACK_ARN, 'must be a CloudFormation stack ARN'),
   action: z.string().nullish(),
@@ -44,7 +44,7 @@ const StackInstanceDetailSchema = z.object({
     'status-reason': z.string().nullish(),
   }),
   'client-request-token': z.string().nullish(),
-});
+}));
 
 /** A CloudFormation stack ARN split into its parts. */
 export interface StackArn {
