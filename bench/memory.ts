@@ -27,13 +27,11 @@ import { pathToFileURL } from 'node:url';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Stack } from 'aws-cdk-lib';
 import { parseConfig } from '../lib/config.js';
-import { AlertDiagnosticsWorkflow } from '../lib/constructs/alert-diagnostics-workflow.js';
 import { PROJECT_ROOT } from '../lib/constructs/team-function.js';
 import { IntegrationStack } from '../lib/integration-stack.js';
 import { createDynamoClient } from '../lambdas/core/store/dynamo-client.js';
 import { createTableInput } from '../lambdas/core/store/table-schema.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../local/dynamodb-local.js';
-import { ensureScanWorkflow } from '../local/sandbox/scan-harness.js';
 import { LocalStateMachineRunner, type LocalRunnerOptions } from '../local/sandbox/state-machine-runner.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION, functionEnvironment, synthesizeStack } from '../local/sandbox/template.js';
 import { SECOND_ALERT_ID, SIMULATOR_CREDENTIALS, startSimulator, type RunningSimulator } from '../local/simulator/index.js';
@@ -128,10 +126,7 @@ export async function runMemoryBenchmark(options: MemoryBenchmarkOptions = {}): 
         accountMappings: { [cfnEvent.account]: zcspmAccount },
         notifications: { slack: { enabled: true }, sns: { enabled: true }, eventBridge: { enabled: true } },
       });
-      const integration = new IntegrationStack(app, 'ZsaBenchMemory', { config });
-      ensureScanWorkflow(integration);
-      ensureDiagnosticsWorkflow(integration);
-      return integration as Stack;
+      return new IntegrationStack(app, 'ZsaBenchMemory', { config }) as Stack;
     });
 
     let runner: ContainerRunner | undefined;
@@ -285,19 +280,6 @@ function startLocalExecution(runner: LocalStateMachineRunner, stateMachineArn: s
     throw Object.assign(new Error(`Execution Already Exists: '${executionArn}'`), { name: 'ExecutionAlreadyExists' });
   }
   return runner.start(logicalId, { name: executionName, input }).executionArn;
-}
-
-/** Adds the diagnostics workflow when the stack does not wire it (yet), as the diagnostics harness does. */
-function ensureDiagnosticsWorkflow(stack: IntegrationStack): void {
-  if (stack.node.findAll().some((node) => node instanceof AlertDiagnosticsWorkflow)) return;
-  new AlertDiagnosticsWorkflow(stack, 'AlertDiagnostics', {
-    table: stack.table,
-    zdxSecret: stack.secrets.zdx,
-    webhookSecret: stack.secrets.webhook,
-    slackSecret: stack.secrets.slack,
-    topic: stack.topic,
-    settings: stack.settings,
-  });
 }
 
 /** The value of each credential secret, by the env var that carries its ARN (Slack's URL is set later). */

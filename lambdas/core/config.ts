@@ -7,7 +7,7 @@
  * ARNs, never secrets.
  */
 import * as z from 'zod';
-import { ConfigError } from './errors.js';
+import { ConfigError, describeIssues } from './errors.js';
 
 const secretArn = z.lazy(() =>
   z
@@ -74,4 +74,23 @@ export function readEnv<TSchema extends z.ZodType>(
     return issue.code === 'invalid_type' && cleaned[name] === undefined ? `${name} is not set` : `${name}: ${issue.message}`;
   });
   throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
+}
+
+/**
+ * Parses a JSON setting (an env var's value or a bundled file) with `schema`; absent or blank text
+ * counts as `{}`, so the schema's defaults apply. Throws a ConfigError naming `source` and either the
+ * JSON error or every bad key.
+ */
+export function parseJsonSetting<TSchema extends z.ZodType>(text: string | undefined, source: string, schema: TSchema): z.infer<TSchema> {
+  let json: unknown = {};
+  if (text !== undefined && text.trim() !== '') {
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(`${source} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new ConfigError(`${source} is invalid: ${describeIssues(parsed.error.issues).join('; ')}`, { cause: parsed.error });
+  return parsed.data as z.infer<TSchema>;
 }

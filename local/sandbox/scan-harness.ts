@@ -15,7 +15,6 @@ import type { Stack } from 'aws-cdk-lib';
 import { SIMULATOR_CREDENTIALS, startSimulator, type DeepPartial, type RunningSimulator, type SimulatorConfig } from '../simulator/index.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../dynamodb-local.js';
 import { parseConfig, type ZsaConfigInput } from '../../lib/config.js';
-import { PostDeployScanWorkflow } from '../../lib/constructs/post-deploy-scan-workflow.js';
 import { IntegrationStack } from '../../lib/integration-stack.js';
 import type { Deployment, Posture, ScanDelta, ScanReport } from '../../lambdas/core/reports.js';
 import { createDynamoClient } from '../../lambdas/core/store/dynamo-client.js';
@@ -78,21 +77,6 @@ export interface ScanOutcome {
 }
 
 
-/** Adds the scan workflow to the central stack when the stack does not wire it (yet). */
-export function ensureScanWorkflow(stack: IntegrationStack): PostDeployScanWorkflow {
-  const existing = stack.node.findAll().find((node): node is PostDeployScanWorkflow => node instanceof PostDeployScanWorkflow);
-  return (
-    existing ??
-    new PostDeployScanWorkflow(stack, 'PostDeployScan', {
-      table: stack.table,
-      zcspmSecret: stack.secrets.zcspm,
-      slackSecret: stack.secrets.slack,
-      topic: stack.topic,
-      settings: stack.settings,
-    })
-  );
-}
-
 /** The pipeline, running locally. Create with {@link ScanPipelineHarness.start}; always `close()`. */
 export class ScanPipelineHarness {
   /** Called around every task; tests set them to act at a point of a running execution. */
@@ -141,11 +125,7 @@ export class ScanPipelineHarness {
           ...options.config?.notifications,
         },
       });
-      const stack = synthesizeStack((app) => {
-        const integration = new IntegrationStack(app, 'ZscalerAwsAutomations', { config });
-        ensureScanWorkflow(integration);
-        return integration as Stack;
-      });
+      const stack = synthesizeStack((app) => new IntegrationStack(app, 'ZscalerAwsAutomations', { config }) as Stack);
 
       let created: ScanPipelineHarness | undefined;
       const progress = options.onProgress;

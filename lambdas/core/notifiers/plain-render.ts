@@ -51,9 +51,10 @@ function renderScan(report: ScanReport, maxItems: number): string {
   const posture = report.posture;
   const cells = filledCells(posture.compliancePercent);
   const change = formatPointChange(report.delta.compliancePercentChange);
+  const named = distinctAccountName(report);
   const lines = [
-    distinctAccountName(report)
-      ? `Compliance scan of ${one(report.zcspmAccountName ?? '', 120)} (AWS ${one(report.awsAccountId, 20)}, ${one(report.region, 30)})`
+    named
+      ? `Compliance scan of ${one(named, 120)} (AWS ${one(report.awsAccountId, 20)}, ${one(report.region, 30)})`
       : `Compliance scan of ${one(report.zcspmAccountName ?? `AWS ${report.awsAccountId}`, 120)} (${one(report.region, 30)})`,
     scanHeadline(report),
     '',

@@ -14,7 +14,8 @@
  * Failures (a pipeline run that produced no result) always go to every enabled channel.
  */
 import * as z from 'zod';
-import { ConfigError, describeIssues } from '../errors.js';
+import { parseJsonSetting } from '../config.js';
+import { ConfigError } from '../errors.js';
 import type { PipelineResult } from '../reports.js';
 import { SEVERITY_LEVELS, resultSeverity, severityRank } from './result-facts.js';
 
@@ -86,19 +87,7 @@ export type ChannelRoute = z.infer<typeof LogSettingsSchema>;
  * Throws {@link ConfigError} naming the variable and each wrong key.
  */
 export function parseNotificationSettings(json: string | undefined, variable = 'NOTIFICATION_SETTINGS'): NotificationSettings {
-  let raw: unknown = {};
-  if (json !== undefined && json.trim() !== '') {
-    try {
-      raw = JSON.parse(json);
-    } catch (error) {
-      throw new ConfigError(`${variable} is not valid JSON: ${(error as Error).message}`, { cause: error });
-    }
-  }
-  const parsed = NotificationSettingsSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(`${variable} is invalid: ${describeIssues(parsed.error.issues).join('; ')}`, { cause: parsed.error });
-  }
-  return parsed.data;
+  return parseJsonSetting(json, variable, NotificationSettingsSchema);
 }
 
 /**

@@ -6,7 +6,8 @@
  * length, slot cap, cooldown). Every key has a default; a bad value fails fast with the key's name.
  */
 import * as z from 'zod';
-import { ConfigError, describeIssues } from '../../core/errors.js';
+import { parseJsonSetting } from '../../core/config.js';
+import { ConfigError } from '../../core/errors.js';
 
 /** Alert severities in ascending order; ZDX webhooks send `High` / `Medium` / `Low`. */
 export const SEVERITY_ORDER = ['low', 'medium', 'high'] as const;
@@ -63,20 +64,7 @@ export const DIAGNOSTICS_SETTINGS_ENV = 'DIAGNOSTICS_SETTINGS';
  * Throws {@link ConfigError} naming the variable and each bad key.
  */
 export function parseDiagnosticsSettings(env: Readonly<Record<string, string | undefined>>): DiagnosticsSettings {
-  const raw = env[DIAGNOSTICS_SETTINGS_ENV];
-  let json: unknown = {};
-  if (raw !== undefined && raw.trim() !== '') {
-    try {
-      json = JSON.parse(raw);
-    } catch (error) {
-      throw new ConfigError(`${DIAGNOSTICS_SETTINGS_ENV} is not valid JSON`, { cause: error });
-    }
-  }
-  const parsed = DiagnosticsSettingsSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new ConfigError(`${DIAGNOSTICS_SETTINGS_ENV} is invalid: ${describeIssues(parsed.error.issues).join('; ')}`);
-  }
-  return parsed.data;
+  return parseJsonSetting(env[DIAGNOSTICS_SETTINGS_ENV], DIAGNOSTICS_SETTINGS_ENV, DiagnosticsSettingsSchema);
 }
 
 /** Rank of a severity string (case-insensitive); `undefined` for strings we do not know. */

@@ -11,6 +11,7 @@
  */
 import { causeMessage } from '../../core/step-functions-cause.js';
 import * as z from 'zod';
+import { parseJsonSetting } from '../../core/config.js';
 import { ConfigError, InvalidInputError, describeIssues } from '../../core/errors.js';
 import type { DeliverOptions } from '../../core/notifiers/router.js';
 import { redact } from '../../core/observability/redaction.js';
@@ -62,17 +63,7 @@ export type ExecutionFailureSettings = z.infer<typeof ExecutionFailureSettingsSc
 /** Parses {@link EXECUTION_FAILURE_SETTINGS_ENV}; throws {@link ConfigError} naming the variable and each wrong key. */
 export function parseExecutionFailureSettings(json: string | undefined): ExecutionFailureSettings {
   if (json === undefined || json.trim() === '') throw new ConfigError(`${EXECUTION_FAILURE_SETTINGS_ENV} is not set`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (error) {
-    throw new ConfigError(`${EXECUTION_FAILURE_SETTINGS_ENV} is not valid JSON: ${(error as Error).message}`, { cause: error });
-  }
-  const parsed = ExecutionFailureSettingsSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(`${EXECUTION_FAILURE_SETTINGS_ENV} is invalid: ${describeIssues(parsed.error.issues).join('; ')}`, { cause: parsed.error });
-  }
-  return parsed.data;
+  return parseJsonSetting(json, EXECUTION_FAILURE_SETTINGS_ENV, ExecutionFailureSettingsSchema);
 }
 
 /** Parses the EventBridge event; throws {@link InvalidInputError} naming each wrong field. */

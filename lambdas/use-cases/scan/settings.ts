@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { ConfigError, describeIssues } from '../../core/errors.js';
+import { parseJsonSetting } from '../../core/config.js';
+import { ConfigError } from '../../core/errors.js';
 
 const accountId = z.lazy(() => z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'));
 const region = z.lazy(() => z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region such as eu-west-1'));
@@ -98,20 +99,7 @@ export const SCAN_SETTINGS_ENV = 'SCAN_SETTINGS';
  * Throws {@link ConfigError} naming the variable and each bad key.
  */
 export function parseScanSettings(env: Readonly<Record<string, string | undefined>>): ScanSettings {
-  const raw = env[SCAN_SETTINGS_ENV];
-  let json: unknown = {};
-  if (raw !== undefined && raw.trim() !== '') {
-    try {
-      json = JSON.parse(raw);
-    } catch (error) {
-      throw new ConfigError(`${SCAN_SETTINGS_ENV} is not valid JSON`, { cause: error });
-    }
-  }
-  const parsed = ScanSettingsSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new ConfigError(`${SCAN_SETTINGS_ENV} is invalid: ${describeIssues(parsed.error.issues).join('; ')}`);
-  }
-  return parsed.data;
+  return parseJsonSetting(env[SCAN_SETTINGS_ENV], SCAN_SETTINGS_ENV, ScanSettingsSchema);
 }
 
 /** Name of the environment variable that maps AWS account ids to ZCSPM cloud-account GUIDs (JSON object). */
@@ -174,17 +162,7 @@ export function parseAccountMappings(
 }
 
 function parseMappingsJson(text: string, source: string): AccountMappings {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${source} is not valid JSON`, { cause: error });
-  }
-  const parsed = AccountMappingsSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new ConfigError(`${source} is invalid: ${describeIssues(parsed.error.issues).join('; ')}`);
-  }
-  return parsed.data;
+  return parseJsonSetting(text, source, AccountMappingsSchema);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

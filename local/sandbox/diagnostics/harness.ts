@@ -17,7 +17,7 @@ import type { Stack } from 'aws-cdk-lib';
 import { SIMULATOR_CREDENTIALS, startSimulator, type DeepPartial, type RunningSimulator, type SimulatorConfig } from '../../simulator/index.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../dynamodb-local.js';
 import { parseConfig, type ZsaConfigInput } from '../../../lib/config.js';
-import { AlertDiagnosticsWorkflow, MANUAL_TRIGGER_DETAIL_TYPE, MANUAL_TRIGGER_SOURCE, WEBHOOK_PATH } from '../../../lib/constructs/alert-diagnostics-workflow.js';
+import { MANUAL_TRIGGER_DETAIL_TYPE, MANUAL_TRIGGER_SOURCE, WEBHOOK_PATH } from '../../../lib/constructs/alert-diagnostics-workflow.js';
 import { IntegrationStack } from '../../../lib/integration-stack.js';
 import type { DiagnosticsReport } from '../../../lambdas/core/reports.js';
 import { createDynamoClient } from '../../../lambdas/core/store/dynamo-client.js';
@@ -71,22 +71,6 @@ const DEFAULT_TIME_SCALE = 0.0003;
  */
 const LOCAL_ZDX_LIMITS = { perSecond: 5, perMinute: 180 } as const;
 
-/** Adds the diagnostics workflow to the central stack when the stack does not wire it (yet). */
-export function ensureDiagnosticsWorkflow(stack: IntegrationStack): AlertDiagnosticsWorkflow {
-  const existing = stack.node.findAll().find((node): node is AlertDiagnosticsWorkflow => node instanceof AlertDiagnosticsWorkflow);
-  return (
-    existing ??
-    new AlertDiagnosticsWorkflow(stack, 'AlertDiagnostics', {
-      table: stack.table,
-      zdxSecret: stack.secrets.zdx,
-      webhookSecret: stack.secrets.webhook,
-      slackSecret: stack.secrets.slack,
-      topic: stack.topic,
-      settings: stack.settings,
-    })
-  );
-}
-
 /** The pipeline, running locally. Create with {@link DiagnosticsPipelineHarness.start}; always `close()`. */
 export class DiagnosticsPipelineHarness {
   private constructor(
@@ -124,11 +108,7 @@ export class DiagnosticsPipelineHarness {
         diagnostics: { zdxRatePerSecond: LOCAL_ZDX_LIMITS.perSecond, zdxRatePerMinute: LOCAL_ZDX_LIMITS.perMinute, ...options.config?.diagnostics },
         notifications: { slack: { enabled: true }, sns: { enabled: true }, eventBridge: { enabled: true }, ...options.config?.notifications },
       });
-      const stack = synthesizeStack((app) => {
-        const integration = new IntegrationStack(app, 'ZscalerAwsAutomations', { config });
-        ensureDiagnosticsWorkflow(integration);
-        return integration as Stack;
-      });
+      const stack = synthesizeStack((app) => new IntegrationStack(app, 'ZscalerAwsAutomations', { config }) as Stack);
       const sessionMs = config.diagnostics.sessionLengthMinutes * 60_000 * simulator.config.timeScale;
       const progress = options.onProgress;
       const runner = new LocalStateMachineRunner({

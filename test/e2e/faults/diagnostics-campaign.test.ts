@@ -1,8 +1,6 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { DiagnosticsPipelineHarness, type DiagnosticsOutcome, type WebhookAnswer } from '../../../local/sandbox/diagnostics/harness.js';
-import { FAULT_KINDS, type TraceOutcome } from '../../../local/simulator/index.js';
-import { addCounters, addTerminal, campaignSize, emptyTotals, SeededRandom, summaryLine } from '../../helpers/faults/campaign.js';
-import { findSecrets, safeJson } from '../../helpers/faults/secrets.js';
+import type { TraceOutcome } from '../../../local/simulator/index.js';
+import { addCounters, addTerminal, campaignSize, emptyTotals, injectWaveFaults, resetForWave, SeededRandom, summaryLine, waveSecretProblems, waveSeeds } from '../../helpers/faults/campaign.js';
 import { alertBody } from '../diagnostics/support.js';
 
 const size = campaignSize('diagnostics');
@@ -127,21 +125,11 @@ describe('AlertDiagnostics fault campaign (seeded, simulator faults at 20%)', ()
     let notificationsSeen = 0;
 
     for (let first = 0; first < size.runs; first += size.concurrency) {
-      const seeds = Array.from({ length: Math.min(size.concurrency, size.runs - first) }, (_, index) => size.baseSeed + first + index);
-      harness.simulator.resetCounters();
-      harness.simulator.resetCalls();
-      harness.simulator.faults.clear();
+      const seeds = waveSeeds(size, first);
+      resetForWave(harness.simulator);
       harness.simulator.zdx.resetRateLimit();
       const plans = seeds.map((seed) => planRun(seed));
-      harness.simulator.update({ faults: { rate: 0.2, seed: seeds[0] as number, kinds: [...FAULT_KINDS] } });
-      // Half the waves have every ZDX token revoked mid-run (the wave's first seed decides when).
-      const wave = new SeededRandom(~(seeds[0] as number));
-      if (wave.chance(0.5)) {
-        void delay(wave.int(20, 400)).then(() => {
-          harness.simulator.zdx.revokeTokens();
-          totals.tokenRevocations += 1;
-        });
-      }
+      injectWaveFaults(harness.simulator, seeds, () => harness.simulator.zdx.revokeTokens(), totals);
 
       const answers = await Promise.all(plans.map((plan) => startRun(plan)));
       await harness.idle();
@@ -158,14 +146,8 @@ describe('AlertDiagnostics fault campaign (seeded, simulator faults at 20%)', ()
       if (counters.maxConcurrentActiveTraces > TRACE_CAP) problems.push(`${seedRange}: ${counters.maxConcurrentActiveTraces} traces active at once (cap ${TRACE_CAP})`);
       addCounters(totals, counters);
       // Everything the wave notified or failed with must be free of secrets.
-      const outputs = [
-        ...harness.standIns.notifications.slice(notificationsSeen).map((notification) => ({ source: `notification ${notification.channel}`, text: safeJson(notification.payload) })),
-        ...harness.executions().map((execution) => ({ source: `execution ${execution.name}`, text: safeJson(execution.error ?? null) })),
-      ];
+      problems.push(...waveSecretProblems({ seeds, notifications: harness.standIns.notifications.slice(notificationsSeen), executions: harness.executions() }, totals));
       notificationsSeen = harness.standIns.notifications.length;
-      const secrets = findSecrets(outputs);
-      totals.secretsFound += secrets.length;
-      for (const finding of secrets) problems.push(`wave from seed ${seeds[0]}: ${finding.secret} in ${finding.source}: ...${finding.excerpt}...`);
     }
 
     expect(problems).toEqual([]);

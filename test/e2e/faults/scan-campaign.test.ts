@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ScanPipelineHarness, type DeliveryOutcome, type ScanOutcome } from '../../../local/sandbox/scan-harness.js';
-import { FAULT_KINDS } from '../../../local/simulator/index.js';
-import { addCounters, addTerminal, campaignSize, emptyTotals, SeededRandom, summaryLine } from '../../helpers/faults/campaign.js';
-import { findSecrets, safeJson } from '../../helpers/faults/secrets.js';
+import { addCounters, addTerminal, campaignSize, emptyTotals, injectWaveFaults, resetForWave, SeededRandom, summaryLine, waveSecretProblems, waveSeeds } from '../../helpers/faults/campaign.js';
 import { stackEvent } from '../../helpers/scan/fakes.js';
 
 const size = campaignSize('scan');
@@ -128,20 +126,10 @@ describe('PostDeployScan fault campaign (seeded, simulator faults at 20%)', () =
     let outcomesSeen = 0;
 
     for (let first = 0; first < size.runs; first += size.concurrency) {
-      const seeds = Array.from({ length: Math.min(size.concurrency, size.runs - first) }, (_, index) => size.baseSeed + first + index);
-      harness.simulator.resetCounters();
-      harness.simulator.resetCalls();
-      harness.simulator.faults.clear();
-      harness.simulator.update({ faults: { rate: 0.2, seed: seeds[0] as number, kinds: [...FAULT_KINDS] } });
+      const seeds = waveSeeds(size, first);
+      resetForWave(harness.simulator);
+      injectWaveFaults(harness.simulator, seeds, () => harness.simulator.zcspm.revokeTokens(), totals);
       const plans = seeds.map((seed, slot) => planRun(seed, slot));
-      // Half the waves have every ZCSPM token revoked mid-run (the wave's first seed decides when).
-      const wave = new SeededRandom(~(seeds[0] as number));
-      if (wave.chance(0.5)) {
-        void delay(wave.int(20, 400)).then(() => {
-          harness.simulator.zcspm.revokeTokens();
-          totals.tokenRevocations += 1;
-        });
-      }
 
       const deliveries = await Promise.all(plans.map((plan) => startRun(plan)));
       await harness.idle();
@@ -167,14 +155,8 @@ describe('PostDeployScan fault campaign (seeded, simulator faults at 20%)', () =
       if (counters.rateLimited > 0) problems.push(`wave of seeds ${seeds[0]}..${seeds.at(-1)}: ${counters.rateLimited} rate-limit 429s (budget exceeded)`);
       addCounters(totals, counters);
       // Everything the wave notified or failed with must be free of secrets.
-      const outputs = [
-        ...harness.standIns.notifications.slice(notificationsSeen).map((notification) => ({ source: `notification ${notification.channel}`, text: safeJson(notification.payload) })),
-        ...harness.executions().map((execution) => ({ source: `execution ${execution.name}`, text: safeJson(execution.error ?? null) })),
-      ];
+      problems.push(...waveSecretProblems({ seeds, notifications: harness.standIns.notifications.slice(notificationsSeen), executions: harness.executions() }, totals));
       notificationsSeen = harness.standIns.notifications.length;
-      const secrets = findSecrets(outputs);
-      totals.secretsFound += secrets.length;
-      for (const finding of secrets) problems.push(`wave from seed ${seeds[0]}: ${finding.secret} in ${finding.source}: ...${finding.excerpt}...`);
       // A scan that outlived its timeout must end before its account is scanned again.
       if (plans.some((plan) => plan.scan === 'expires')) await delay(700);
     }

@@ -7,7 +7,9 @@
  * `ZSA_FAULT_SEED=<seed> ZSA_FAULT_RUNS=2 ZSA_FAULT_CONCURRENCY=1` (one run at a time makes the
  * fault draws of a run exactly reproducible; concurrent waves share the fault stream).
  */
-import type { FaultKind, SimulatorCounters } from '../../../local/simulator/index.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { FAULT_KINDS, type FaultKind, type RunningSimulator, type SimulatorCounters } from '../../../local/simulator/index.js';
+import { findSecrets, safeJson } from './secrets.js';
 
 /** How large the campaign is and how it starts. */
 export interface CampaignSize {
@@ -149,4 +151,51 @@ export function summaryLine(pipeline: string, totals: CampaignTotals, size: Camp
     `rateLimited=${totals.rateLimited} maxActiveTraces=${totals.maxConcurrentActiveTraces} tokenRevocations=${totals.tokenRevocations} ` +
     `races=${totals.races} redeliveries=${totals.redeliveries} duplicates=${totals.duplicates} secretsFound=${totals.secretsFound}`
   );
+}
+
+/** The seeds of the wave that starts at run `first`. */
+export function waveSeeds(size: CampaignSize, first: number): number[] {
+  return Array.from({ length: Math.min(size.concurrency, size.runs - first) }, (_, index) => size.baseSeed + first + index);
+}
+
+/** Clears what the previous wave left in the simulator: counters, the call log and the fault stream. */
+export function resetForWave(simulator: RunningSimulator): void {
+  simulator.resetCounters();
+  simulator.resetCalls();
+  simulator.faults.clear();
+}
+
+/**
+ * Turns faults on at 20% (every kind, seeded by the wave's first seed) and, in half the waves (that
+ * seed decides which, and when), revokes every token of the pipeline's API mid-run.
+ */
+export function injectWaveFaults(simulator: RunningSimulator, seeds: readonly number[], revokeTokens: () => void, totals: CampaignTotals): void {
+  simulator.update({ faults: { rate: 0.2, seed: seeds[0] as number, kinds: [...FAULT_KINDS] } });
+  const wave = new SeededRandom(~(seeds[0] as number));
+  if (wave.chance(0.5)) {
+    void delay(wave.int(20, 400)).then(() => {
+      revokeTokens();
+      totals.tokenRevocations += 1;
+    });
+  }
+}
+
+/**
+ * Problems for every secret in what the wave notified (the notifications after `notificationsSeen`)
+ * or failed with (every execution's error); counts them into `totals`.
+ */
+export function waveSecretProblems(
+  wave: {
+    readonly seeds: readonly number[];
+    readonly notifications: ReadonlyArray<{ readonly channel: string; readonly payload: unknown }>;
+    readonly executions: ReadonlyArray<{ readonly name: string; readonly error?: unknown }>;
+  },
+  totals: CampaignTotals,
+): string[] {
+  const secrets = findSecrets([
+    ...wave.notifications.map((notification) => ({ source: `notification ${notification.channel}`, text: safeJson(notification.payload) })),
+    ...wave.executions.map((execution) => ({ source: `execution ${execution.name}`, text: safeJson(execution.error ?? null) })),
+  ]);
+  totals.secretsFound += secrets.length;
+  return secrets.map((finding) => `wave from seed ${wave.seeds[0]}: ${finding.secret} in ${finding.source}: ...${finding.excerpt}...`);
 }

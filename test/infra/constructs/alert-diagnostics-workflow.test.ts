@@ -12,23 +12,13 @@ interface Built {
 
 const built = new Map<string, Built>();
 
-/** The central stack with the workflow (added here until the stack wires it itself), one per configuration. */
+/** The central stack and its diagnostics workflow, one per configuration. */
 function diagnosticsStack(overrides: Partial<ZsaConfigInput> = {}): Built {
   const key = JSON.stringify(overrides);
   const cached = built.get(key);
   if (cached) return cached;
   const stack = newIntegrationStack(overrides);
-  const workflow =
-    stack.node.findAll().find((node): node is AlertDiagnosticsWorkflow => node instanceof AlertDiagnosticsWorkflow) ??
-    new AlertDiagnosticsWorkflow(stack, 'AlertDiagnostics', {
-      table: stack.table,
-      zdxSecret: stack.secrets.zdx,
-      webhookSecret: stack.secrets.webhook,
-      slackSecret: stack.secrets.slack,
-      topic: stack.topic,
-      settings: stack.settings,
-    });
-  const result = { stack, workflow, template: Template.fromStack(stack) };
+  const result = { stack, workflow: stack.alertDiagnostics, template: Template.fromStack(stack) };
   built.set(key, result);
   return result;
 }

@@ -2,7 +2,6 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ConfigError } from '../../../lambdas/core/errors.js';
 import { CentralEventBus, type CentralEventBusProps, MAX_LISTED_ACCOUNTS } from '../../../lib/constructs/central-event-bus.js';
-import { PostDeployScanWorkflow } from '../../../lib/constructs/post-deploy-scan-workflow.js';
 import { nagFindings, newIntegrationStack, newStack } from '../support.js';
 
 const ORG_ID = 'o-a1b2c3d4e5';
@@ -165,20 +164,8 @@ describe('CentralEventBus', () => {
   describe('buses', () => {
     it('gives the scan workflow one rule on the default bus and one on the central bus', () => {
       const stack = newIntegrationStack({ organizationId: ORG_ID });
-      const central =
-        stack.node.findAll().find((node): node is CentralEventBus => node instanceof CentralEventBus) ??
-        (CentralEventBus.fromConfig(stack, 'CentralEventBus', stack.settings.config) as CentralEventBus);
-
-      const workflow =
-        stack.node.findAll().find((node): node is PostDeployScanWorkflow => node instanceof PostDeployScanWorkflow) ??
-        new PostDeployScanWorkflow(stack, 'PostDeployScan', {
-          table: stack.table,
-          zcspmSecret: stack.secrets.zcspm,
-          slackSecret: stack.secrets.slack,
-          topic: stack.topic,
-          settings: stack.settings,
-          eventBuses: central.buses,
-        });
+      const central = stack.centralBus!;
+      const workflow = stack.postDeployScan;
 
       const rules = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.cloudformation'] } } }));
       expect(workflow.rules).toHaveLength(2);

@@ -12,17 +12,7 @@ function scanStack(overrides: Partial<ZsaConfigInput> = {}): { stack: Integratio
   const cached = built.get(key);
   if (cached) return cached;
   const stack = newIntegrationStack(overrides);
-  const existing = stack.node.findAll().find((node): node is PostDeployScanWorkflow => node instanceof PostDeployScanWorkflow);
-  const workflow =
-    existing ??
-    new PostDeployScanWorkflow(stack, 'PostDeployScan', {
-      table: stack.table,
-      zcspmSecret: stack.secrets.zcspm,
-      slackSecret: stack.secrets.slack,
-      topic: stack.topic,
-      settings: stack.settings,
-    });
-  const result = { stack, workflow, template: Template.fromStack(stack) };
+  const result = { stack, workflow: stack.postDeployScan, template: Template.fromStack(stack) };
   built.set(key, result);
   return result;
 }
