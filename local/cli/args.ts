@@ -2,8 +2,9 @@
  * Argument parsing for `zsa` commands on node:util `parseArgs` (strict: unknown options and stray
  * positionals are usage errors), with one-line messages that name the option and what was wrong.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { InvalidInputError } from '../../lambdas/core/errors.js';
+import { parseArgsOptions, type CommandSpec } from './command-spec.js';
 
 /** A command line the command cannot act on: printed with a pointer to `--help`, exit code 2. */
 export class UsageError extends InvalidInputError {
@@ -12,21 +13,16 @@ export class UsageError extends InvalidInputError {
   }
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/** Every command accepts `--help` / `-h`. */
-const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const satisfies Options;
-
 export type ParsedValues = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
 /**
- * Parses `argv` against `options` (plus `--help`). Throws {@link UsageError} for unknown options,
- * missing values and unexpected positionals (unless `positionals` allows that many).
+ * Parses `argv` against the options of `spec` (which include `--help`). Throws {@link UsageError}
+ * for unknown options, missing values and unexpected positionals (unless `positionals` allows that many).
  */
-export function parseCommandArgs(argv: readonly string[], options: Options, positionals = 0): { values: ParsedValues; positionals: string[] } {
+export function parseCommandArgs(argv: readonly string[], spec: CommandSpec, positionals = 0): { values: ParsedValues; positionals: string[] } {
   let parsed: { values: ParsedValues; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...argv], options: { ...options, ...HELP_OPTION }, strict: true, allowPositionals: positionals > 0 }) as {
+    parsed = parseArgs({ args: [...argv], options: parseArgsOptions(spec), strict: true, allowPositionals: positionals > 0 }) as {
       values: ParsedValues;
       positionals: string[];
     };
@@ -45,7 +41,7 @@ function describeParseError(error: unknown): string {
   const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option}`;
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
-    return /argument missing/.test(message) ? `option ${option} needs a value` : `option ${option} does not take a value`;
+    return /argument missing|ambiguous/.test(message) ? `${option} needs a value` : `${option} does not take a value`;
   }
   if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
     const value = /'([^']*)'/.exec(message)?.[1];

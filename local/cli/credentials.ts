@@ -30,16 +30,6 @@ const PLACEHOLDER_PREFIX = 'REPLACE_WITH_';
 /** Stack outputs that carry the secret ARNs (lib/integration-stack.ts). */
 const STACK_OUTPUTS = { zdx: 'ZdxSecretArn', zcspm: 'ZcspmSecretArn', slack: 'SlackSecretArn' } as const;
 
-/** The credential options every API-facing command accepts. */
-export const CREDENTIAL_OPTIONS = {
-  'secrets-from-stack': { type: 'boolean' },
-  'stack-name': { type: 'string' },
-  region: { type: 'string' },
-  'zdx-secret-arn': { type: 'string' },
-  'zcspm-secret-arn': { type: 'string' },
-  'slack-secret-arn': { type: 'string' },
-} as const;
-
 /** Where each credential comes from. */
 export interface CredentialSources {
   readonly fromStack: boolean;
@@ -50,7 +40,7 @@ export interface CredentialSources {
   readonly slackSecretArn: string | undefined;
 }
 
-/** Reads {@link CREDENTIAL_OPTIONS} from parsed arguments. */
+/** Reads the credential options (help.ts, "Credentials and endpoints") from parsed arguments. */
 export function credentialSources(values: ParsedValues): CredentialSources {
   const arn = (name: string) => {
     const value = stringOption(values, name);

@@ -6,7 +6,8 @@
 import { ZscalerError } from '../../lambdas/core/errors.js';
 import { redact } from '../../lambdas/core/observability/redaction.js';
 import { UsageError } from './args.js';
-import { COMMAND_HELP, COMMAND_SUMMARIES, TOP_HELP, type CommandName } from './help.js';
+import { usageHint } from './command-spec.js';
+import { COMMAND_SPECS, COMMAND_SUMMARIES, commandHelp, TOP_HELP, type CommandName } from './help.js';
 import { ExitCode, type CliIo, type Command } from './io.js';
 
 /** Each command's module, imported on first use. */
@@ -50,9 +51,8 @@ export async function runZsa(argv: readonly string[], io: CliIo): Promise<number
     io.stderr(`zsa: unknown command "${redact(name)}". Run "npm run zsa -- --help" for the list.\n`);
     return ExitCode.Usage;
   }
-  // The simulator's own parser answers its --help (one source for its options).
-  if (name !== 'simulator' && wantsHelp(rest)) {
-    io.stdout(`${COMMAND_HELP[name]}\n`);
+  if (wantsHelp(rest)) {
+    io.stdout(`${commandHelp(name)}\n`);
     return ExitCode.Ok;
   }
   try {
@@ -68,7 +68,9 @@ export async function runZsa(argv: readonly string[], io: CliIo): Promise<number
 /** The exit code and the lines a failed command prints. */
 export function describeFailure(command: string, error: unknown, debug: boolean): { code: number; lines: string[] } {
   if (error instanceof UsageError) {
-    return { code: ExitCode.Usage, lines: [`zsa ${command}: ${error.message}`, `Run "npm run zsa -- ${command} --help" for usage.`] };
+    const spec = isCommand(command) ? COMMAND_SPECS[command] : undefined;
+    const hint = spec ? usageHint(spec) : `Run "npm run zsa -- ${command} --help" for usage.`;
+    return { code: ExitCode.Usage, lines: [`zsa ${command}: ${error.message}`, ...hint.split('\n')] };
   }
   if (error instanceof ZscalerError) {
     return { code: ExitCode.Failed, lines: [`zsa ${command}: ${error.message}`, ...(debug && error.stack ? [error.stack] : [])] };

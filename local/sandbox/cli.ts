@@ -6,25 +6,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { SNS_JSON_HEADING } from '../../lambdas/core/notifiers/sns-render.js';
-import type { CliIo } from '../cli/io.js';
+import { flag, parseCommandArgs, stringOption, UsageError } from '../cli/args.js';
+import { helpText, usageHint } from '../cli/command-spec.js';
+import { SANDBOX_SPEC } from '../cli/help.js';
+import { ExitCode, type CliIo } from '../cli/io.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../dynamodb-local.js';
 import { formatDiagnosticsSummary, readAlertFiles, runDiagnosticsSandbox } from './diagnostics/sandbox.js';
 import { SAMPLE_CFN_EVENT, SandboxUsageError, readEventFiles, runSandbox, type SandboxDocument, type SandboxOptions } from './sandbox.js';
 import { DEFAULT_SERVE_PORT, startSandboxServer, type RunningSandboxServer, type ServeRun } from './serve.js';
-
-export const SANDBOX_USAGE = `Usage: npm start --silent -- [--cfn-event FILE ...] [--zdx-alert FILE ...] [--json] [--slack-webhook URL]
-       npm start --silent -- --serve [--port N] [--account ID ...]
-  --cfn-event FILE     a CloudFormation event as EventBridge delivers it (or a JSON array of them); repeatable
-  --zdx-alert FILE     a ZDX alert webhook body; repeatable
-  --json               print one JSON document: { scans, diagnostics, ignored }
-  --slack-webhook URL  also post the Slack messages to this incoming webhook
-  --serve              keep running with a local HTTP server on 127.0.0.1 (Ctrl+C stops it):
-                         POST /zdx/alerts              a ZDX webhook body (Authorization as ZDX sends it)
-                         POST /cloudformation/events   a CloudFormation event (or an array of them)
-  --port N             the --serve port (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)
-  --account ID         with --serve: an AWS account mapped to a simulated ZCSPM account (repeatable;
-                       default ${SAMPLE_CFN_EVENT.account}, the sample deployment's)
-Without any event file, a demo runs a sample deployment and a sample ZDX alert through both pipelines.`;
 
 /** The parsed sandbox options: a run's ({@link SandboxOptions}) plus help and the `--serve` mode's. */
 export type SandboxArgs = Omit<SandboxOptions, 'cwd' | 'onProgress'> & {
@@ -35,64 +24,28 @@ export type SandboxArgs = Omit<SandboxOptions, 'cwd' | 'onProgress'> & {
   readonly accounts: readonly string[];
 };
 
-/** Parses the sandbox's arguments; throws {@link SandboxUsageError} on anything it does not know. */
+/**
+ * Parses the sandbox's arguments (options: local/cli/help.ts `SANDBOX_SPEC`); throws a
+ * {@link UsageError} on anything it does not know.
+ */
 export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
-  const cfnEvents: string[] = [];
-  const zdxAlerts: string[] = [];
-  const accounts: string[] = [];
-  let json = false;
-  let help = false;
-  let serve = false;
-  let port: number | undefined;
-  let slackWebhookUrl: string | undefined;
-  for (let index = 0; index < argv.length; index++) {
-    const raw = argv[index] as string;
-    const [flag, inline] = raw.startsWith('--') && raw.includes('=') ? [raw.slice(0, raw.indexOf('=')), raw.slice(raw.indexOf('=') + 1)] : [raw, undefined];
-    const value = (): string => {
-      const next = inline ?? argv[++index];
-      if (next === undefined || next === '' || (inline === undefined && next.startsWith('--'))) throw new SandboxUsageError(`${flag} needs a value`);
-      return next;
-    };
-    switch (flag) {
-      case '--cfn-event':
-        cfnEvents.push(value());
-        break;
-      case '--zdx-alert':
-        zdxAlerts.push(value());
-        break;
-      case '--slack-webhook': {
-        const url = value();
-        if (!/^https:\/\/hooks\.slack\.com\//.test(url)) throw new SandboxUsageError('--slack-webhook must be a Slack incoming webhook URL (https://hooks.slack.com/...)');
-        slackWebhookUrl = url;
-        break;
-      }
-      case '--json':
-        json = true;
-        break;
-      case '--serve':
-        serve = true;
-        break;
-      case '--port': {
-        const text = value();
-        const parsed = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
-        if (!(parsed >= 0 && parsed <= 65_535)) throw new SandboxUsageError(`--port must be a port number (0-65535), got "${text}"`);
-        port = parsed;
-        break;
-      }
-      case '--account': {
-        const account = value();
-        if (!/^\d{12}$/.test(account)) throw new SandboxUsageError(`--account must be a 12-digit AWS account id, got "${account}"`);
-        accounts.push(account);
-        break;
-      }
-      case '--help':
-      case '-h':
-        help = true;
-        break;
-      default:
-        throw new SandboxUsageError(`unknown option ${flag}`);
-    }
+  const { values } = parseCommandArgs(argv, SANDBOX_SPEC);
+  const list = (name: string): string[] => (Array.isArray(values[name]) ? (values[name] as string[]) : []);
+  const cfnEvents = list('cfn-event');
+  const zdxAlerts = list('zdx-alert');
+  const accounts = list('account');
+  for (const account of accounts) {
+    if (!/^\d{12}$/.test(account)) throw new SandboxUsageError(`--account must be a 12-digit AWS account id, got "${account}"`);
   }
+  const slackWebhookUrl = stringOption(values, 'slack-webhook');
+  if (slackWebhookUrl !== undefined && !isSlackWebhookTarget(slackWebhookUrl)) {
+    throw new SandboxUsageError('--slack-webhook must be a Slack incoming webhook URL (https://hooks.slack.com/...) or a local capture (http://127.0.0.1:PORT/...)');
+  }
+  const portText = stringOption(values, 'port');
+  const port = portText === undefined ? undefined : /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (port !== undefined && !(port >= 0 && port <= 65_535)) throw new SandboxUsageError(`--port must be a port number (0-65535), got "${portText}"`);
+  const serve = flag(values, 'serve');
+  const json = flag(values, 'json');
   if (!serve && (port !== undefined || accounts.length > 0)) throw new SandboxUsageError(`${port !== undefined ? '--port' : '--account'} needs --serve`);
   if (serve && (json || cfnEvents.length > 0 || zdxAlerts.length > 0)) {
     throw new SandboxUsageError('--serve takes its events over HTTP: it cannot be combined with --cfn-event, --zdx-alert or --json');
@@ -101,11 +54,22 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
     cfnEvents,
     zdxAlerts,
     json,
-    help,
+    help: flag(values, 'help'),
     servePort: serve ? (port ?? DEFAULT_SERVE_PORT) : undefined,
     accounts,
     ...(slackWebhookUrl ? { slackWebhookUrl } : {}),
   };
+}
+
+/** Slack's incoming-webhook host, or a capture server on this machine (to see the messages without Slack). */
+function isSlackWebhookTarget(url: string): boolean {
+  if (/^https:\/\/hooks\.slack(?:-gov)?\.com\//.test(url)) return true;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** The sample ZDX alert of the no-argument demo (built from the fields Zscaler's receiver guides read). */
@@ -120,12 +84,12 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
   try {
     options = parseSandboxArgs(argv);
   } catch (error) {
-    if (!(error instanceof SandboxUsageError)) throw error;
-    io.stderr(`${error.message}\n${SANDBOX_USAGE}\n`);
-    return error.exitCode;
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`${error.message}\n${usageHint(SANDBOX_SPEC)}\n`);
+    return ExitCode.Usage;
   }
   if (options.help) {
-    io.stdout(`${SANDBOX_USAGE}\n`);
+    io.stdout(`${helpText(SANDBOX_SPEC)}\n`);
     return 0;
   }
   if (options.servePort !== undefined) return serveUntilStopped(options, io);

@@ -14,11 +14,12 @@ import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import type { StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import type { Posture, ScanDelta } from '../../lambdas/core/reports.js';
+import { UsageError } from '../cli/args.js';
 import { parseDeploymentEvent } from '../../lambdas/use-cases/scan/cfn-event.js';
 import { ScanPipelineHarness, type ScanOutcome } from './scan-harness.js';
 
 /** A usage problem (bad argument, unreadable or non-JSON file): exit code 2. */
-export class SandboxUsageError extends Error {
+export class SandboxUsageError extends UsageError {
   override name = 'SandboxUsageError';
   readonly exitCode = 2;
 }

@@ -2,62 +2,30 @@
  * `npm run simulator -- --port N [--seed N] [--time-scale X]`: runs the simulator in the
  * foreground, prints its base URL and the sandbox credentials, and stops on SIGINT/SIGTERM.
  */
+import { parseCommandArgs, stringOption, UsageError } from '../cli/args.js';
+import { SIMULATOR_SPEC } from '../cli/help.js';
 import { startSimulator, SIMULATOR_CREDENTIALS, type RunningSimulator } from './index.js';
-
-const USAGE = `Usage: npm run simulator -- [--port N] [--seed N] [--time-scale X]
-
-Runs the Zscaler API simulator (ZDX under /v1, ZCSPM under /authorize, /compliance, /audit,
-/onboarding) on 127.0.0.1 until interrupted.
-
-  --port N          port to listen on (default: a free port)
-  --seed N          seed of the generated data and random faults (default: 1)
-  --time-scale X    multiplies scan and deep-trace durations (default: 1, e.g. 0.01 = 100x faster)
-  --help            show this help
-
-Control API: http://127.0.0.1:<port>/__sim/... (see local/simulator/README.md).`;
 
 interface CliOptions {
   port?: number;
   seed?: number;
   timeScale?: number;
-  help: boolean;
 }
 
-/** Parses the arguments; throws with a usage message on bad input. */
+/** Parses the arguments (options: local/cli/help.ts `SIMULATOR_SPEC`); throws `UsageError` on bad input. */
 export function parseSimulatorArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { help: false };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    const [flag, inline] = arg.includes('=') ? (arg.split('=', 2) as [string, string]) : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[(i += 1)];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const number = (name: string, raw: string, check: (n: number) => boolean): number => {
-      const n = Number(raw);
-      if (!check(n)) throw new Error(`${name} got an invalid value "${raw}"`);
-      return n;
-    };
-    switch (flag) {
-      case '--help':
-      case '-h':
-        options.help = true;
-        break;
-      case '--port':
-        options.port = number('--port', value(), (n) => Number.isInteger(n) && n >= 0 && n <= 65535);
-        break;
-      case '--seed':
-        options.seed = number('--seed', value(), Number.isSafeInteger);
-        break;
-      case '--time-scale':
-        options.timeScale = number('--time-scale', value(), (n) => Number.isFinite(n) && n > 0);
-        break;
-      default:
-        throw new Error(`Unknown argument "${arg}"`);
-    }
-  }
-  return options;
+  const { values } = parseCommandArgs(argv, SIMULATOR_SPEC);
+  const number = (name: string, check: (n: number) => boolean, what: string): number | undefined => {
+    const raw = stringOption(values, name);
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (raw.trim() === '' || !check(n)) throw new UsageError(`--${name} must be ${what} (got "${raw}")`);
+    return n;
+  };
+  const port = number('port', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port number (0-65535)');
+  const seed = number('seed', Number.isSafeInteger, 'a whole number');
+  const timeScale = number('time-scale', (n) => Number.isFinite(n) && n > 0, 'a positive number such as 0.01');
+  return { ...(port !== undefined ? { port } : {}), ...(seed !== undefined ? { seed } : {}), ...(timeScale !== undefined ? { timeScale } : {}) };
 }
 
 /** The banner printed at start: base URL, sandbox credentials and seeded ids. */
@@ -77,20 +45,9 @@ export function simulatorBanner(sim: RunningSimulator): string {
   ].join('\n');
 }
 
-/** Runs the simulator until SIGINT/SIGTERM. Usage errors set exit code 2. */
+/** Runs the simulator until SIGINT/SIGTERM. Usage errors throw `UsageError` (the CLI's exit code 2). */
 export async function runSimulatorCli(argv: string[]): Promise<void> {
-  let options: CliOptions;
-  try {
-    options = parseSimulatorArgs(argv);
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  if (options.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const options = parseSimulatorArgs(argv);
   const sim = await startSimulator({
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),

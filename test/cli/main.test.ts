@@ -51,7 +51,8 @@ describe('runZsa', () => {
       const run = await runCli(['doctor', '--verbose'], { env: {} });
 
       expect(run.code).toBe(2);
-      expect(run.stderr).toBe('zsa doctor: unknown option --verbose\nRun "npm run zsa -- doctor --help" for usage.\n');
+      expect(run.stderr).toMatch(/^zsa doctor: unknown option --verbose\nUsage: npm run zsa -- doctor \[--post-test-message\] \[--json\]/);
+      expect(run.stderr).toContain('Run "npm run zsa -- doctor --help" for what each option does.');
     });
   });
 });
@@ -60,7 +61,10 @@ describe('describeFailure', () => {
   it('maps a usage error to exit code 2', () => {
     const failure = describeFailure('scan', new UsageError('--account is required'), false);
 
-    expect(failure).toEqual({ code: 2, lines: ['zsa scan: --account is required', 'Run "npm run zsa -- scan --help" for usage.'] });
+    expect(failure.code).toBe(2);
+    expect(failure.lines[0]).toBe('zsa scan: --account is required');
+    expect(failure.lines[1]).toMatch(/^Usage: npm run zsa -- scan --account ID \[--wait\]/);
+    expect(failure.lines.at(-1)).toBe('Run "npm run zsa -- scan --help" for what each option does.');
   });
 
   it('prints an expected error as one line without a stack', () => {

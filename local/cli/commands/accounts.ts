@@ -9,7 +9,8 @@ import type { LicenseAccounts } from '../../../lambdas/core/zscaler/zcspm/schema
 import type { AccountMapping } from '../../../lib/config.js';
 import { flag, parseCommandArgs, stringOption, UsageError } from '../args.js';
 import { CliHttp, zcspmClient } from '../clients.js';
-import { CREDENTIAL_OPTIONS, CredentialResolver, credentialSources } from '../credentials.js';
+import { CredentialResolver, credentialSources } from '../credentials.js';
+import { ACCOUNTS_SPEC } from '../help.js';
 import { ExitCode, Mark, Output, table, timing, type Command } from '../io.js';
 import { loadDeploymentConfig, requireLicense, resolveEndpoints } from '../settings.js';
 
@@ -107,7 +108,7 @@ const STATUS_TEXT: Readonly<Record<SuggestionStatus, string>> = {
 
 /** Runs `accounts <subcommand>`; only `suggest` exists. */
 export const runAccounts: Command = async (argv, io) => {
-  const { values, positionals } = parseCommandArgs(argv, { ...CREDENTIAL_OPTIONS, json: { type: 'boolean' }, config: { type: 'string' } }, 1);
+  const { values, positionals } = parseCommandArgs(argv, ACCOUNTS_SPEC, 1);
   const subcommand = positionals[0];
   if (subcommand === undefined) throw new UsageError('accounts needs a subcommand: suggest');
   if (subcommand !== 'suggest') throw new UsageError(`unknown subcommand "accounts ${subcommand}" (known: suggest)`);

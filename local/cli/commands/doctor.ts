@@ -11,7 +11,8 @@ import type { LicenseAccounts } from '../../../lambdas/core/zscaler/zcspm/schema
 import type { ZsaConfig } from '../../../lib/config.js';
 import { flag, parseCommandArgs, stringOption } from '../args.js';
 import { CliHttp, zcspmClient, zdxClient } from '../clients.js';
-import { CREDENTIAL_OPTIONS, CredentialResolver, credentialSources, isPlaceholder, type SlackWebhook } from '../credentials.js';
+import { CredentialResolver, credentialSources, isPlaceholder, type SlackWebhook } from '../credentials.js';
+import { DOCTOR_SPEC } from '../help.js';
 import { reason } from '../explain.js';
 import { ExitCode, Mark, Output, table, timing, type CliIo, type Command } from '../io.js';
 import { loadDeploymentConfig, resolveEndpoints, type Endpoints, type LoadedConfig } from '../settings.js';
@@ -64,12 +65,7 @@ class CheckList {
 
 /** Runs every check; see the module comment. */
 export const runDoctor: Command = async (argv, io) => {
-  const { values } = parseCommandArgs(argv, {
-    ...CREDENTIAL_OPTIONS,
-    config: { type: 'string' },
-    'post-test-message': { type: 'boolean' },
-    json: { type: 'boolean' },
-  });
+  const { values } = parseCommandArgs(argv, DOCTOR_SPEC);
   const sources = credentialSources(values);
   const json = flag(values, 'json');
   const out = new Output(io);

@@ -12,7 +12,8 @@ import type { Posture } from '../../../lambdas/core/reports.js';
 import type { AuditPolicy, AuditSummary } from '../../../lambdas/core/zscaler/zcspm/schemas.js';
 import { choiceOption, flag, intOption, parseCommandArgs, requiredOption, stringOption, UsageError } from '../args.js';
 import { CliHttp, zcspmClient } from '../clients.js';
-import { CREDENTIAL_OPTIONS, CredentialResolver, credentialSources } from '../credentials.js';
+import { CredentialResolver, credentialSources } from '../credentials.js';
+import { SCAN_SPEC } from '../help.js';
 import { duration, ExitCode, Mark, Output, percent, table, timing, type Command } from '../io.js';
 import { loadDeploymentConfig, requireLicense, resolveEndpoints } from '../settings.js';
 
@@ -81,16 +82,7 @@ export function topFailedPolicies(summary: AuditSummary, limit = TOP_POLICIES): 
 
 /** Runs the gate; see the module comment. */
 export const runScan: Command = async (argv, io) => {
-  const { values } = parseCommandArgs(argv, {
-    ...CREDENTIAL_OPTIONS,
-    account: { type: 'string' },
-    wait: { type: 'boolean' },
-    'fail-on': { type: 'string' },
-    benchmark: { type: 'string' },
-    json: { type: 'boolean' },
-    'timeout-minutes': { type: 'string' },
-    config: { type: 'string' },
-  });
+  const { values } = parseCommandArgs(argv, SCAN_SPEC);
   const accountInput = requiredOption(values, 'account');
   const failOn = choiceOption(values, 'fail-on', FAIL_ON, 'red');
   const timeoutMinutes = intOption(values, 'timeout-minutes', { min: 1, max: 24 * 60 }, 60);

@@ -18,7 +18,8 @@ import type { DeviceRun, DeviceTaskInput, TraceHandle, TraceStatus } from '../..
 import type { DiagnosticsZdx } from '../../../lambdas/use-cases/diagnostics/zdx-port.js';
 import { flag, parseCommandArgs, requiredOption, stringOption, UsageError } from '../args.js';
 import { CliHttp, zdxClient } from '../clients.js';
-import { CREDENTIAL_OPTIONS, CredentialResolver, credentialSources } from '../credentials.js';
+import { CredentialResolver, credentialSources } from '../credentials.js';
+import { TRACE_SPEC } from '../help.js';
 import { duration, ExitCode, Mark, Output, table, timing, type Command } from '../io.js';
 import { loadDeploymentConfig, resolveEndpoints } from '../settings.js';
 
@@ -33,16 +34,7 @@ function zdxId(values: Parameters<typeof requiredOption>[0], name: string): stri
 
 /** Runs the trace; see the module comment. */
 export const runTrace: Command = async (argv, io) => {
-  const { values } = parseCommandArgs(argv, {
-    ...CREDENTIAL_OPTIONS,
-    device: { type: 'string' },
-    app: { type: 'string' },
-    wait: { type: 'boolean' },
-    'trace-id': { type: 'string' },
-    'session-minutes': { type: 'string' },
-    json: { type: 'boolean' },
-    config: { type: 'string' },
-  });
+  const { values } = parseCommandArgs(argv, TRACE_SPEC);
   const deviceId = zdxId(values, 'device');
   const appId = zdxId(values, 'app');
   const existingTrace = stringOption(values, 'trace-id');

@@ -1,47 +1,31 @@
 import { runZsa } from '../../../local/cli/main.js';
 
-/**
- * The simulator command hands over to local/simulator/cli.ts, which writes to the process streams
- * itself: these tests swap the streams' write for the duration of a call.
- */
-function captureProcessStreams(): { output: () => string; restore: () => void } {
-  let text = '';
-  const capture = (chunk: string | Uint8Array) => {
-    text += String(chunk);
-    return true;
-  };
-  const original = { stdout: process.stdout.write, stderr: process.stderr.write };
-  process.stdout.write = capture as typeof process.stdout.write;
-  process.stderr.write = capture as typeof process.stderr.write;
-  return {
-    output: () => text,
-    restore: () => {
-      process.stdout.write = original.stdout;
-      process.stderr.write = original.stderr;
-    },
-  };
+function capturedIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { env: {}, stdout: (text: string) => out.push(text), stderr: (text: string) => err.push(text) } };
 }
 
-const io = { env: {}, stdout: () => undefined, stderr: () => undefined };
-
 describe('zsa simulator', () => {
-  it('prints the simulator CLI usage for --help and exits 0', async () => {
-    const streams = captureProcessStreams();
+  it('prints the simulator usage with --time-scale for --help and exits 0', async () => {
+    const { out, io } = capturedIo();
 
-    const code = await runZsa(['simulator', '--help'], io).finally(streams.restore);
+    const code = await runZsa(['simulator', '--help'], io);
 
     expect(code).toBe(0);
-    expect(streams.output()).toContain('Usage: npm run simulator -- [--port N] [--seed N] [--time-scale X]');
+    expect(out.join('')).toContain('Usage: npm run simulator -- [--port N] [--seed N] [--time-scale X] [--help]');
+    expect(out.join('')).toContain('0.01 = 100x faster');
   });
 
-  it('exits 2 for a bad port and leaves the process exit code alone', async () => {
-    const streams = captureProcessStreams();
+  it('exits 2 for a bad port with the synopsis and leaves the process exit code alone', async () => {
+    const { err, io } = capturedIo();
     const before = process.exitCode;
 
-    const code = await runZsa(['simulator', '--port', '70000'], io).finally(streams.restore);
+    const code = await runZsa(['simulator', '--port', '70000'], io);
 
     expect(code).toBe(2);
-    expect(streams.output()).toContain('--port got an invalid value "70000"');
+    expect(err.join('')).toContain('zsa simulator: --port must be a port number (0-65535) (got "70000")');
+    expect(err.join('')).toContain('Usage: npm run simulator -- [--port N]');
     expect(process.exitCode).toBe(before);
   });
 });

@@ -6,13 +6,14 @@ describe('Simulator CLI', () => {
     it('reads --port, --seed and --time-scale in both spellings', () => {
       const options = parseSimulatorArgs(['--port', '8089', '--seed=7', '--time-scale', '0.5']);
 
-      expect(options).toEqual({ help: false, port: 8089, seed: 7, timeScale: 0.5 });
+      expect(options).toEqual({ port: 8089, seed: 7, timeScale: 0.5 });
     });
 
     it('rejects an unknown argument and a bad port with a clear message', () => {
-      expect(() => parseSimulatorArgs(['--verbose'])).toThrow('Unknown argument "--verbose"');
-      expect(() => parseSimulatorArgs(['--port', '99999'])).toThrow('--port got an invalid value "99999"');
+      expect(() => parseSimulatorArgs(['--verbose'])).toThrow('unknown option --verbose');
+      expect(() => parseSimulatorArgs(['--port', '99999'])).toThrow('--port must be a port number (0-65535) (got "99999")');
       expect(() => parseSimulatorArgs(['--port'])).toThrow('--port needs a value');
+      expect(() => parseSimulatorArgs(['--time-scale', '0'])).toThrow('--time-scale must be a positive number such as 0.01 (got "0")');
     });
   });
 

@@ -75,8 +75,9 @@ describe('runSandboxCli', () => {
     const helpCode = await runSandboxCli(['--help'], help.io);
 
     expect(badCode).toBe(2);
-    expect(bad.err.join('')).toContain('unknown option --nope\nUsage: npm start');
+    expect(bad.err.join('')).toContain('unknown option --nope\nUsage: npm run zsa -- sandbox');
     expect(helpCode).toBe(0);
     expect(help.out.join('')).toContain('--cfn-event FILE');
+    expect(help.out.join('')).toContain('npm start -- [options]');
   });
 });
