@@ -23,16 +23,34 @@ export function serverMessage(excerpt: string | undefined): string | undefined {
   return clip(excerpt);
 }
 
-/** One line saying why a call failed. */
-export function reason(error: unknown): string {
+/** One line saying why a call failed; `host` names the server when the error itself does not. */
+export function reason(error: unknown, host?: string): string {
   if (error instanceof ApiError) {
     const message = serverMessage(error.bodyExcerpt);
     return `HTTP ${error.status}${message ? `: ${message}` : ''}`;
   }
-  if (error instanceof ConnectionError) return `cannot connect (${error.message.replace(/^\S+ \S+ failed: /, '')})`;
+  if (error instanceof ConnectionError) return unreachable(error, host);
   if (error instanceof ZscalerError) return error.message;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
+}
+
+/** Connection failures by their system code, in words a person can act on. */
+const CONNECTION_CODES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found (DNS lookup failed)',
+  ETIMEDOUT: 'connection timed out',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+};
+
+/** `nothing answers at 127.0.0.1:8090 (connection refused): check the base URL and that the service runs`. */
+export function unreachable(error: ConnectionError, host?: string): string {
+  // Node's system errors read "connect ECONNREFUSED 127.0.0.1:8090" or "getaddrinfo ENOTFOUND api.example.net".
+  const [, code, address] = /\b(E[A-Z_]{4,})(?:\s+(\S+))?/.exec(error.message) ?? [];
+  const why = code ? (CONNECTION_CODES[code] ?? code) : 'no connection';
+  return `nothing answers at ${address ?? host ?? error.endpoint} (${why}): check the base URL and that the service (or the simulator) is running`;
 }
 
 function clip(text: string): string {

@@ -5,7 +5,7 @@
  * the license's accounts and API permissions, the account mappings (and mapped ids the license does
  * not know), and the Slack webhook. Exit 1 when any check failed. No secret is ever printed.
  */
-import { ApiError } from '../../../lambdas/core/errors.js';
+import { ApiError, ConnectionError } from '../../../lambdas/core/errors.js';
 import { postToSlack } from '../../../lambdas/core/notifiers/slack-http.js';
 import type { LicenseAccounts } from '../../../lambdas/core/zscaler/zcspm/schemas.js';
 import type { ZsaConfig } from '../../../lib/config.js';
@@ -96,11 +96,21 @@ export const runDoctor: Command = async (argv, io) => {
   if (json) {
     out.json({ ok: failed === 0, checks: list.checks });
   } else {
-    const counted = list.checks.filter((check) => check.status !== 'skipped').length;
-    out.line('', failed === 0 ? `All ${counted} checks passed.` : `${failed} of ${counted} checks failed.`);
+    out.line('', doctorSummary(list.checks));
   }
   return failed === 0 ? ExitCode.Ok : ExitCode.Failed;
 };
+
+/** The closing line, counting every row above it: `7 passed, 2 skipped (9 checks).` */
+export function doctorSummary(checks: readonly Check[]): string {
+  const count = (status: CheckStatus) => checks.filter((check) => check.status === status).length;
+  const parts = [
+    ...(count('failed') > 0 ? [`${count('failed')} failed`] : []),
+    `${count('ok')} passed`,
+    ...(count('skipped') > 0 ? [`${count('skipped')} skipped`] : []),
+  ];
+  return `${parts.join(', ')} (${checks.length} check${checks.length === 1 ? '' : 's'}).`;
+}
 
 function checkConfig(io: CliIo, configPath: string | undefined, list: CheckList): LoadedConfig | undefined {
   try {
@@ -136,7 +146,8 @@ async function checkZdx(io: CliIo, endpoints: Endpoints, resolver: CredentialRes
     list.ok('ZDX API key', `accepted by ${endpoints.zdxBaseUrl}/v1/oauth/token (${key.source}${lifetime})`);
   } catch (error) {
     const hint = error instanceof ApiError && error.status === 401 ? ': check the key id and secret (ZDX Admin Portal > API Key Management)' : '';
-    list.failed('ZDX API key', `rejected by ${endpoints.zdxBaseUrl}/v1/oauth/token: ${reason(error)}${hint}`);
+    const where = error instanceof ConnectionError ? '' : `rejected by ${endpoints.zdxBaseUrl}/v1/oauth/token: `;
+    list.failed('ZDX API key', `${where}${reason(error, endpoints.zdxBaseUrl)}${hint}`);
     list.skipped('ZDX token', 'not checked: no token');
     return;
   }
@@ -182,7 +193,7 @@ async function checkZcspm(
     list.ok('ZCSPM subscription key', `accepted by the API gateway at ${endpoints.zcspmBaseUrl} (${app.source})`);
     list.ok('ZCSPM license token', `issued for license ${licenseId}`);
   } catch (error) {
-    const accountsReported = reportZcspmAuthFailure(error, licenseId, list);
+    const accountsReported = reportZcspmAuthFailure(error, licenseId, endpoints.zcspmBaseUrl, list);
     if (!accountsReported) list.skipped('ZCSPM accounts', 'not checked: no license token');
     list.skipped('account mappings', 'not checked: the license accounts could not be read');
     return;
@@ -219,7 +230,7 @@ async function checkZcspm(
 }
 
 /** Says which credential a failed license-accounts call points at; true when it reported the accounts line itself. */
-function reportZcspmAuthFailure(error: unknown, licenseId: string, list: CheckList): boolean {
+function reportZcspmAuthFailure(error: unknown, licenseId: string, host: string, list: CheckList): boolean {
   if (error instanceof ApiError && error.status === 401 && /subscription key/i.test(error.bodyExcerpt ?? '')) {
     list.failed('ZCSPM subscription key', `rejected by the API gateway (${reason(error)}): check ZCSPM_SUBSCRIPTION_KEY`);
     list.skipped('ZCSPM license token', 'not checked: the gateway rejected the subscription key');
@@ -229,7 +240,7 @@ function reportZcspmAuthFailure(error: unknown, licenseId: string, list: CheckLi
     list.ok('ZCSPM subscription key', 'accepted by the API gateway');
     const hint =
       error.status === 404 ? `: license ${licenseId} does not exist (check zcspmLicenseId)` : error.status === 401 || error.status === 403 ? ': check the API application id and secret' : '';
-    list.failed('ZCSPM license token', `${reason(error)}${hint}`);
+    list.failed('ZCSPM license token', `${reason(error, host)}${hint}`);
     return false;
   }
   if (error instanceof ApiError) {
@@ -239,7 +250,7 @@ function reportZcspmAuthFailure(error: unknown, licenseId: string, list: CheckLi
     return true;
   }
   list.skipped('ZCSPM subscription key', 'not checked: no answer from the API');
-  list.failed('ZCSPM license token', reason(error));
+  list.failed('ZCSPM license token', reason(error, host));
   return false;
 }
 

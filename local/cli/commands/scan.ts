@@ -9,13 +9,15 @@
  */
 import { JobFailedError, TimeoutError } from '../../../lambdas/core/errors.js';
 import type { Posture } from '../../../lambdas/core/reports.js';
-import type { AuditPolicy, AuditSummary } from '../../../lambdas/core/zscaler/zcspm/schemas.js';
+import type { AuditPolicy, AuditSummary, LicenseAccounts } from '../../../lambdas/core/zscaler/zcspm/schemas.js';
+import type { AccountMapping } from '../../../lib/config.js';
 import { choiceOption, flag, intOption, parseCommandArgs, requiredOption, stringOption, UsageError } from '../args.js';
 import { CliHttp, zcspmClient } from '../clients.js';
 import { CredentialResolver, credentialSources } from '../credentials.js';
 import { SCAN_SPEC } from '../help.js';
 import { duration, ExitCode, Mark, Output, percent, table, timing, type Command } from '../io.js';
 import { loadDeploymentConfig, requireLicense, resolveEndpoints } from '../settings.js';
+import { suggestMappings } from './accounts.js';
 
 export const FAIL_ON = ['red', 'amber', 'none'] as const;
 export type FailOn = (typeof FAIL_ON)[number];
@@ -95,7 +97,8 @@ export const runScan: Command = async (argv, io) => {
   const sources = credentialSources(values);
 
   const loaded = loadDeploymentConfig(io, stringOption(values, 'config'));
-  const target = resolveAccount(accountInput, loaded?.config.accountMappings ?? [], loaded?.source);
+  const mappings = loaded?.config.accountMappings ?? [];
+  const requested = resolveAccount(accountInput, mappings);
   const benchmarkId = benchmarkOption ?? loaded?.config.scan.benchmarks[0] ?? 'CSBP';
   const endpoints = resolveEndpoints(io, loaded?.config);
   const licenseId = requireLicense(endpoints);
@@ -106,6 +109,7 @@ export const runScan: Command = async (argv, io) => {
   try {
     const { client } = zcspmClient(http, endpoints.zcspmBaseUrl, licenseId, app, (loaded?.config.scan.zcspmTokenLifetimeMinutes ?? 60) * 60);
     const call = { signal: io.signal };
+    const target = 'unmapped' in requested ? await accountFromLicense(requested.unmapped, mappings, loaded?.source, () => client.licenseAccounts(call), out) : requested;
     const started = clock.now();
     const { jobId } = await client.rescan(target.zcspmAccountId, call);
     out.note(`Started scan ${jobId} of ${target.label}.`);
@@ -152,7 +156,7 @@ export const runScan: Command = async (argv, io) => {
       durationSeconds: Math.round((clock.now() - started) / 1000),
     };
     if (json) out.json(result);
-    else printPosture(out, result, summary, target.label, verdict, wait, clock.now() - started);
+    else printPosture(out, result, summary, verdict, wait, clock.now() - started);
     return verdict.crossed ? ExitCode.Failed : ExitCode.Ok;
   } finally {
     await http.close();
@@ -162,10 +166,14 @@ export const runScan: Command = async (argv, io) => {
 interface Target {
   readonly zcspmAccountId: string;
   readonly awsAccountId?: string;
+  /** How messages name the account before its ZCSPM name is known. */
   readonly label: string;
 }
 
-function resolveAccount(input: string, mappings: ReadonlyArray<{ awsAccountId: string; zcspmAccountId: string; name?: string | undefined }>, source: string | undefined): Target {
+type AccountMappingLike = Pick<AccountMapping, 'awsAccountId' | 'zcspmAccountId' | 'name'>;
+
+/** The account to scan from `--account` and the mappings, or the AWS id the mappings do not hold. */
+function resolveAccount(input: string, mappings: readonly AccountMappingLike[]): Target | { readonly unmapped: string } {
   if (GUID.test(input)) {
     const mapped = mappings.find((mapping) => mapping.zcspmAccountId.toLowerCase() === input.toLowerCase());
     return mapped
@@ -174,18 +182,52 @@ function resolveAccount(input: string, mappings: ReadonlyArray<{ awsAccountId: s
   }
   if (!/^\d{12}$/.test(input)) throw new UsageError(`--account must be a 12-digit AWS account id or a ZCSPM account GUID (got "${input}")`);
   const mapping = mappings.find((candidate) => candidate.awsAccountId === input);
-  if (!mapping) {
-    const where = source ? `accountMappings of ${source}` : 'any config (no cdk.json here and no --config FILE)';
-    throw new UsageError(`AWS account ${input} is not mapped in ${where}: add it ("zsa accounts suggest" proposes mappings) or pass the ZCSPM account GUID`);
-  }
+  if (!mapping) return { unmapped: input };
   return { zcspmAccountId: mapping.zcspmAccountId, awsAccountId: input, label: `AWS account ${input} (${mapping.name ? `${mapping.name}, ` : ''}${mapping.zcspmAccountId})` };
+}
+
+/**
+ * An AWS account the config does not map, found by the license account whose name holds its id (the
+ * matching `accounts suggest` uses), and said so: a CI gate should not fail on a mapping that only
+ * the pipeline needs. No single match is a usage error that says how to map it.
+ */
+async function accountFromLicense(
+  awsAccountId: string,
+  mappings: readonly AccountMappingLike[],
+  source: string | undefined,
+  listAccounts: () => Promise<LicenseAccounts>,
+  out: Output,
+): Promise<Target> {
+  const { accounts } = await listAccounts();
+  const match = suggestMappings(accounts, mappings as readonly AccountMapping[]).filter((suggestion) => suggestion.status === 'suggested' && suggestion.awsAccountId === awsAccountId);
+  const where = source ? `accountMappings of ${source}` : 'any config (no cdk.json here and no --config FILE)';
+  if (match.length !== 1) {
+    throw new UsageError(
+      `AWS account ${awsAccountId} is not mapped in ${where}, and no single license account name holds it: add the mapping ("zsa accounts suggest" proposes them) or pass the ZCSPM account GUID`,
+    );
+  }
+  const found = match[0]!;
+  out.note(`AWS account ${awsAccountId} is not mapped in ${where}; using the license account "${found.accountName}" (${found.zcspmAccountId}), whose name holds it. Add the mapping for the pipeline: "zsa accounts suggest".`);
+  return { zcspmAccountId: found.zcspmAccountId, awsAccountId, label: `AWS account ${awsAccountId} (${found.zcspmAccountId})` };
+}
+
+/** `AWS account 1111... → ZCSPM account "prod (1111...)" (a865...)`, naming each account once. */
+export function accountLine(account: { awsAccountId?: string; zcspmAccountId: string; name?: string }): string {
+  const zcspm = account.name ? `ZCSPM account "${account.name}" (${account.zcspmAccountId})` : `ZCSPM account ${account.zcspmAccountId}`;
+  return account.awsAccountId ? `AWS account ${account.awsAccountId} → ${zcspm}` : zcspm;
 }
 
 function printPosture(
   out: Output,
-  result: { jobId: string; jobStatus: string; posture: Posture; topFailedPolicies: FailedPolicy[]; lastScannedDate?: string },
+  result: {
+    account: { awsAccountId?: string; zcspmAccountId: string; name?: string };
+    jobId: string;
+    jobStatus: string;
+    posture: Posture;
+    topFailedPolicies: FailedPolicy[];
+    lastScannedDate?: string;
+  },
   summary: AuditSummary,
-  label: string,
   verdict: { crossed: boolean; reason: string },
   waited: boolean,
   elapsedMs: number,
@@ -196,7 +238,7 @@ function printPosture(
     : `job ${result.jobId} started; showing the last completed scan${result.lastScannedDate ? ` (${result.lastScannedDate})` : ''} (add --wait to gate on this one)`;
   out.line(
     ...table([
-      ['Account', `${label}${summary.accountName ? ` → ZCSPM account "${summary.accountName}"` : ''}`],
+      ['Account', accountLine(result.account)],
       ['Scan', scanLine],
       ['Benchmark', `${summary.benchmarkId}${summary.benchmarkName ? ` (${summary.benchmarkName})` : ''}`],
       ['Posture', `${percent(p.compliancePercent)} compliant   Red ${p.red}   Amber ${p.amber}   Green ${p.green}   Gray ${p.gray}   (${p.total} policies)`],

@@ -3,7 +3,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
-import { webhookShapeProblem } from '../../../local/cli/commands/doctor.js';
+import { doctorSummary, webhookShapeProblem } from '../../../local/cli/commands/doctor.js';
 import { SIMULATOR_CREDENTIALS, type RunningSimulator } from '../../../local/simulator/index.js';
 import { startFakeSlack, type FakeSlack } from '../../integration/notifiers/fake-slack.js';
 import { configWith, emptyDir, expectNoSecrets, removeTempDirs, runCli, simulatorEnv, startFastSimulator, writeJson } from '../helpers.js';
@@ -52,7 +52,7 @@ describe('zsa doctor', () => {
       expect(run.stdout).toMatch(new RegExp(`${prod}  prod \\(111122223333\\) +AWS +yes +111122223333`));
       expect(line(run.stdout, 'account mappings')).toContain('✔ account mappings        all 1 mapped accounts are on the license and in the API scope');
       expect(line(run.stdout, 'Slack webhook')).toContain('– Slack webhook           not configured');
-      expect(run.stdout).toContain('All 8 checks passed.');
+      expect(run.stdout).toContain('\n8 passed, 1 skipped (9 checks).');
       expectNoSecrets(run);
     });
 
@@ -100,7 +100,8 @@ describe('zsa doctor', () => {
       );
       expect(line(run.stdout, 'ZCSPM license token')).toContain('– ZCSPM license token     not checked: the gateway rejected the subscription key');
       expect(line(run.stdout, 'ZDX API key')).toContain('✔');
-      expect(run.stdout).toContain('1 of 3 checks failed.');
+      expect(run.stdout).toMatch(/\n1 failed, \d+ passed, \d+ skipped \((\d+) checks\)\.\n/);
+      expect(Number(/\((\d+) checks\)/.exec(run.stdout)?.[1])).toBe(run.stdout.split('\n').filter((row) => /^  [✔✖–] /.test(row)).length);
       expectNoSecrets(run, ['wrong-subscription-key-value']);
     });
 
@@ -133,7 +134,7 @@ describe('zsa doctor', () => {
 
       expect(run.code).toBe(1);
       expect(line(run.stdout, 'ZCSPM subscription key')).toContain('– ZCSPM subscription key  not checked: no answer from the API');
-      expect(line(run.stdout, 'ZCSPM license token')).toMatch(/✖ ZCSPM license token +cannot connect \(.*ECONNREFUSED/);
+      expect(line(run.stdout, 'ZCSPM license token')).toMatch(/✖ ZCSPM license token +nothing answers at \S*127\.0\.0\.1:\d+ \(connection refused\): check the base URL/);
       expect(line(run.stdout, 'ZDX API key')).toContain('✔');
     });
 
@@ -289,5 +290,19 @@ describe('webhookShapeProblem', () => {
     ['hooks.slack.com', 'not a URL'],
   ])('judges %s', (url, expected) => {
     expect(webhookShapeProblem(url)).toBe(expected);
+  });
+});
+
+describe('doctorSummary', () => {
+  it('counts every row it printed, skipped ones included', () => {
+    const checks = [
+      { name: 'a', status: 'ok', detail: '' },
+      { name: 'b', status: 'skipped', detail: '' },
+      { name: 'c', status: 'failed', detail: '' },
+    ] as const;
+
+    expect(doctorSummary(checks.slice(0, 2))).toBe('1 passed, 1 skipped (2 checks).');
+    expect(doctorSummary(checks)).toBe('1 failed, 1 passed, 1 skipped (3 checks).');
+    expect(doctorSummary(checks.slice(0, 1))).toBe('1 passed (1 check).');
   });
 });

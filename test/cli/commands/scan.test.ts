@@ -29,7 +29,7 @@ describe('zsa scan', () => {
       const run = await runCli(['scan', '--account', PROD_AWS, '--config', config, '--wait', '--fail-on', 'amber'], { env: simulatorEnv(sim) });
 
       expect(run.code).toBe(0);
-      expect(run.stdout).toMatch(new RegExp(`^Account +AWS account ${PROD_AWS} \\(prod, ${prod}\\) → ZCSPM account "prod \\(${PROD_AWS}\\)"$`, 'm'));
+      expect(run.stdout).toMatch(new RegExp(`^Account +AWS account ${PROD_AWS} → ZCSPM account "prod \\(${PROD_AWS}\\)" \\(${prod}\\)$`, 'm'));
       expect(run.stdout).toMatch(/^Posture +100\.0% compliant {3}Red 0 {3}Amber 0 {3}Green \d+ {3}Gray \d+ {3}\(\d+ policies\)$/m);
       expect(run.stdout).toContain('✔ Gate passed: no Red or Amber policy (--fail-on amber)');
       expect(run.stdout).not.toContain('Top failed policies');
@@ -117,6 +117,19 @@ describe('zsa scan', () => {
     });
   });
 
+  describe('an AWS account the config does not map', () => {
+    it('scans the license account whose name holds the id, and says so', async () => {
+      const run = await runCli(['scan', '--account', PROD_AWS, '--wait', '--fail-on', 'none'], { env: simulatorEnv(sim) });
+
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(
+        `AWS account ${PROD_AWS} is not mapped in any config (no cdk.json here and no --config FILE); using the license account "prod (${PROD_AWS})" (${prod}), whose name holds it.`,
+      );
+      expect(run.stdout).toMatch(new RegExp(`^Account +AWS account ${PROD_AWS} → ZCSPM account "prod \\(${PROD_AWS}\\)" \\(${prod}\\)$`, 'm'));
+      expect(sim.counters.scansStarted[prod]).toBe(1);
+    });
+  });
+
   describe('usage errors', () => {
     it.each([
       [['scan'], '--account is required'],
@@ -124,7 +137,7 @@ describe('zsa scan', () => {
       [['scan', '--account', PROD_AWS, '--fail-on', 'green'], '--fail-on must be one of red, amber, none (got "green")'],
       [['scan', '--account', PROD_AWS, '--timeout-minutes', '0'], '--timeout-minutes must be a whole number from 1 to 1440 (got "0")'],
       [['scan', '--account', PROD_AWS, '--benchmark', 'CS BP'], '--benchmark must be a benchmark id like CSBP (got "CS BP")'],
-      [['scan', '--account', '999988887777'], 'AWS account 999988887777 is not mapped in any config (no cdk.json here and no --config FILE)'],
+      [['scan', '--account', '999988887777'], 'AWS account 999988887777 is not mapped in any config (no cdk.json here and no --config FILE), and no single license account name holds it'],
     ])('exits 2 for %j', async (argv, message) => {
       const run = await runCli(argv, { env: simulatorEnv(sim) });
 
