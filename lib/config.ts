@@ -9,7 +9,7 @@
  * Every rejection names the full key, e.g. `zsa.accountMappings.1234: expected a 12-digit AWS account id`.
  * Unknown keys are rejected too, so a typo never silently falls back to a default.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import * as z from 'zod';
 import { ConfigError } from '../lambdas/core/errors.js';
@@ -85,8 +85,34 @@ function baseUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
-/** An integer in [min, max]; `tooBig` replaces zod's generic message when the maximum has a reason. */
-const intIn = (min: number, max: number, tooBig?: string) => z.number().int().min(min).max(max, tooBig ? { error: tooBig } : undefined);
+/**
+ * Lets a cross-field check run although other keys of the same object have problems, as long as the
+ * keys it reads (given as paths from that object) are valid: zod skips a refinement after an aborting
+ * issue anywhere in the object, which would show these problems only in a second round.
+ */
+const whenValid = (...paths: ReadonlyArray<readonly string[]>) => ({
+  when: (payload: z.core.ParsePayload): boolean =>
+    isPlainObject(payload.value) && !payload.issues.some((issue) => paths.some((path) => overlaps(issue.path ?? [], path))),
+});
+
+/** True when one path lies on the other (a problem at `scan` also breaks `scan.accounts`, and the reverse). */
+function overlaps(a: readonly PropertyKey[], b: readonly string[]): boolean {
+  const shared = Math.min(a.length, b.length);
+  for (let index = 0; index < shared; index++) if (String(a[index]) !== b[index]) return false;
+  return true;
+}
+
+/**
+ * An integer in [min, max]; `tooBig` replaces zod's generic message when the maximum has a reason.
+ * Whole-number-ness is a plain refinement rather than zod's `.int()`, which aborts the enclosing
+ * object's checks and would hide its cross-field problems until a second round.
+ */
+const intIn = (min: number, max: number, tooBig?: string) =>
+  z
+    .number()
+    .refine(Number.isInteger, { error: (issue) => `expected a whole number, received ${String(issue.input)}` })
+    .min(min)
+    .max(max, tooBig ? { error: tooBig } : undefined);
 
 const uniqueStrings = <T extends z.ZodType<string>>(item: T, what: string) =>
   z.array(item).superRefine((values, ctx) => {
@@ -292,7 +318,7 @@ const ScanSettings = z
         message: `must not exceed maxPollIntervalSeconds (${scan.maxPollIntervalSeconds})`,
       });
     }
-  })
+  }, whenValid(['minPollIntervalSeconds'], ['maxPollIntervalSeconds']))
   .prefault({});
 
 const DiagnosticsSettings = z
@@ -332,7 +358,7 @@ const DiagnosticsSettings = z
         message: `must not exceed zdxRatePerMinute (${diagnostics.zdxRatePerMinute})`,
       });
     }
-  })
+  }, whenValid(['zdxRatePerSecond'], ['zdxRatePerMinute']))
   .prefault({});
 
 const WebhookSettings = z
@@ -408,7 +434,7 @@ export const ZsaConfigSchema = z
         });
       }
     });
-  });
+  }, whenValid(['scan', 'accounts'], ['accountMappings']));
 
 /** The validated deployment configuration. */
 export type ZsaConfig = z.infer<typeof ZsaConfigSchema>;
@@ -425,30 +451,90 @@ interface ContextSource {
   readonly node: { tryGetContext(key: string): unknown };
 }
 
+/** One source of configuration, in the order they are layered. */
+interface ConfigLayer {
+  /** How messages name it, e.g. `cdk.json context "zsa"`, `-c zsa=...`, `./prod.json`. */
+  readonly name: string;
+  readonly value: unknown;
+}
+
+const CDK_JSON_LAYER = `cdk.json context "${CONFIG_CONTEXT_KEY}"`;
+
 /**
  * Reads, layers and validates the configuration from a construct's context (usually the App) or from
- * raw context values. Throws {@link ConfigError} listing every problem as `zsa.<key>: <what is wrong>`.
+ * raw context values. Layers, each merged onto the one before: `cdk.json` context `zsa`; a
+ * `-c zsa='{...}'` on the command line (the CDK would let it replace the whole block, so it is merged
+ * onto the `cdk.json` in the working directory instead); the file named by `-c zsaConfigFile=FILE`.
+ * Throws {@link ConfigError} listing every problem as `zsa.<key>: <what is wrong>`, naming the layers.
  */
-export function loadConfig(source: ContextSource | RawConfigContext): ZsaConfig {
+export function loadConfig(source: ContextSource | RawConfigContext, options: { readonly cwd?: string } = {}): ZsaConfig {
   const context: RawConfigContext = isContextSource(source)
     ? {
         [CONFIG_CONTEXT_KEY]: source.node.tryGetContext(CONFIG_CONTEXT_KEY),
         [CONFIG_FILE_CONTEXT_KEY]: source.node.tryGetContext(CONFIG_FILE_CONTEXT_KEY),
       }
     : source;
-  const base = readContextValue(context[CONFIG_CONTEXT_KEY]);
+  const layers: ConfigLayer[] = [];
+  const inline = context[CONFIG_CONTEXT_KEY];
+  if (typeof inline === 'string') {
+    const cdkJson = readCdkJsonConfig(options.cwd ?? process.cwd());
+    if (cdkJson !== undefined) layers.push({ name: CDK_JSON_LAYER, value: cdkJson });
+    layers.push({ name: `-c ${CONFIG_CONTEXT_KEY}=...`, value: readContextValue(inline) });
+  } else if (inline !== undefined && inline !== null) {
+    layers.push({ name: CDK_JSON_LAYER, value: inline });
+  }
   const file = context[CONFIG_FILE_CONTEXT_KEY];
-  if (file === undefined || file === null || file === '') return parseConfig(base ?? {});
-  if (typeof file !== 'string') throw new ConfigError(`${CONFIG_FILE_CONTEXT_KEY}: expected a file path`);
-  return parseConfig(mergeConfig(base ?? {}, readConfigFile(file)));
+  if (file !== undefined && file !== null && file !== '') {
+    if (typeof file !== 'string') throw new ConfigError(`${CONFIG_FILE_CONTEXT_KEY}: expected a file path`);
+    layers.push({ name: file, value: readConfigFile(file) });
+  }
+  const merged = layers.reduce<unknown>((base, layer) => mergeConfig(base, layer.value), {});
+  return parseConfig(merged, layers.length > 0 ? layers.map((layer) => layer.name).join(' + ') : CDK_JSON_LAYER);
 }
 
-/** Validates one raw configuration object (the value of `context.zsa`). */
-export function parseConfig(raw: unknown): ZsaConfig {
+/** `context.zsa` of the `cdk.json` in `dir`, or undefined when there is none. */
+export function readCdkJsonConfig(dir: string): unknown {
+  const path = resolvePath(dir, 'cdk.json');
+  if (!existsSync(path)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  const context = (parsed as { context?: Record<string, unknown> } | null)?.context;
+  return context?.[CONFIG_CONTEXT_KEY];
+}
+
+/**
+ * Validates one raw configuration object (the value of `context.zsa`); `source` names where it came
+ * from in the error heading. Every problem is reported in one round.
+ */
+export function parseConfig(raw: unknown, source: string = CDK_JSON_LAYER): ZsaConfig {
   const result = ZsaConfigSchema.safeParse(raw, { error: defaultMessage });
   if (result.success) return result.data;
-  const lines = flattenIssues(result.error.issues).map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`);
-  throw new ConfigError(`Invalid deployment configuration (cdk.json context "${CONFIG_CONTEXT_KEY}"):\n${lines.join('\n')}`);
+  const lines = flattenIssues(result.error.issues, ZsaConfigSchema).map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`);
+  throw new ConfigError(`Invalid deployment configuration (${source}):\n${lines.join('\n')}`);
+}
+
+/** The sandbox license id the simulator and the shipped cdk.json use: never a real tenant's. */
+export const PLACEHOLDER_LICENSE_ID = '00000000-0000-4000-8000-000000000001';
+
+/**
+ * What a valid configuration still cannot do in a real deployment, said at synth as warnings (the
+ * shipped `cdk.json` is valid, so it runs locally, but scans nothing in a real account).
+ */
+export function configWarnings(config: ZsaConfig): string[] {
+  const warnings: string[] = [];
+  if (config.zcspmLicenseId === PLACEHOLDER_LICENSE_ID) {
+    warnings.push(`${CONFIG_CONTEXT_KEY}.zcspmLicenseId is the sandbox placeholder ${PLACEHOLDER_LICENSE_ID}: set your ZCSPM license GUID before deploying`);
+  }
+  if (config.accountMappings.length === 0) {
+    warnings.push(
+      `${CONFIG_CONTEXT_KEY}.accountMappings is empty: every deployment will be reported as unmapped and none scanned ("npm run zsa -- accounts suggest" proposes mappings)`,
+    );
+  }
+  return warnings;
 }
 
 /**
@@ -689,11 +775,15 @@ interface FlatIssue {
   readonly message: string;
 }
 
-/** Expands zod issues into one line each: unknown keys get their own path, record keys their inner message. */
-function flattenIssues(issues: readonly z.core.$ZodIssue[]): FlatIssue[] {
+/**
+ * Expands zod issues into one line each: unknown keys get their own path (and the closest known key
+ * of `root` at that path, when one is close), record keys their inner message.
+ */
+function flattenIssues(issues: readonly z.core.$ZodIssue[], root?: z.ZodType): FlatIssue[] {
   return issues.flatMap((issue): FlatIssue[] => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown key (check the spelling)' }));
+      const known = root ? knownKeysAt(root, issue.path) : [];
+      return issue.keys.map((key) => ({ path: [...issue.path, key], message: unknownKeyMessage(key, known) }));
     }
     if (issue.code === 'invalid_key') {
       return issue.issues.map((inner) => ({ path: issue.path, message: inner.message }));
@@ -706,14 +796,97 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[]): FlatIssue[] {
   });
 }
 
+/** `unknown key: did you mean "maxDevicesPerAlert"?`, or the keys that exist there. */
+function unknownKeyMessage(key: string, known: readonly string[]): string {
+  const scored = known.map((candidate) => ({ candidate, distance: editDistance(key.toLowerCase(), candidate.toLowerCase()) }));
+  const best = scored.sort((a, b) => a.distance - b.distance)[0];
+  if (best && best.distance <= Math.max(2, Math.floor(key.length / 3))) return `unknown key: did you mean "${best.candidate}"?`;
+  return known.length > 0 ? `unknown key (the keys here are: ${known.join(', ')})` : 'unknown key';
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The keys of the object schema at `path` below `schema` (through defaults, optionals and pipes). */
+function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: z.core.$ZodType | undefined = unwrap(schema);
+  for (const part of path) {
+    const shape = (node?._zod.def as { shape?: Record<string, z.core.$ZodType> } | undefined)?.shape;
+    node = shape ? unwrap(shape[String(part)]) : undefined;
+  }
+  const shape = (node?._zod.def as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function unwrap(schema: z.core.$ZodType | undefined): z.core.$ZodType | undefined {
+  let node = schema;
+  for (let depth = 0; node && depth < 10; depth++) {
+    const def = node._zod.def as { innerType?: z.core.$ZodType; in?: z.core.$ZodType; getter?: () => z.core.$ZodType };
+    const next = def.innerType ?? def.in ?? def.getter?.();
+    if (!next) return node;
+    node = next;
+  }
+  return node;
+}
+
 function formatPath(path: readonly PropertyKey[]): string {
   return [CONFIG_CONTEXT_KEY, ...path.map((part) => String(part))].join('.');
 }
 
-/** Says "is required" for a missing key; everything else keeps the schema's or zod's message. */
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  number: 'a number',
+  int: 'a whole number',
+  string: 'text (a JSON string)',
+  boolean: 'true or false',
+  array: 'a list [...]',
+  object: 'an object {...}',
+};
+
+/** How a received JSON value is named in a message: `"abc"`, `1.5`, `a list`. */
+function describeInput(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'object') return 'an object';
+  if (typeof input === 'string') return `"${input.length > 40 ? `${input.slice(0, 39)}…` : input}"`;
+  return String(input);
+}
+
+/**
+ * The project's wording for zod's generic problems (a schema's own message wins over this):
+ * "is required", "expected a whole number, received 1.5", "must be at least 0".
+ */
 function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
-  return undefined;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required';
+      return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, received ${describeInput(issue.input)}`;
+    case 'too_small': {
+      const limit = String(issue.minimum);
+      if (issue.origin === 'array' || issue.origin === 'set') return `needs at least ${limit} item${limit === '1' ? '' : 's'}`;
+      if (issue.origin === 'string') return limit === '1' ? 'must not be empty' : `needs at least ${limit} characters`;
+      return issue.inclusive === false ? `must be greater than ${limit}` : `must be at least ${limit}`;
+    }
+    case 'too_big': {
+      const limit = String(issue.maximum);
+      if (issue.origin === 'array' || issue.origin === 'set') return `must have at most ${limit} item${limit === '1' ? '' : 's'}`;
+      if (issue.origin === 'string') return `must be at most ${limit} characters`;
+      return issue.inclusive === false ? `must be less than ${limit}` : `must be at most ${limit}`;
+    }
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}, received ${describeInput(issue.input)}`;
+    default:
+      return undefined;
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

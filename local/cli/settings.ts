@@ -7,10 +7,10 @@
  * `ZCSPM_BASE_URL`, `ZCSPM_LICENSE_ID`) wins over the configuration, which wins over the public
  * production hosts; that is how the commands are pointed at the simulator.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../../lambdas/core/errors.js';
-import { CONFIG_CONTEXT_KEY, CONFIG_FILE_CONTEXT_KEY, loadConfig, type ZsaConfig } from '../../lib/config.js';
+import { CONFIG_CONTEXT_KEY, CONFIG_FILE_CONTEXT_KEY, loadConfig, readCdkJsonConfig, type ZsaConfig } from '../../lib/config.js';
 import type { CliIo } from './io.js';
 
 /** Public hosts used when neither the environment nor the configuration names one. */
@@ -33,8 +33,7 @@ export interface LoadedConfig {
  */
 export function loadDeploymentConfig(io: CliIo, configPath: string | undefined): LoadedConfig | undefined {
   const cwd = io.cwd ?? process.cwd();
-  const cdkJson = resolve(cwd, 'cdk.json');
-  const base = existsSync(cdkJson) ? readCdkJsonContext(cdkJson) : undefined;
+  const base = readCdkJsonConfig(cwd);
   if (configPath === undefined) {
     if (base === undefined) return undefined;
     return { config: loadConfig({ [CONFIG_CONTEXT_KEY]: base }), source: 'cdk.json' };
@@ -47,16 +46,6 @@ export function loadDeploymentConfig(io: CliIo, configPath: string | undefined):
   };
 }
 
-function readCdkJsonContext(path: string): unknown {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`${path} is not valid JSON (${(error as Error).message})`, { cause: error });
-  }
-  const context = (parsed as { context?: Record<string, unknown> } | null)?.context;
-  return context?.[CONFIG_CONTEXT_KEY];
-}
 
 /** The API endpoints and license a command talks to. */
 export interface Endpoints {

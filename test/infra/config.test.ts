@@ -5,7 +5,9 @@ import { App } from 'aws-cdk-lib';
 import { ConfigError } from '../../lambdas/core/errors.js';
 import {
   accountMappingsEnv,
+  configWarnings,
   coreEnv,
+  PLACEHOLDER_LICENSE_ID,
   loadConfig,
   mergeConfig,
   parseConfig,
@@ -186,24 +188,24 @@ describe('parseConfig', () => {
       [{ zdxBaseUrl: 'api.zdxcloud.net' }, 'zsa.zdxBaseUrl: expected an absolute URL like https://api.example.net, received "api.zdxcloud.net"'],
       [{ organizationId: 'org-1' }, 'zsa.organizationId: expected an AWS Organizations id like o-a1b2c3d4e5'],
       [{ memberAccountIds: ['111122223333', '111122223333'] }, 'zsa.memberAccountIds.1: account "111122223333" is listed twice (also at index 0)'],
-      [{ scan: { debounceSecond: 30 } }, 'zsa.scan.debounceSecond: unknown key (check the spelling)'],
+      [{ scan: { debounceSecond: 30 } }, 'zsa.scan.debounceSecond: unknown key: did you mean "debounceSeconds"?'],
       [{ scan: { triggerStatuses: [] } }, 'zsa.scan.triggerStatuses: expected at least one status'],
       [{ scan: { triggerStatuses: ['update_complete'] } }, 'zsa.scan.triggerStatuses.0: expected a CloudFormation status like UPDATE_COMPLETE'],
       [{ scan: { stackNameInclude: ['app stack'] } }, 'zsa.scan.stackNameInclude.0: expected a stack name pattern of letters, digits, "-", "*" and "?"'],
       [{ scan: { regions: ['Europe'] } }, 'zsa.scan.regions.0: expected an AWS Region code like eu-west-1'],
-      [{ scan: { timeoutMinutes: 'long' } }, 'zsa.scan.timeoutMinutes: Invalid input: expected number, received string'],
+      [{ scan: { timeoutMinutes: 'long' } }, 'zsa.scan.timeoutMinutes: expected a number, received "long"'],
       [{ scan: { minPollIntervalSeconds: 300 } }, 'zsa.scan.minPollIntervalSeconds: must not exceed maxPollIntervalSeconds (120)'],
       [{ scan: { accounts: ['111122223333'] } }, 'zsa.scan.accounts.0: AWS account 111122223333 has no entry in zsa.accountMappings, so it cannot be scanned'],
-      [{ diagnostics: { minSeverity: 'Critical' } }, 'zsa.diagnostics.minSeverity: Invalid option: expected one of "Low"|"Medium"|"High"'],
+      [{ diagnostics: { minSeverity: 'Critical' } }, 'zsa.diagnostics.minSeverity: expected one of "Low", "Medium", "High", received "Critical"'],
       [{ diagnostics: { sessionLengthMinutes: 10 } }, 'zsa.diagnostics.sessionLengthMinutes: expected one of 5, 15, 30, 60'],
       [{ diagnostics: { zdxRatePerSecond: 40 } }, 'zsa.diagnostics.zdxRatePerSecond: must not exceed zdxRatePerMinute (30)'],
       [{ notifications: { sns: { emails: ['ops'] } } }, 'zsa.notifications.sns.emails.0: expected an email address'],
-      [{ notifications: { slack: { kinds: ['alerts'] } } }, 'zsa.notifications.slack.kinds.0: Invalid option: expected one of "scan"|"diagnostics"'],
+      [{ notifications: { slack: { kinds: ['alerts'] } } }, 'zsa.notifications.slack.kinds.0: expected one of "scan", "diagnostics", received "alerts"'],
       [{ notifications: { eventBridge: { busName: 'my bus' } } }, 'zsa.notifications.eventBridge.busName: expected an EventBridge bus name (letters, digits, . _ - /)'],
-      [{ webhook: { throttle: { rate: 0 } } }, 'zsa.webhook.throttle.rate: Too small: expected number to be >=1'],
+      [{ webhook: { throttle: { rate: 0 } } }, 'zsa.webhook.throttle.rate: must be at least 1'],
       [{ logRetentionDays: 31 }, 'zsa.logRetentionDays: expected a CloudWatch Logs retention period: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653'],
       [{ alarmEmail: 'oncall' }, 'zsa.alarmEmail: expected an email address'],
-      [{ extra: true }, 'zsa.extra: unknown key (check the spelling)'],
+      [{ extra: true }, expect.stringMatching(/^zsa\.extra: unknown key \(the keys here are: zdxBaseUrl, zcspmBaseUrl, zcspmLicenseId, /)],
     ])('rejects %j naming the key', (overrides, expected) => {
       const raw = { zcspmLicenseId: LICENSE_ID, ...overrides };
 
@@ -221,6 +223,44 @@ describe('parseConfig', () => {
 
       expect(lines).toHaveLength(3);
       expect(lines.every((line) => line.startsWith('zsa.'))).toBe(true);
+    });
+
+    it('reports cross-field problems in the same round as field problems', () => {
+      const lines = problems({
+        zcspmLicenseId: LICENSE_ID,
+        accountMappings: [
+          { awsAccountId: '111122223333', zcspmAccountId: ZCSPM_A },
+          { awsAccountId: '444455556666', zcspmAccountId: ZCSPM_A },
+        ],
+        scan: { debounceSeconds: 'soon', minPollIntervalSeconds: 300, maxPollIntervalSeconds: 100 },
+        diagnostics: { mapConcurrency: 1.5, zdxRatePerSecond: 40 },
+      });
+
+      expect(lines).toEqual([
+        `zsa.accountMappings.1.zcspmAccountId: ZCSPM account ${ZCSPM_A} is mapped twice (also at index 0); a ZCSPM cloud account stands for exactly one AWS account`,
+        'zsa.scan.debounceSeconds: expected a number, received "soon"',
+        'zsa.scan.minPollIntervalSeconds: must not exceed maxPollIntervalSeconds (100)',
+        'zsa.diagnostics.mapConcurrency: expected a whole number, received 1.5',
+        'zsa.diagnostics.zdxRatePerSecond: must not exceed zdxRatePerMinute (30)',
+      ]);
+    });
+
+    it('suggests the known key closest to a misspelled one', () => {
+      expect(problems({ zcspmLicenseId: LICENSE_ID, diagnostics: { maxDevicePerAlert: 3 }, notifications: { slak: {} } })).toEqual([
+        'zsa.diagnostics.maxDevicePerAlert: unknown key: did you mean "maxDevicesPerAlert"?',
+        'zsa.notifications.slak: unknown key: did you mean "slack"?',
+      ]);
+    });
+
+    it('words zod\'s generic problems in the project\'s voice', () => {
+      const lines = problems({ zcspmLicenseId: LICENSE_ID, scan: { debounceSeconds: -1, benchmarks: 'CSBP' }, webhook: { maxBodyBytes: 10 ** 9 } });
+
+      expect(lines).toEqual([
+        'zsa.scan.debounceSeconds: must be at least 0',
+        'zsa.scan.benchmarks: expected a list [...], received "CSBP"',
+        'zsa.webhook.maxBodyBytes: must be at most 1048576',
+      ]);
+      expect(lines.join('\n')).not.toMatch(/Invalid input|Too small|Too big|Invalid option/);
     });
 
     it('raises a ConfigError whose first line names the context key', () => {
@@ -261,6 +301,24 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('-c zsa on the command line', () => {
+    it('merges onto the cdk.json of the working directory instead of replacing it, and names both in errors', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'zsa-cdk-json-'));
+      writeFileSync(join(dir, 'cdk.json'), JSON.stringify({ context: { zsa: { zcspmLicenseId: LICENSE_ID, scan: { debounceSeconds: 5 } } } }));
+      const app = new App({ context: { zsa: JSON.stringify({ scan: { maxPollIntervalSeconds: 300 } }) } });
+      const broken = new App({ context: { zsa: JSON.stringify({ scan: { debounceSecond: 1 } }) } });
+
+      const config = loadConfig(app, { cwd: dir });
+
+      expect(config.zcspmLicenseId).toBe(LICENSE_ID);
+      expect(config.scan.debounceSeconds).toBe(5);
+      expect(config.scan.maxPollIntervalSeconds).toBe(300);
+      expect(() => loadConfig(broken, { cwd: dir })).toThrow(
+        'Invalid deployment configuration (cdk.json context "zsa" + -c zsa=...):\n  - zsa.scan.debounceSecond: unknown key: did you mean "debounceSeconds"?',
+      );
+    });
+  });
+
   describe('from raw context', () => {
     it('says which file it cannot read', () => {
       const missing = join(tmpdir(), 'zsa-no-such-config.json');
@@ -278,6 +336,19 @@ describe('loadConfig', () => {
     it('rejects a zsa string that is not JSON', () => {
       expect(() => loadConfig({ zsa: '{zcspmLicenseId:' })).toThrow(/^zsa: not valid JSON/);
     });
+  });
+});
+
+describe('configWarnings', () => {
+  it('warns about the sandbox license id and empty account mappings, and about nothing in a real config', () => {
+    const shipped = parseConfig({ zcspmLicenseId: PLACEHOLDER_LICENSE_ID });
+    const real = parseConfig({ zcspmLicenseId: ZCSPM_B, accountMappings: { '111122223333': ZCSPM_A } });
+
+    expect(configWarnings(shipped)).toEqual([
+      `zsa.zcspmLicenseId is the sandbox placeholder ${PLACEHOLDER_LICENSE_ID}: set your ZCSPM license GUID before deploying`,
+      'zsa.accountMappings is empty: every deployment will be reported as unmapped and none scanned ("npm run zsa -- accounts suggest" proposes mappings)',
+    ]);
+    expect(configWarnings(real)).toEqual([]);
   });
 });
 
