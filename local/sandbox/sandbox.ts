@@ -135,7 +135,7 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxDocume
   const started = Date.now();
   const say = (line: string) => progress?.(`[+${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
 
-  say('starting the simulator and DynamoDB Local, synthesizing the app');
+  say(`starting the simulator${options.dynamoEndpoint ? '' : ' and DynamoDB Local'}, synthesizing the app`);
   const harness = await ScanPipelineHarness.start({
     awsAccounts: accounts,
     dynamoEndpoint: options.dynamoEndpoint,

@@ -269,6 +269,12 @@ interface NotifyState {
   report?: unknown;
 }
 
+/** Why the first status check comes when it does: the account's scan history, or none yet. */
+function firstCheckBasis(plan: unknown): string {
+  const expected = (plan as { expectedSeconds?: unknown } | undefined)?.expectedSeconds;
+  return typeof expected === 'number' ? `recent scans of this account took about ${expected} s` : 'no scan history for this account yet: a fixed first wait';
+}
+
 /** A progress line for a PostDeployScan state (undefined for states not worth a line). */
 function describeState(name: string, input: unknown): string | undefined {
   const state = (input ?? {}) as { window?: { awsAccountId?: string; debounceSeconds?: number; isFollowUp?: boolean }; scan?: Record<string, unknown>; next?: { outcome?: string } };
@@ -280,7 +286,7 @@ function describeState(name: string, input: unknown): string | undefined {
     case 'InitiateScan':
       return `${who}: starting the ZCSPM scan`;
     case 'WaitForScan':
-      return `${who}: job ${String(scan.jobId)} - next status check in ${String(scan.waitSeconds)} s${scan.checks === 0 ? ' (first check, planned from history)' : ''}`;
+      return `${who}: job ${String(scan.jobId)} - next status check in ${String(scan.waitSeconds)} s${scan.checks === 0 ? ` (first check, ${firstCheckBasis(scan.plan)})` : ''}`;
     case 'ScanStatus?':
       return `${who}: check #${String(scan.checks)}: ${String(scan.jobStatus)}`;
     case 'CollectReport':

@@ -89,7 +89,9 @@ export async function runDiagnosticsSandbox(options: DiagnosticsSandboxOptions):
         say(`${source}: accepted (${message})`);
       } else {
         ignored.push({ source, reason: `${answer.statusCode}: ${message}` });
-        say(`${source}: ignored (${answer.statusCode}: ${message})`);
+        // A 200 naming the alert is a status the intake recorded (an end), not a body it threw away.
+        const verb = answer.statusCode === 200 && answer.body.alertId !== undefined ? 'recorded, nothing started' : 'ignored';
+        say(`${source}: ${verb} (${answer.statusCode}: ${message})`);
       }
     }
     await harness.idle();
