@@ -85,7 +85,7 @@ export interface HttpClientOptions {
   /**
    * Fresh tokens tried after a 401 before the 401 is final. The first comes at once, later ones
    * after a backoff: a freshly minted token that is rejected too was revoked meanwhile (another
-   * container's refresh, a key rotation), which passes. @default 3
+   * container's refresh, a key rotation), which passes. @default 5
    */
   readonly maxTokenRefreshes?: number;
   readonly backoff?: Partial<BackoffOptions>;
@@ -161,7 +161,7 @@ export class HttpClient {
     this.dispatcher = options.dispatcher;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.maxRetries = options.maxRetries ?? 2;
-    this.maxTokenRefreshes = options.maxTokenRefreshes ?? 3;
+    this.maxTokenRefreshes = options.maxTokenRefreshes ?? 5;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.maxServerDelayMs = options.maxServerDelayMs ?? 30_000;
     this.sleep = options.sleep ?? defaultSleep;
