@@ -30,18 +30,22 @@ const CAMPAIGN_TIMEOUT_MS = 480_000;
 const ACCOUNTS = Array.from({ length: size.concurrency }, (_, index) => String(300_000_000_000 + index));
 
 /**
- * Simulated ms of a normal scan: 1.5 s here, long against the compressed retries, as real scans
- * (minutes) are against real retries (seconds); so a retried rescan whose answer was lost finds
- * its job still running instead of a finished one.
+ * Simulated ms of a normal scan: 3 s here, long against the retries, as real scans (minutes) are
+ * against real retries (seconds); so a retried rescan whose answer was lost finds its job still
+ * running instead of a finished one. Retry intervals of the state machine are compressed, but waits
+ * inside a Lambda are not (a server's 1 s Retry-After, the backoff between fresh tokens while
+ * tokens are being revoked), and a start's recovery can meet several of them in a row.
  */
-const SCAN_MS = 1_500_000;
+const SCAN_MS = 3_000_000;
+
+/** Seconds after which a scan has timed out (the deployment default is minutes). */
+const SCAN_TIMEOUT_SECONDS = 4;
 
 /**
- * Simulated ms of a scan that outlives the 2 s scan timeout (4 s at the harness's time scale 0.001):
- * 2 s past the deadline, more than a status check can be held up in process (a server's 1 s
- * Retry-After, backoffs), so the check that notices the deadline always finds it still running.
+ * Simulated ms of a scan that outlives the scan timeout: 2 s past the deadline, more than a status
+ * check can be held up in process, so the check that notices the deadline finds it still running.
  */
-const EXPIRING_SCAN_MS = 4_000_000;
+const EXPIRING_SCAN_MS = (SCAN_TIMEOUT_SECONDS + 2) * 1_000_000;
 
 let harness: ScanPipelineHarness;
 
@@ -50,7 +54,9 @@ beforeAll(async () => {
     awsAccounts: ACCOUNTS,
     dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
     simulator: { faults: { rate: 0, slowMs: 150, retryAfterSeconds: 1 }, zcspm: { scan: { durationMs: SCAN_MS } } },
-    scanSettings: (settings) => ({ ...settings, polling: { ...(settings.polling as object), scanTimeoutSeconds: 2 } }),
+    scanSettings: (settings) => ({ ...settings, polling: { ...(settings.polling as object), scanTimeoutSeconds: SCAN_TIMEOUT_SECONDS } }),
+    // About as many status checks per scan as with the harness's 10 ms over a 1.5 s scan.
+    waitMs: { WaitForScan: 50 },
   });
 });
 
