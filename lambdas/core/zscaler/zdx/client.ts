@@ -2,7 +2,7 @@
  * ZDX API v1 client (legacy host transport: the client adds `/v1`; see shared/reference/zdx-api.md).
  *
  * Resources are thin classes whose methods state method, path and schema. Every call carries the
- * bearer token from the TokenSource (one refresh after a 401 in HttpClient) and, when given, draws one
+ * bearer token from the TokenSource (fresh ones after a 401, in HttpClient) and, when given, draws one
  * unit from the RateLimiter first, so every Lambda shares the tenant's rate budget.
  */
 import { createHash } from 'node:crypto';
