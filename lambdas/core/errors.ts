@@ -24,6 +24,8 @@ export const ErrorName = {
   Busy: 'BusyError',
   /** A scan or deep trace reached a terminal state that is not success. */
   JobFailed: 'JobFailedError',
+  /** A token endpoint refused the API credentials themselves: a person must fix the secret. */
+  CredentialsRejected: 'CredentialsRejectedError',
 } as const;
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
 
@@ -35,6 +37,14 @@ export const RETRYABLE_ERROR_NAMES: readonly ErrorName[] = [
   ErrorName.Timeout,
   ErrorName.Busy,
 ];
+
+/**
+ * How Step Functions names an invocation that died without an answer of the handler: a timeout or
+ * an out-of-memory kill (`Lambda.Unknown` in the Step Functions guide; `Sandbox.Timedout` is the
+ * error type current Lambda runtimes report for a timeout). The handler's side effects may have
+ * happened, so only idempotent tasks may retry them, which every task of this project is.
+ */
+export const LAMBDA_CRASH_ERRORS: readonly string[] = ['Lambda.Unknown', 'Sandbox.Timedout'];
 
 /** Lambda service errors worth retrying in every Task (the AWS-recommended set). */
 export const LAMBDA_SERVICE_ERRORS: readonly string[] = [
@@ -207,6 +217,21 @@ export class JobFailedError extends ZscalerError {
   constructor(message: string, status: string, options?: { cause?: unknown }) {
     super(message, options);
     this.status = status;
+  }
+}
+
+/**
+ * A token endpoint rejected the API credentials (401/403 on the token request itself, not on a call
+ * made with a token). Terminal: no retry helps until a person fixes the secret that `secret` names
+ * (e.g. "ZDX API key secret"). The message names that secret, never its value.
+ */
+export class CredentialsRejectedError extends ZscalerError {
+  override name: string = ErrorName.CredentialsRejected;
+  /** Which secret to fix, in words (and its Secrets Manager id when known). */
+  readonly secret: string;
+  constructor(secret: string, endpoint: string, options?: { cause?: unknown }) {
+    super(`credentials rejected: ${endpoint} refused the credentials; fix the ${secret}`, options);
+    this.secret = secret;
   }
 }
 

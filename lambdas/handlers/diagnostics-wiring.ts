@@ -102,7 +102,7 @@ export async function zdxClient(): Promise<DiagnosticsZdx> {
     dynamo: dynamo(),
     tableName: tableName(),
     cacheKey: tokenCacheKey('zdx', env.ZDX_BASE_URL, credentials.keyId),
-    fetchToken: (signal) => fetchZdxToken(http, credentials, undefined, { rateLimiter, signal }),
+    fetchToken: (signal) => fetchZdxToken(http, credentials, undefined, { rateLimiter, signal, secretId: env.ZDX_SECRET_ARN }),
   });
   const client = new ZdxClient({ http, tokens, rateLimiter });
   zdxCache = { fingerprint, client };

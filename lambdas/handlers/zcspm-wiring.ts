@@ -51,7 +51,7 @@ export async function zcspmClient(): Promise<ZcspmClient> {
           fetchZcspmToken(
             http,
             { licenseId: env.ZCSPM_LICENSE_ID, ...credentials, accountId: scope.accountId },
-            { lifetimeSeconds: env.ZCSPM_TOKEN_LIFETIME_SECONDS, signal },
+            { lifetimeSeconds: env.ZCSPM_TOKEN_LIFETIME_SECONDS, signal, secretId: env.ZCSPM_SECRET_ARN },
           ),
       }),
   });

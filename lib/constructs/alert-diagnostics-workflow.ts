@@ -18,7 +18,7 @@ import { DeadLetterQueue } from './dead-letter-queue.js';
 import { HANDLER_ENTRY_METADATA } from './post-deploy-scan-workflow.js';
 import { TeamFunction, type TeamFunctionProps } from './team-function.js';
 import { bindNotificationChannels } from './notification-channels.js';
-import { RESPONSE_SHAPE_RETRY, StandardStateMachine, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
+import { LAMBDA_CRASH_RETRY, RESPONSE_SHAPE_RETRY, StandardStateMachine, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
 
 /** EventBridge `source` and `detail-type` of a manual diagnostics request (CLI `trace`, runbooks). */
 export const MANUAL_TRIGGER_SOURCE = 'zsa';
@@ -333,10 +333,14 @@ export class AlertDiagnosticsWorkflow extends Construct {
       maxDelay: Duration.seconds(60),
       jitterStrategy: sfn.JitterType.FULL,
     };
+    // Every Zscaler task also retries a crashed invocation and a garbled reply: each is idempotent
+    // (StartDeepTrace recovers the trace a lost reply started, by its session name).
     const guarded = <T extends sfn.TaskStateBase>(state: T, extraRetries: sfn.RetryProps[] = [budgetWait]): T => {
       state.addRetry(lambdaRetry);
+      state.addRetry(LAMBDA_CRASH_RETRY);
       for (const retry of extraRetries) state.addRetry(retry);
       state.addRetry(transientRetry);
+      state.addRetry(RESPONSE_SHAPE_RETRY);
       state.addCatch(releaseAfterError, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
       return state;
     };
@@ -355,6 +359,7 @@ export class AlertDiagnosticsWorkflow extends Construct {
     });
     const acquire = task('AcquireTraceSlot', functions.acquireTraceSlot, { resultPath: '$.slot', comment: 'Takes a tenant deep-trace slot; waits (retries) while all are taken' });
     acquire.addRetry(lambdaRetry);
+    acquire.addRetry(LAMBDA_CRASH_RETRY);
     acquire.addRetry(slotWait(timing.slotWaitAttempts));
     acquire.addRetry(transientRetry);
     acquire.addCatch(capped, { errors: [ErrorName.Busy], resultPath: '$.error' });
@@ -367,8 +372,7 @@ export class AlertDiagnosticsWorkflow extends Construct {
       parameters: { 'device.$': '$.device', outcome: 'no_probe', traceId: null, 'reason.$': '$.trace.reason' },
     });
     const waitForSession = new sfn.Wait(steps, 'WaitForSession', { comment: 'The trace collects data for its session length', time: sfn.WaitTime.secondsPath('$.trace.waitSeconds') });
-    // Read-only tasks also retry a reply of the wrong shape (RESPONSE_SHAPE_RETRY).
-    const getStatus = guarded(task('GetTraceStatus', functions.getTraceStatus, { resultPath: '$.status', comment: 'Polls the deep trace once' }), [budgetWait, RESPONSE_SHAPE_RETRY]);
+    const getStatus = guarded(task('GetTraceStatus', functions.getTraceStatus, { resultPath: '$.status', comment: 'Polls the deep trace once' }));
     const waitForPoll = new sfn.Wait(steps, 'WaitForPoll', { time: sfn.WaitTime.secondsPath('$.status.pollSeconds') });
     const collect = guarded(
       task('CollectTraceResults', functions.collectTraceResults, {
@@ -376,7 +380,6 @@ export class AlertDiagnosticsWorkflow extends Construct {
         resultPath: '$.run',
         comment: 'Reads the six result endpoints (never deletes the trace)',
       }),
-      [budgetWait, RESPONSE_SHAPE_RETRY],
     );
     const deviceDone = new sfn.Pass(steps, 'DeviceDone', { outputPath: '$.run' });
     const traceEnded = new sfn.Pass(steps, 'TraceEnded', {

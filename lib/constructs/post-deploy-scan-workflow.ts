@@ -198,8 +198,8 @@ export class PostDeployScanWorkflow extends Construct {
       resultPath: '$.notifyError',
     });
 
-    const task = (id: string, fn: TeamFunction, resultPath: string, comment: string, options: { readOnly?: boolean } = {}) =>
-      withStandardErrorHandling(invokeLambda(steps, id, { lambdaFunction: fn, payloadResponseOnly: true, resultPath, comment }), notifyFailure, options);
+    const task = (id: string, fn: TeamFunction, resultPath: string, comment: string) =>
+      withStandardErrorHandling(invokeLambda(steps, id, { lambdaFunction: fn, payloadResponseOnly: true, resultPath, comment }), notifyFailure);
 
     const prepare = new sfn.Pass(steps, 'Prepare', {
       comment: 'Keeps the window and adds the execution id (for links and idempotency keys)',
@@ -214,8 +214,8 @@ export class PostDeployScanWorkflow extends Construct {
       comment: 'Adaptive: near the expected end first, then short capped waits',
       time: sfn.WaitTime.secondsPath('$.scan.waitSeconds'),
     });
-    const getScanStatus = task('GetScanStatus', functions.getScanStatus, '$.scan', 'Checks the scan job once', { readOnly: true });
-    const collectReport = task('CollectReport', functions.collectReport, '$.report', 'Builds the scan report', { readOnly: true });
+    const getScanStatus = task('GetScanStatus', functions.getScanStatus, '$.scan', 'Checks the scan job once');
+    const collectReport = task('CollectReport', functions.collectReport, '$.report', 'Builds the scan report');
     const notifyResult = withStandardErrorHandling(
       invokeLambda(steps, 'NotifyResult', {
         lambdaFunction: functions.notifyScan,

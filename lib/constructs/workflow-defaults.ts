@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { ErrorName, LAMBDA_SERVICE_ERRORS, RETRYABLE_ERROR_NAMES } from '../../lambdas/core/errors.js';
+import { ErrorName, LAMBDA_CRASH_ERRORS, LAMBDA_SERVICE_ERRORS, RETRYABLE_ERROR_NAMES } from '../../lambdas/core/errors.js';
 import { TelemetryPolicies } from './telemetry-policies.js';
 
 /** Props of {@link StandardStateMachine}. */
@@ -92,19 +92,32 @@ export interface StandardErrorHandlingOptions {
   readonly retryMaxAttempts?: number;
   /** Longest single wait between those attempts. @default Duration.seconds(60) */
   readonly retryMaxDelay?: Duration;
-  /** The task only reads from Zscaler: also retry a reply of the wrong shape ({@link RESPONSE_SHAPE_RETRY}). @default false */
-  readonly readOnly?: boolean;
 }
 
 /**
- * The extra Retry of tasks that only read from Zscaler (a status check, a report's reads): a reply of
- * the wrong shape (`ResponseShapeError`: truncated, garbled, an HTML error page with status 200) is
- * often transient, and reading again is safe. Never on tasks that start or change something, where
- * the error may mean the change happened and the reply was lost.
+ * The Retry of a reply that is not JSON or of the wrong shape (`ResponseShapeError`: truncated,
+ * garbled, an HTML error page with status 200), which is usually transient. Idempotent requests are
+ * already read again in process (HttpClient); this covers a start whose reply was garbled and a
+ * read garbled on every attempt. Safe on every task because every task is idempotent: a start that
+ * did happen is recovered by its retry (InitiateScan gets the running job back from `rescan`,
+ * StartDeepTrace finds its trace by session name), never started twice.
  */
 export const RESPONSE_SHAPE_RETRY: sfn.RetryProps = {
   errors: [ErrorName.ResponseShape],
   interval: Duration.seconds(10),
+  maxAttempts: 2,
+  backoffRate: 2,
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
+/**
+ * The Retry of an invocation that died without the handler's answer ({@link LAMBDA_CRASH_ERRORS}: a
+ * Lambda timeout or an out-of-memory kill), possibly after its Zscaler call succeeded. Safe because
+ * every task is idempotent; two attempts, as a crash that repeats is not transient.
+ */
+export const LAMBDA_CRASH_RETRY: sfn.RetryProps = {
+  errors: [...LAMBDA_CRASH_ERRORS],
+  interval: Duration.seconds(2),
   maxAttempts: 2,
   backoffRate: 2,
   jitterStrategy: sfn.JitterType.FULL,
@@ -119,10 +132,11 @@ export interface RetryableState {
 /**
  * Adds the team's Retry and Catch to `state`:
  * 1. Lambda service errors ({@link LAMBDA_SERVICE_ERRORS}): 2 s, x2, 6 attempts, full jitter (AWS's advice);
- * 2. our retryable error names ({@link RETRYABLE_ERROR_NAMES}: rate limited, server error, connection,
+ * 2. an invocation that died ({@link LAMBDA_CRASH_RETRY});
+ * 3. our retryable error names ({@link RETRYABLE_ERROR_NAMES}: rate limited, server error, connection,
  *    timeout, busy): 5 s, x2, 4 attempts, at most 60 s apart, full jitter;
- * 3. read-only tasks (`readOnly`): {@link RESPONSE_SHAPE_RETRY};
- * 4. Catch `States.ALL` -> `failure` (the NotifyFailure step), error at `$.error`.
+ * 4. a garbled reply ({@link RESPONSE_SHAPE_RETRY});
+ * 5. Catch `States.ALL` -> `failure` (the NotifyFailure step), error at `$.error`.
  * Build Lambda tasks with {@link invokeLambda} so the CDK's own service-error retry is not added twice.
  */
 export function withStandardErrorHandling<T extends RetryableState>(state: T, failure: sfn.IChainable, options: StandardErrorHandlingOptions = {}): T {
@@ -133,6 +147,7 @@ export function withStandardErrorHandling<T extends RetryableState>(state: T, fa
     backoffRate: 2,
     jitterStrategy: sfn.JitterType.FULL,
   });
+  state.addRetry(LAMBDA_CRASH_RETRY);
   state.addRetry({
     errors: [...RETRYABLE_ERROR_NAMES],
     interval: options.retryInterval ?? Duration.seconds(5),
@@ -141,7 +156,7 @@ export function withStandardErrorHandling<T extends RetryableState>(state: T, fa
     maxDelay: options.retryMaxDelay ?? Duration.seconds(60),
     jitterStrategy: sfn.JitterType.FULL,
   });
-  if (options.readOnly) state.addRetry(RESPONSE_SHAPE_RETRY);
+  state.addRetry(RESPONSE_SHAPE_RETRY);
   state.addCatch(failure, { errors: [sfn.Errors.ALL], resultPath: options.errorPath ?? '$.error' });
   return state;
 }

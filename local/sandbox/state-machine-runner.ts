@@ -13,9 +13,15 @@
  *   it at module scope), with the caller's overrides on top.
  * - `currentTask()` tells code running inside a task (e.g. an AWS stand-in) which execution and
  *   state it serves, through AsyncLocalStorage.
+ * - The simulator's `crash-after-side-effect` fault: when a task's handler made a Zscaler call that
+ *   the simulator answered with that fault, the handler runs to its end (its side effects happen)
+ *   and then the invocation fails with `Lambda.Unknown`, as Step Functions reports a Lambda that
+ *   timed out or ran out of memory, so the task's Retry runs it again.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { subscribe } from 'node:diagnostics_channel';
+import { SIMULATED_CRASH_HEADER } from '../simulator/faults.js';
 import { ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import {
   LOCAL_ACCOUNT,
@@ -43,6 +49,40 @@ const taskStorage = new AsyncLocalStorage<TaskContext>();
 /** The execution and state of the task the caller runs in, when it runs in one. */
 export function currentTask(): TaskContext | undefined {
   return taskStorage.getStore();
+}
+
+/** The error Step Functions reports for an invocation that died (a Lambda timeout). */
+export const SIMULATED_CRASH_ERROR = 'Lambda.Unknown';
+
+/** Tasks whose invocation must die after the handler: a Zscaler call got `crash-after-side-effect`. */
+const crashingTasks = new WeakSet<TaskContext>();
+const requestTasks = new WeakMap<object, TaskContext>();
+let watchingCrashes = false;
+
+/**
+ * Follows undici's requests through its diagnostics channels: a request is created synchronously in
+ * the caller's async context (so in its task), and its response headers tell whether the simulator
+ * chose the crash fault for it. Handlers stay untouched: no test hook reaches production code.
+ */
+function watchSimulatedCrashes(): void {
+  if (watchingCrashes) return;
+  watchingCrashes = true;
+  subscribe('undici:request:create', (message) => {
+    const task = taskStorage.getStore();
+    if (task) requestTasks.set((message as { request: object }).request, task);
+  });
+  subscribe('undici:request:headers', (message) => {
+    const { request, response } = message as { request: object; response: { headers: ReadonlyArray<Buffer | string> } };
+    const task = requestTasks.get(request);
+    if (task && hasCrashHeader(response.headers)) crashingTasks.add(task);
+  });
+}
+
+function hasCrashHeader(raw: ReadonlyArray<Buffer | string>): boolean {
+  for (let index = 0; index + 1 < raw.length; index += 2) {
+    if (String(raw[index]).toLowerCase() === SIMULATED_CRASH_HEADER && String(raw[index + 1]) === 'crash-after-side-effect') return true;
+  }
+  return false;
 }
 
 /** One task run, as the runner recorded it. */
@@ -118,6 +158,7 @@ export class LocalStateMachineRunner {
   #nextTaskId = 1;
 
   constructor(options: LocalRunnerOptions) {
+    watchSimulatedCrashes();
     this.#options = options;
     this.resolver = new TokenResolver(options.stack.template, options.stack.stackName, options.refs);
     for (const logicalId of resourcesOfType(options.stack.template, 'AWS::Lambda::Function')) {
@@ -304,6 +345,11 @@ export class LocalStateMachineRunner {
           const local = this.#options.serviceTasks?.[stateName];
           if (!local) throw new Error(`no local handler for task ${stateName} (${resource})`);
           output = await local(input);
+        }
+        if (crashingTasks.has(context)) {
+          throw asLambdaError(
+            Object.assign(new Error(`${stateName}: the invocation died after its Zscaler call succeeded (simulated Lambda timeout)`), { name: SIMULATED_CRASH_ERROR }),
+          );
         }
         run.output = output;
         return output;

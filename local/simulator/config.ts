@@ -26,6 +26,7 @@ export const FAULT_KINDS = [
   'malformed-json',
   'wrong-shape',
   'token-revoked',
+  'crash-after-side-effect',
 ] as const;
 /** One kind of injected fault. */
 export type FaultKind = (typeof FAULT_KINDS)[number];

@@ -7,6 +7,14 @@ import type { FaultKind, SimulatedApi, SimulatorConfig } from './config.js';
 import { FAULT_KINDS } from './config.js';
 import { Rng } from './random.js';
 
+/**
+ * Response header of a request that got the `crash-after-side-effect` fault. The simulator answers
+ * such a request normally (its side effect is real) and names the fault here; the local state
+ * machine runner reads it and fails the task's invocation after the handler returns, as a Lambda
+ * timeout would (see local/sandbox/state-machine-runner.ts). Any other client ignores it.
+ */
+export const SIMULATED_CRASH_HEADER = 'x-simulator-fault';
+
 /** A deterministic fault for the next `count` matching requests. */
 export interface OneShotFault {
   kind: FaultKind;

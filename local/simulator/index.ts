@@ -27,7 +27,7 @@ export type { DeepPartial, FaultKind, ScanOutcome, ScanOverride, SimulatedApi, S
 export type { SimulatorClock } from './context.js';
 export { DEVICE_PROFILES, SEEDED_ALERT_ID, SECOND_ALERT_ID, type DeviceProfile } from './data/zdx-seed.js';
 export { SEED_ACCOUNTS } from './data/zcspm-seed.js';
-export type { OneShotFault } from './faults.js';
+export { SIMULATED_CRASH_HEADER, type OneShotFault } from './faults.js';
 export type { RecordedCall, SimulatorCounters } from './recorder.js';
 export type { FailedAssetSpec } from './zcspm/state.js';
 export type { EnsureAlertOptions } from './zdx/state.js';

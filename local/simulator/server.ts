@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { FaultKind, SimulatedApi } from './config.js';
 import type { SimulatorContext } from './context.js';
-import { wrongShape, type FaultPlan } from './faults.js';
+import { SIMULATED_CRASH_HEADER, wrongShape, type FaultPlan } from './faults.js';
 import { HttpFailure, zcspmError, zdxError, type SimResponse } from './http.js';
 import type { ZdxRateLimit } from './rate-limit.js';
 import { queryRecord, redact, type RecordedCall } from './recorder.js';
@@ -159,6 +159,9 @@ export function createSimulatorServer(parts: ServerParts): { server: Server; pen
     if (fault === 'wrong-shape') text = JSON.stringify(wrongShape(response.body));
     if (fault === 'malformed-json') text = text.length > 1 ? text.slice(0, Math.ceil(text.length / 2)) : '{';
     if (fault === 'slow') await delay(ctx.config.faults.slowMs);
+
+    // The reply goes out whole; the caller's invocation is what dies (see SIMULATED_CRASH_HEADER).
+    if (fault === 'crash-after-side-effect') headers = { ...headers, [SIMULATED_CRASH_HEADER]: fault };
 
     call.status = response.status;
     if (fault) call.fault = fault;

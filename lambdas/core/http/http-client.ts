@@ -80,8 +80,14 @@ export interface HttpClientOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Per-attempt timeout in ms, trimmed to the deadline. @default 15000 */
   readonly timeoutMs?: number;
-  /** Retries after the first attempt (401 refresh not counted). @default 2 */
+  /** Retries after the first attempt (401 refreshes not counted). @default 2 */
   readonly maxRetries?: number;
+  /**
+   * Fresh tokens tried after a 401 before the 401 is final. The first comes at once, later ones
+   * after a backoff: a freshly minted token that is rejected too was revoked meanwhile (another
+   * container's refresh, a key rotation), which passes. @default 5
+   */
+  readonly maxTokenRefreshes?: number;
   readonly backoff?: Partial<BackoffOptions>;
   /** A server-requested wait above this is not slept in process: the error goes up (Step Functions waits). @default 30000 */
   readonly maxServerDelayMs?: number;
@@ -129,7 +135,7 @@ class AttemptError extends Error {
 
 /**
  * JSON-over-HTTP client for the Zscaler APIs: retries with backoff and server hints, deadline-aware,
- * bearer tokens with one refresh after a 401, a rate limiter before every attempt, zod-parsed bodies,
+ * bearer tokens with fresh ones after a 401, a rate limiter before every attempt, zod-parsed bodies,
  * and typed errors that never carry a secret.
  */
 export class HttpClient {
@@ -140,6 +146,7 @@ export class HttpClient {
   private readonly agentModule: Promise<typeof import('./agent.js')> | undefined;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
+  private readonly maxTokenRefreshes: number;
   private readonly backoff: BackoffOptions;
   private readonly maxServerDelayMs: number;
   private readonly sleep: Sleep;
@@ -154,6 +161,7 @@ export class HttpClient {
     this.dispatcher = options.dispatcher;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.maxRetries = options.maxRetries ?? 2;
+    this.maxTokenRefreshes = options.maxTokenRefreshes ?? 5;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.maxServerDelayMs = options.maxServerDelayMs ?? 30_000;
     this.sleep = options.sleep ?? defaultSleep;
@@ -192,6 +200,10 @@ export class HttpClient {
    * Sends the request and returns the body parsed by `spec.schema`.
    * Throws ApiError subclasses (non-2xx), ResponseShapeError (bad JSON or shape), ConnectionError,
    * TimeoutError (per-attempt timeout, deadline reached, or the caller's signal aborted).
+   *
+   * Retried in process: 408/429/5xx, connection errors and a garbled 2xx body (not JSON, wrong
+   * shape) when the request is idempotent; a 401 always (the server refused the token before doing
+   * anything), each time with a fresh token, up to `maxTokenRefreshes`.
    */
   async request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> {
     const endpoint = `${spec.method} ${spec.path}`;
@@ -205,7 +217,7 @@ export class HttpClient {
       if (/authorization|key|secret|token/i.test(name)) secrets.add(value);
     }
     let retries = 0;
-    let refreshed = false;
+    let refreshes = 0;
 
     for (let attempt = 1; ; attempt++) {
       this.assertMayStart(endpoint, signal, deadline);
@@ -229,11 +241,25 @@ export class HttpClient {
       this.report({ endpoint, status: response.status, attempt, durationMs: performance.now() - started });
 
       if (response.status >= 200 && response.status < 300) {
-        return parseBody(spec.schema, response.text, endpoint, secrets);
+        try {
+          return parseBody(spec.schema, response.text, endpoint, secrets);
+        } catch (caught) {
+          // A truncated or garbled reply to a read is transient; reading again is safe.
+          if (!(caught instanceof ResponseShapeError) || !idempotent || retries >= this.maxRetries) throw caught;
+          await this.pause(backoffDelayMs(retries, this.random, this.backoff), caught, signal, deadline, endpoint);
+          retries++;
+          continue;
+        }
       }
-      if (response.status === 401 && tokens && token !== undefined && !refreshed) {
-        refreshed = true;
+      if (response.status === 401 && tokens && token !== undefined && refreshes < this.maxTokenRefreshes) {
         await tokens.invalidate(token);
+        // The first refresh is immediate (the token simply expired or was revoked once); a fresh token
+        // rejected again was revoked meanwhile, so give the revoker time before the next one.
+        if (refreshes > 0) {
+          const error = apiErrorOf(response, endpoint, undefined, secrets);
+          await this.pause(backoffDelayMs(refreshes - 1, this.random, this.backoff), error, signal, deadline, endpoint);
+        }
+        refreshes++;
         continue;
       }
       const serverDelay = serverRetryDelayMs(response.status, response.headers, this.clock.now());

@@ -4,9 +4,11 @@
  * Rules that matter:
  * - A DELETE on a deep trace deletes its data too, so nothing here ever deletes a trace: traces end
  *   on their own at the session length, and a trace we stop waiting for keeps its data in ZDX.
- * - ZDX allows one active trace per device. A retried start whose first attempt did succeed gets a
- *   conflict; it then adopts the running trace it started (matched by session name) instead of
- *   failing the device.
+ * - Every start is idempotent. The session name is unique per execution and device, so it is the
+ *   start's idempotency key: StartDeepTrace first looks for its session in the device's deep-trace
+ *   list and adopts a trace a previous attempt started (the Lambda died after the POST, or the reply
+ *   was lost or garbled), even one that already ended, which ZDX would not refuse a second start
+ *   for. A start whose reply is unreadable or refused with a conflict looks again before failing.
  * - Statuses are open strings (zdx-api.md §2.5); unknown ones count as still running until the
  *   give-up time.
  */
@@ -93,7 +95,7 @@ export async function startDeepTrace(input: DeviceTaskInput, deps: DeepTraceDeps
   };
   if (web) body.webProbeId = web.id;
   if (cloudPath) body.cloudpathProbeId = cloudPath.id;
-  const handle: TraceHandle = { started: true, traceId: null, startedAt: now, waitSeconds: sessionSeconds, giveUpAt };
+  const handle: TraceHandle = { started: true, traceId: null, sessionName: body.sessionName, startedAt: now, waitSeconds: sessionSeconds, giveUpAt };
   if (web) {
     handle.webProbeId = web.id;
     if (web.name) handle.webProbeName = web.name;
@@ -102,6 +104,8 @@ export async function startDeepTrace(input: DeviceTaskInput, deps: DeepTraceDeps
     handle.cloudPathProbeId = cloudPath.id;
     if (cloudPath.name) handle.cloudPathProbeName = cloudPath.name;
   }
+  const earlier = (await deviceTraces(deviceId, body.sessionName, deps)).ours;
+  if (earlier) return adopt(handle, earlier);
   try {
     const started = readZdx(ZdxTraceViewSchema, await deps.zdx.deepTraces.start(deviceId, body, deps.call), 'POST /v1/devices/{id}/deeptraces');
     if (!started.traceId) throw new JobFailedError(`ZDX accepted the deep trace of device ${deviceId} but returned no trace id`, started.status ?? 'unknown');
@@ -115,15 +119,11 @@ export async function startDeepTrace(input: DeviceTaskInput, deps: DeepTraceDeps
     if (!conflict && !uncertain) throw error;
     let traces: DeviceTraces;
     try {
-      traces = await deviceTraces(input, deps);
+      traces = await deviceTraces(deviceId, body.sessionName, deps);
     } catch {
       throw error;
     }
-    if (traces.ours) {
-      handle.traceId = traces.ours.traceId;
-      if (traces.ours.status) handle.status = traces.ours.status;
-      return handle;
-    }
+    if (traces.ours) return adopt(handle, traces.ours);
     if (uncertain) throw error;
     if (traces.othersActive > 0) {
       throw new JobFailedError(`device ${deviceId} already has an active deep trace that this run did not start (ZDX allows one per device)`, 'device_busy', { cause: error });
@@ -133,14 +133,20 @@ export async function startDeepTrace(input: DeviceTaskInput, deps: DeepTraceDeps
   }
 }
 
+/** The handle of a trace this execution started on an earlier attempt. */
+function adopt(handle: TraceHandle, ours: NonNullable<DeviceTraces['ours']>): TraceHandle {
+  handle.traceId = ours.traceId;
+  if (ours.status) handle.status = ours.status;
+  return handle;
+}
+
 interface DeviceTraces {
   readonly ours: { traceId: string; status?: string } | undefined;
   readonly othersActive: number;
 }
 
-async function deviceTraces(input: DeviceTaskInput, deps: DeepTraceDeps): Promise<DeviceTraces> {
-  const traces = listOf(ZdxTraceViewSchema, await deps.zdx.deepTraces.list(input.device.deviceId, deps.call), 'GET /v1/devices/{id}/deeptraces');
-  const name = sessionName(input);
+async function deviceTraces(deviceId: string, name: string, deps: Pick<DeepTraceDeps, 'zdx' | 'call'>): Promise<DeviceTraces> {
+  const traces = listOf(ZdxTraceViewSchema, await deps.zdx.deepTraces.list(deviceId, deps.call), 'GET /v1/devices/{id}/deeptraces');
   let ours: DeviceTraces['ours'];
   let othersActive = 0;
   for (const trace of traces) {
@@ -165,23 +171,37 @@ export function classifyTraceStatus(status: string): { phase: TracePhase; collec
 
 /** GetTraceStatus: one poll. `polls` counts this poll; `pollSeconds` is the next wait. */
 export async function getTraceStatus(
-  input: { device: { deviceId: string }; trace: TraceHandle; status?: { polls?: number } | undefined },
+  input: { device: { deviceId: string }; trace: TraceHandle; status?: { polls?: number; traceId?: string | undefined } | undefined },
   deps: DeepTraceDeps,
 ): Promise<TraceStatus> {
   const clock = deps.clock ?? systemClock;
   const polls = (input.status?.polls ?? 0) + 1;
-  if (!input.trace.traceId) throw new JobFailedError('no trace to poll: the trace was not started', 'not_started');
-  const view = readZdx(
-    ZdxTraceViewSchema,
-    await deps.zdx.deepTraces.get(input.device.deviceId, input.trace.traceId, deps.call),
-    'GET /v1/devices/{id}/deeptraces/{trace_id}',
-  );
+  const heldId = input.status?.traceId ?? input.trace.traceId;
+  if (!heldId) throw new JobFailedError('no trace to poll: the trace was not started', 'not_started');
+  const { view, traceId } = await traceView(input.device.deviceId, heldId, input.trace.sessionName, deps);
+  const corrected = traceId === input.trace.traceId ? {} : { traceId };
   const status = view.status ?? 'unknown';
   const { phase, collectable } = classifyTraceStatus(status);
   if (phase === 'running' && clock.now() >= input.trace.giveUpAt) {
-    return { status, phase: 'gave_up', collectable: false, pollSeconds: 0, polls };
+    return { status, phase: 'gave_up', collectable: false, pollSeconds: 0, polls, ...corrected };
   }
-  return { status, phase, collectable, pollSeconds: phase === 'running' ? deps.settings.pollIntervalSeconds : 0, polls };
+  return { status, phase, collectable, pollSeconds: phase === 'running' ? deps.settings.pollIntervalSeconds : 0, polls, ...corrected };
+}
+
+/**
+ * The trace's current view. When ZDX does not know the id we hold (the start's reply was garbled
+ * into another valid-looking id), the session name finds the trace we really started.
+ */
+async function traceView(deviceId: string, traceId: string, session: string | undefined, deps: DeepTraceDeps): Promise<{ view: { status?: string | null | undefined }; traceId: string }> {
+  try {
+    const view = readZdx(ZdxTraceViewSchema, await deps.zdx.deepTraces.get(deviceId, traceId, deps.call), 'GET /v1/devices/{id}/deeptraces/{trace_id}');
+    return { view, traceId };
+  } catch (error) {
+    if (!(error instanceof ApiError && error.name === ErrorName.NotFound) || !session) throw error;
+    const ours = (await deviceTraces(deviceId, session, deps)).ours;
+    if (!ours || ours.traceId === traceId) throw error;
+    return { view: ours, traceId: ours.traceId };
+  }
 }
 
 const RESULT_ENDPOINTS = [
@@ -202,7 +222,7 @@ export async function collectTraceResults(
   input: { device: DeviceTaskInput['device']; trace: TraceHandle; status: TraceStatus },
   deps: Pick<DeepTraceDeps, 'zdx' | 'call'>,
 ): Promise<DeviceRun> {
-  const traceId = input.trace.traceId;
+  const traceId = input.status.traceId ?? input.trace.traceId;
   if (!traceId) throw new JobFailedError('no trace to collect: the trace was not started', 'not_started');
   const raw: RawTraceResults = {};
   const missing: string[] = [];

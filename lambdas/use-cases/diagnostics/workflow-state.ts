@@ -55,6 +55,8 @@ export type DeviceTaskInput = z.infer<typeof DeviceTaskInputSchema>;
 export const TraceHandleSchema = z.lazy(() => z.object({
   started: z.boolean(),
   traceId: z.string().nullable(),
+  /** The session name it was started with: finds the trace again when `traceId` proves wrong. */
+  sessionName: z.string().optional(),
   status: z.string().optional(),
   webProbeId: z.string().optional(),
   webProbeName: z.string().optional(),
@@ -80,6 +82,8 @@ export const TraceStatusSchema = z.lazy(() => z.object({
   collectable: z.boolean(),
   pollSeconds: z.number().int().nonnegative(),
   polls: z.number().int().nonnegative(),
+  /** The trace's real id, when ZDX did not know the one the start's (garbled) reply named. */
+  traceId: z.string().optional(),
 }));
 export type TraceStatus = z.infer<typeof TraceStatusSchema>;
 

@@ -2,9 +2,12 @@
  * InitiateScan: close the window to new deployments, start the ZCSPM scan, plan the polling.
  *
  * Idempotent under Step Functions retries: the window keeps the job id, so a retry after a
- * successful `rescan` reuses that job instead of starting a second scan.
+ * successful `rescan` reuses that job instead of starting a second scan. A `rescan` whose reply was
+ * lost or garbled may have started the scan: it is asked again at once, and while that scan runs
+ * ZCSPM answers its job id instead of starting another (the documented choice, see
+ * local/simulator/assumptions.ts `zcspm-rescan-while-running`), so the job is recovered, not doubled.
  */
-import { ZscalerError } from '../../core/errors.js';
+import { ConnectionError, ResponseShapeError, TimeoutError, ZscalerError } from '../../core/errors.js';
 import { systemClock, type Clock, type Log } from '../../core/ports.js';
 import { firstWaitSeconds, planPolling } from './polling.js';
 import type { CallOptions, ZcspmScanApi } from './ports.js';
@@ -23,6 +26,20 @@ export interface InitiateScanDeps {
   readonly call?: CallOptions;
 }
 
+/** A failure after which the scan may have started: no answer, or one that cannot be read. */
+const isAmbiguous = (error: unknown): boolean => error instanceof ResponseShapeError || error instanceof ConnectionError || error instanceof TimeoutError;
+
+/** `rescan`, asked once more right away when its answer was lost (see the module comment). */
+async function rescanRecovering(zcspmAccountId: string, deps: InitiateScanDeps): Promise<{ jobId: string }> {
+  try {
+    return await deps.zcspm.rescan(zcspmAccountId, deps.call);
+  } catch (error) {
+    if (!isAmbiguous(error)) throw error;
+    deps.log.warn('rescan answer lost; asking again for the running job', { zcspmAccountId, error: (error as Error).name });
+    return deps.zcspm.rescan(zcspmAccountId, deps.call);
+  }
+}
+
 /** Starts (or finds) the window's scan and returns the first `$.scan` state. */
 export async function initiateScan(window: WindowState, deps: InitiateScanDeps): Promise<ScanState> {
   const clock = deps.clock ?? systemClock;
@@ -34,7 +51,7 @@ export async function initiateScan(window: WindowState, deps: InitiateScanDeps):
   if (jobId) {
     deps.log.info('scan already started for this window', { zcspmAccountId: window.zcspmAccountId, jobId });
   } else {
-    const started = await deps.zcspm.rescan(window.zcspmAccountId, deps.call);
+    const started = await rescanRecovering(window.zcspmAccountId, deps);
     startedAtMs = clock.now();
     jobId = started.jobId;
     if (!(await deps.windows.setJob(window, jobId, startedAtMs))) {

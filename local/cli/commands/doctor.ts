@@ -5,7 +5,7 @@
  * the license's accounts and API permissions, the account mappings (and mapped ids the license does
  * not know), and the Slack webhook. Exit 1 when any check failed. No secret is ever printed.
  */
-import { ApiError, ConnectionError } from '../../../lambdas/core/errors.js';
+import { ApiError, ConnectionError, CredentialsRejectedError } from '../../../lambdas/core/errors.js';
 import { postToSlack } from '../../../lambdas/core/notifiers/slack-http.js';
 import type { LicenseAccounts } from '../../../lambdas/core/zscaler/zcspm/schemas.js';
 import type { ZsaConfig } from '../../../lib/config.js';
@@ -144,7 +144,8 @@ async function checkZdx(io: CliIo, endpoints: Endpoints, resolver: CredentialRes
     await tokens.getToken(io.signal);
     const lifetime = tokens.expiresAt === undefined ? '' : `; token valid ${Math.round((tokens.expiresAt - clock.now()) / 60_000)} min`;
     list.ok('ZDX API key', `accepted by ${endpoints.zdxBaseUrl}/v1/oauth/token (${key.source}${lifetime})`);
-  } catch (error) {
+  } catch (caught) {
+    const error = answerOf(caught);
     const hint = error instanceof ApiError && error.status === 401 ? ': check the key id and secret (ZDX Admin Portal > API Key Management)' : '';
     const where = error instanceof ConnectionError ? '' : `rejected by ${endpoints.zdxBaseUrl}/v1/oauth/token: `;
     list.failed('ZDX API key', `${where}${reason(error, endpoints.zdxBaseUrl)}${hint}`);
@@ -229,8 +230,14 @@ async function checkZcspm(
   checkMappings(accounts, loaded, list);
 }
 
+/** The token endpoint's own answer behind a CredentialsRejectedError: it tells which credential is wrong. */
+function answerOf(error: unknown): unknown {
+  return error instanceof CredentialsRejectedError && error.cause instanceof ApiError ? error.cause : error;
+}
+
 /** Says which credential a failed license-accounts call points at; true when it reported the accounts line itself. */
-function reportZcspmAuthFailure(error: unknown, licenseId: string, host: string, list: CheckList): boolean {
+function reportZcspmAuthFailure(caught: unknown, licenseId: string, host: string, list: CheckList): boolean {
+  const error = answerOf(caught);
   if (error instanceof ApiError && error.status === 401 && /subscription key/i.test(error.bodyExcerpt ?? '')) {
     list.failed('ZCSPM subscription key', `rejected by the API gateway (${reason(error)}): check ZCSPM_SUBSCRIPTION_KEY`);
     list.skipped('ZCSPM license token', 'not checked: the gateway rejected the subscription key');

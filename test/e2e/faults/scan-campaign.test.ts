@@ -1,7 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ScanPipelineHarness, type DeliveryOutcome, type ScanOutcome } from '../../../local/sandbox/scan-harness.js';
-import { addCounters, addTerminal, campaignSize, emptyTotals, injectWaveFaults, resetForWave, SeededRandom, summaryLine, waveSecretProblems, waveSeeds } from '../../helpers/faults/campaign.js';
+import type { RecordedCall } from '../../../local/simulator/index.js';
+import {
+  absorptionRate,
+  addAbsorption,
+  addCounters,
+  addTerminal,
+  campaignSize,
+  emptyTotals,
+  faultKindsOf,
+  injectWaveFaults,
+  MIN_ABSORPTION,
+  resetForWave,
+  SeededRandom,
+  summaryLine,
+  waveSecretProblems,
+  waveSeeds,
+} from '../../helpers/faults/campaign.js';
 import { stackEvent } from '../../helpers/scan/fakes.js';
 
 const size = campaignSize('scan');
@@ -14,14 +30,22 @@ const CAMPAIGN_TIMEOUT_MS = 480_000;
 const ACCOUNTS = Array.from({ length: size.concurrency }, (_, index) => String(300_000_000_000 + index));
 
 /**
- * Simulated ms of a normal scan: 1.5 s here, long against the compressed retries, as real scans
- * (minutes) are against real retries (seconds); so a retried rescan whose answer was lost finds
- * its job still running instead of a finished one.
+ * Simulated ms of a normal scan: 3 s here, long against the retries, as real scans (minutes) are
+ * against real retries (seconds); so a retried rescan whose answer was lost finds its job still
+ * running instead of a finished one. Retry intervals of the state machine are compressed, but waits
+ * inside a Lambda are not (a server's 1 s Retry-After, the backoff between fresh tokens while
+ * tokens are being revoked), and a start's recovery can meet several of them in a row.
  */
-const SCAN_MS = 1_500_000;
+const SCAN_MS = 3_000_000;
 
-/** Simulated ms of a scan that outlives the 2 s scan timeout (2.6 s at the harness's time scale 0.001). */
-const EXPIRING_SCAN_MS = 2_600_000;
+/** Seconds after which a scan has timed out (the deployment default is minutes). */
+const SCAN_TIMEOUT_SECONDS = 4;
+
+/**
+ * Simulated ms of a scan that outlives the scan timeout: 2 s past the deadline, more than a status
+ * check can be held up in process, so the check that notices the deadline finds it still running.
+ */
+const EXPIRING_SCAN_MS = (SCAN_TIMEOUT_SECONDS + 2) * 1_000_000;
 
 let harness: ScanPipelineHarness;
 
@@ -30,7 +54,9 @@ beforeAll(async () => {
     awsAccounts: ACCOUNTS,
     dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
     simulator: { faults: { rate: 0, slowMs: 150, retryAfterSeconds: 1 }, zcspm: { scan: { durationMs: SCAN_MS } } },
-    scanSettings: (settings) => ({ ...settings, polling: { ...(settings.polling as object), scanTimeoutSeconds: 2 } }),
+    scanSettings: (settings) => ({ ...settings, polling: { ...(settings.polling as object), scanTimeoutSeconds: SCAN_TIMEOUT_SECONDS } }),
+    // About as many status checks per scan as with the harness's 10 ms over a 1.5 s scan.
+    waitMs: { WaitForScan: 50 },
   });
 });
 
@@ -89,8 +115,32 @@ async function startRun(plan: RunPlan): Promise<Array<DeliveryOutcome | Error>> 
   return Promise.all(deliveries.map((event) => deliverWithRetries(event)));
 }
 
+/** The status a run's first scan must be notified with when the simulator's scan itself does not succeed. */
+const REAL_FAILURE_STATUS = { failed: 'Failed', expires: 'TimedOut' } as const;
+
+/** The simulator calls made for one ZCSPM account (its API calls and its account tokens). */
+function callsOf(calls: readonly RecordedCall[], zcspmAccountId: string): RecordedCall[] {
+  const needle = zcspmAccountId.toLowerCase();
+  return calls.filter((call) => call.path.toLowerCase().includes(`/account/${needle}/`) || String(call.query.accountId ?? '').toLowerCase() === needle);
+}
+
+/** Why each task of the run's executions failed (printed with ZSA_FAULT_DETAILS=1). */
+function taskErrors(executions: ReturnType<ScanPipelineHarness['executions']>): string[] {
+  const names = new Set(executions.map((execution) => execution.name));
+  return harness.runner.taskRuns
+    .filter((run) => names.has(run.executionName) && run.error)
+    .map((run) => `${run.stateName}: ${run.error?.name}: ${run.error?.message.slice(0, 200)}`);
+}
+
 /** Every broken promise of one run, each naming the seed that replays it. */
-function checkRun(plan: RunPlan, deliveries: Array<DeliveryOutcome | Error>, outcomes: ScanOutcome[], executions: ReturnType<ScanPipelineHarness['executions']>, scansStarted: number): string[] {
+function checkRun(
+  plan: RunPlan,
+  deliveries: Array<DeliveryOutcome | Error>,
+  outcomes: ScanOutcome[],
+  executions: ReturnType<ScanPipelineHarness['executions']>,
+  scansStarted: number,
+  calls: readonly RecordedCall[],
+): string[] {
   const problems: string[] = [];
   const replay = `seed ${plan.seed} (replay: ZSA_FAULT_SEED=${plan.seed} ZSA_FAULT_RUNS=2 ZSA_FAULT_CONCURRENCY=1)`;
   for (const delivery of deliveries) {
@@ -113,7 +163,20 @@ function checkRun(plan: RunPlan, deliveries: Array<DeliveryOutcome | Error>, out
   if (lost.length > 0) problems.push(`${replay}: deployments in no notified scan: ${lost.join(', ')}`);
   if (scansStarted > outcomes.length) {
     totals.duplicates += scansStarted - outcomes.length;
-    problems.push(`${replay}: ${scansStarted} scans started for ${outcomes.length} scan window(s) of account ${plan.awsAccountId}`);
+    problems.push(`${replay}: ${scansStarted} scans started for ${outcomes.length} scan window(s) of account ${plan.awsAccountId} (task errors: ${taskErrors(executions).join('; ') || 'none'}; rescans: ${callsOf(calls, plan.zcspmAccountId).filter((call) => call.path.endsWith('/rescan')).map((call) => `${call.at % 100000} ${call.status}${call.fault ? ` ${call.fault}` : ''}`).join(', ')}; plan ${plan.scan}; states ${executions.map((execution) => execution.states.join('>')).join(' | ')})`);
+  }
+  if (plan.scan === 'success') {
+    const succeeded = outcomes.length > 0 && outcomes.every((outcome) => outcome.status === 'Success');
+    const faultKinds = faultKindsOf(callsOf(calls, plan.zcspmAccountId));
+    addAbsorption(totals, { succeeded, faultKinds });
+    if (!succeeded && process.env.ZSA_FAULT_DETAILS) {
+      console.log(`not absorbed: ${replay}: ${outcomes.map((outcome) => outcome.status).join(',')} after {${faultKinds.join(',')}}\n  ${taskErrors(executions).join('\n  ')}`);
+    }
+  } else {
+    // A real failure stays a failure, named as what it is.
+    const expected = REAL_FAILURE_STATUS[plan.scan];
+    const first = outcomes.find((outcome) => !outcome.isFollowUp);
+    if (first && first.status !== expected) problems.push(`${replay}: the scan was planned to end ${expected} but was notified as ${first.status} (rescans: ${callsOf(calls, plan.zcspmAccountId).filter((call) => call.path.endsWith('/rescan') || call.path.endsWith('/status')).map((call) => `${call.at % 100000} ${call.path.slice(-8)} ${call.status}${call.fault ? ` ${call.fault}` : ''}`).join(', ')}; outcomes ${outcomes.map((o) => `${o.jobId} ${o.status} ${o.isFollowUp}`).join(', ')})`);
   }
   return problems;
 }
@@ -139,6 +202,7 @@ describe('PostDeployScan fault campaign (seeded, simulator faults at 20%)', () =
       const executions = harness.executions().filter((execution) => !seen.has(execution.name));
       for (const execution of executions) seen.add(execution.name);
       const counters = harness.simulator.counters;
+      const calls = [...harness.simulator.calls];
 
       plans.forEach((plan, index) => {
         totals.runs += 1;
@@ -149,6 +213,7 @@ describe('PostDeployScan fault campaign (seeded, simulator faults at 20%)', () =
             outcomes.filter((outcome) => outcome.awsAccountId === plan.awsAccountId),
             executions.filter((execution) => execution.name.startsWith(plan.zcspmAccountId)),
             counters.scansStarted[plan.zcspmAccountId] ?? 0,
+            calls,
           ),
         );
       });
@@ -158,11 +223,13 @@ describe('PostDeployScan fault campaign (seeded, simulator faults at 20%)', () =
       problems.push(...waveSecretProblems({ seeds, notifications: harness.standIns.notifications.slice(notificationsSeen), executions: harness.executions() }, totals));
       notificationsSeen = harness.standIns.notifications.length;
       // A scan that outlived its timeout must end before its account is scanned again.
-      if (plans.some((plan) => plan.scan === 'expires')) await delay(700);
+      if (plans.some((plan) => plan.scan === 'expires')) await delay(2_100);
     }
 
     expect(problems).toEqual([]);
     expect(totals.runs).toBe(size.runs);
+    // Transient faults are absorbed: of the runs whose scan succeeded, at most 1% end otherwise.
+    expect(absorptionRate(totals)).toBeGreaterThanOrEqual(MIN_ABSORPTION);
     if (size.runs >= 20) expect(Object.values(totals.faultsInjected).reduce((sum, count) => sum + (count ?? 0), 0)).toBeGreaterThan(0);
   }, CAMPAIGN_TIMEOUT_MS);
 });

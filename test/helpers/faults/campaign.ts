@@ -8,7 +8,7 @@
  * fault draws of a run exactly reproducible; concurrent waves share the fault stream).
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { FAULT_KINDS, type FaultKind, type RunningSimulator, type SimulatorCounters } from '../../../local/simulator/index.js';
+import { FAULT_KINDS, type FaultKind, type RecordedCall, type RunningSimulator, type SimulatorCounters } from '../../../local/simulator/index.js';
 import { findSecrets, safeJson } from './secrets.js';
 
 /** How large the campaign is and how it starts. */
@@ -100,6 +100,12 @@ export interface CampaignTotals {
   maxConcurrentActiveTraces: number;
   /** Secret values found in any captured output (filled by the secrets scan). */
   secretsFound: number;
+  /** Items (scan runs, traced devices) whose upstream work succeeded: the denominator of absorption. */
+  upstreamSucceeded: number;
+  /** Of those, the ones that ended in success: every transient fault on their way was absorbed. */
+  absorbed: number;
+  /** The others, by the fault kinds their calls met (`none`: no injected fault on their calls). */
+  notAbsorbed: Record<string, number>;
 }
 
 /** Zeroed totals. */
@@ -117,6 +123,9 @@ export function emptyTotals(): CampaignTotals {
     redeliveries: 0,
     maxConcurrentActiveTraces: 0,
     secretsFound: 0,
+    upstreamSucceeded: 0,
+    absorbed: 0,
+    notAbsorbed: {},
   };
 }
 
@@ -134,20 +143,50 @@ export function addTerminal(totals: CampaignTotals, state: string): void {
   totals.terminal[state] = (totals.terminal[state] ?? 0) + 1;
 }
 
+/** The distinct fault kinds the simulator injected into `calls` (what an item's failure may have followed). */
+export function faultKindsOf(calls: readonly RecordedCall[]): FaultKind[] {
+  const kinds = new Set<FaultKind>();
+  for (const call of calls) if (call.fault && call.fault !== 'rate-limited') kinds.add(call.fault);
+  return [...kinds].sort();
+}
+
+/**
+ * Counts one item whose upstream work succeeded (the simulator's scan succeeded; the device's deep
+ * trace completed): absorbed when it also ended in success, else counted once under each fault kind
+ * its calls met, so the breakdown says which faults the failures followed.
+ */
+export function addAbsorption(totals: CampaignTotals, item: { readonly succeeded: boolean; readonly faultKinds: readonly string[] }): void {
+  totals.upstreamSucceeded += 1;
+  if (item.succeeded) {
+    totals.absorbed += 1;
+    return;
+  }
+  for (const kind of item.faultKinds.length > 0 ? item.faultKinds : ['none']) totals.notAbsorbed[kind] = (totals.notAbsorbed[kind] ?? 0) + 1;
+}
+
+/** Absorbed / upstream-succeeded (1 when nothing succeeded upstream). */
+export function absorptionRate(totals: CampaignTotals): number {
+  return totals.upstreamSucceeded === 0 ? 1 : totals.absorbed / totals.upstreamSucceeded;
+}
+
+/** Today's floor of {@link absorptionRate}: at most one item in a hundred may fail after a transient fault. */
+export const MIN_ABSORPTION = 0.99;
+
+const formatCounts = (counts: Readonly<Record<string, number | undefined>>): string =>
+  Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, count]) => `${key}=${count ?? 0}`)
+    .join(',');
+
 /** The one summary line of a pipeline's campaign (the closing note's figures). */
 export function summaryLine(pipeline: string, totals: CampaignTotals, size: CampaignSize): string {
   const faults = Object.values(totals.faultsInjected).reduce((sum, count) => sum + (count ?? 0), 0);
-  const byKind = Object.entries(totals.faultsInjected)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([kind, count]) => `${kind}=${count}`)
-    .join(',');
-  const terminal = Object.entries(totals.terminal)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([state, count]) => `${state}=${count}`)
-    .join(',');
+  const percent = (absorptionRate(totals) * 100).toFixed(1);
   return (
     `fault-campaign[${pipeline}] runs=${totals.runs} seeds=${size.baseSeed}..${size.baseSeed + size.runs - 1} concurrency=${size.concurrency} ` +
-    `accepted=${totals.accepted} terminal={${terminal}} notifications=${totals.notifications} faults=${faults} {${byKind}} ` +
+    `accepted=${totals.accepted} terminal={${formatCounts(totals.terminal)}} ` +
+    `absorbed=${totals.absorbed}/${totals.upstreamSucceeded} (${percent}%) notAbsorbed={${formatCounts(totals.notAbsorbed)}} ` +
+    `notifications=${totals.notifications} faults=${faults} {${formatCounts(totals.faultsInjected)}} ` +
     `rateLimited=${totals.rateLimited} maxActiveTraces=${totals.maxConcurrentActiveTraces} tokenRevocations=${totals.tokenRevocations} ` +
     `races=${totals.races} redeliveries=${totals.redeliveries} duplicates=${totals.duplicates} secretsFound=${totals.secretsFound}`
   );

@@ -114,9 +114,12 @@ describe('AlertDiagnosticsWorkflow', () => {
       }
       expect(iteration.ReleaseAfterError).toMatchObject({ End: true });
       expect(iteration.ReleaseAfterError?.ResultPath).toBeUndefined();
-      // Only the read-only tasks retry a reply of the wrong shape; starting a trace twice is not safe.
-      const retriesShape = (task: string) => ((iteration[task]?.Retry ?? []) as Array<{ ErrorEquals: string[] }>).some((retry) => retry.ErrorEquals.includes('ResponseShapeError'));
-      expect(['StartDeepTrace', 'GetTraceStatus', 'CollectTraceResults'].filter(retriesShape)).toEqual(['GetTraceStatus', 'CollectTraceResults']);
+      // Every Zscaler task is idempotent (StartDeepTrace finds the trace a lost reply started by its
+      // session name), so each retries a garbled reply and an invocation that died after its call.
+      const retries = (task: string, error: string) => ((iteration[task]?.Retry ?? []) as Array<{ ErrorEquals: string[] }>).some((retry) => retry.ErrorEquals.includes(error));
+      const tasks = ['StartDeepTrace', 'GetTraceStatus', 'CollectTraceResults'];
+      expect(tasks.filter((task) => retries(task, 'ResponseShapeError'))).toEqual(tasks);
+      expect([...tasks, 'AcquireTraceSlot'].filter((task) => retries(task, 'Lambda.Unknown') && retries(task, 'Sandbox.Timedout'))).toEqual([...tasks, 'AcquireTraceSlot']);
     });
 
     it('diagnoses, notifies, and routes every other failure to NotifyFailure', () => {

@@ -102,9 +102,13 @@ describe('PostDeployScanWorkflow', () => {
         });
       }
       expect(states.NotifyFailure).toMatchObject({ Parameters: { mode: 'failure', 'state.$': '$' }, Next: 'FollowUp?' });
-      const retriesShape = (task: string) =>
-        ((states[task]?.Retry ?? []) as Array<{ ErrorEquals: string[] }>).some((retry) => retry.ErrorEquals.includes('ResponseShapeError'));
-      expect(['InitiateScan', 'GetScanStatus', 'CollectReport', 'NotifyResult'].filter(retriesShape)).toEqual(['GetScanStatus', 'CollectReport']);
+      // Every task is idempotent (InitiateScan recovers the job a lost reply started), so every task
+      // retries a garbled reply and an invocation that died after its call.
+      const retries = (task: string, error: string) =>
+        ((states[task]?.Retry ?? []) as Array<{ ErrorEquals: string[] }>).some((retry) => retry.ErrorEquals.includes(error));
+      const tasks = ['InitiateScan', 'GetScanStatus', 'CollectReport', 'NotifyResult'];
+      expect(tasks.filter((task) => retries(task, 'ResponseShapeError'))).toEqual(tasks);
+      expect(tasks.filter((task) => retries(task, 'Lambda.Unknown') && retries(task, 'Sandbox.Timedout'))).toEqual(tasks);
     });
   });
 

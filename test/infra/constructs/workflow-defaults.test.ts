@@ -1,6 +1,6 @@
 import { Duration, type CfnElement, type Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { LAMBDA_SERVICE_ERRORS, RETRYABLE_ERROR_NAMES } from '../../../lambdas/core/errors.js';
+import { ErrorName, LAMBDA_CRASH_ERRORS, LAMBDA_SERVICE_ERRORS, RETRYABLE_ERROR_NAMES } from '../../../lambdas/core/errors.js';
 import { TeamFunction } from '../../../lib/constructs/team-function.js';
 import { TelemetryPolicies } from '../../../lib/constructs/telemetry-policies.js';
 import { StandardStateMachine, invokeLambda, withStandardErrorHandling } from '../../../lib/constructs/workflow-defaults.js';
@@ -37,7 +37,9 @@ function arrange(stack: Stack) {
 
 const STANDARD_RETRY = [
   { ErrorEquals: [...LAMBDA_SERVICE_ERRORS], IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' },
+  { ErrorEquals: [...LAMBDA_CRASH_ERRORS], IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' },
   { ErrorEquals: [...RETRYABLE_ERROR_NAMES], IntervalSeconds: 5, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' },
+  { ErrorEquals: [ErrorName.ResponseShape], IntervalSeconds: 10, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' },
 ];
 
 describe('StandardStateMachine', () => {
@@ -92,7 +94,7 @@ describe('StandardStateMachine', () => {
 });
 
 describe('withStandardErrorHandling', () => {
-  it('adds the Lambda service retry, the retry on our retryable error names and a catch-all to the failure state', () => {
+  it('adds the Lambda service and crash retries, the retries on our retryable error names and on a garbled reply, and a catch-all to the failure state', () => {
     const stack = newStack();
     const { task } = arrange(stack);
 
@@ -114,7 +116,7 @@ describe('withStandardErrorHandling', () => {
     new StandardStateMachine(stack, 'Workflow', { definition: map, timeout: Duration.hours(1) });
 
     expect(definitionOf(stack).States.PerDevice).toMatchObject({
-      Retry: [STANDARD_RETRY[0], { ...STANDARD_RETRY[1], IntervalSeconds: 30, MaxAttempts: 2, MaxDelaySeconds: 300 }],
+      Retry: [STANDARD_RETRY[0], STANDARD_RETRY[1], { ...STANDARD_RETRY[2], IntervalSeconds: 30, MaxAttempts: 2, MaxDelaySeconds: 300 }, STANDARD_RETRY[3]],
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'NotifyFailure' }],
     });
   });

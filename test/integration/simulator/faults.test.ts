@@ -1,4 +1,4 @@
-import { startSimulator, type FaultKind, type RunningSimulator } from '#simulator/index.js';
+import { SIMULATED_CRASH_HEADER, startSimulator, type FaultKind, type RunningSimulator } from '#simulator/index.js';
 import { call, LICENSE, SUBSCRIPTION, TestClock, zdxToken, zdxTokenBody } from './simulator-http.js';
 
 describe('Simulator faults', () => {
@@ -105,6 +105,19 @@ describe('Simulator faults', () => {
       expect(revoked.json.message).toBe('Bearer token has been revoked');
       expect(afterwards.status).toBe(401);
       expect(fresh.status).toBe(200);
+    });
+
+    it('answers normally for crash-after-side-effect and names the fault in a header (the runner fails the invocation)', async () => {
+      injectOnce('crash-after-side-effect');
+
+      const crashed = await validate();
+      const next = await validate();
+
+      expect(crashed.status).toBe(200);
+      expect(crashed.json).toEqual({ valid: true });
+      expect(crashed.headers.get(SIMULATED_CRASH_HEADER)).toBe('crash-after-side-effect');
+      expect(next.headers.get(SIMULATED_CRASH_HEADER)).toBeNull();
+      expect(sim.calls.at(-2)).toMatchObject({ status: 200, fault: 'crash-after-side-effect' });
     });
 
     it('hits exactly the next N matching requests', async () => {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import {
-  AuthenticationError,
   ConnectionError,
+  CredentialsRejectedError,
   ResponseShapeError,
   ServerError,
   TimeoutError,
+  type ZscalerError,
 } from '../../../lambdas/core/errors.js';
 import { HttpClient, type HttpClientOptions } from '../../../lambdas/core/http/http-client.js';
 import { ZcspmClient, fetchZcspmToken } from '../../../lambdas/core/zscaler/zcspm/client.js';
@@ -82,23 +83,28 @@ describe('Zscaler clients under simulator faults (contract)', () => {
   });
 
   describe('malformed responses', () => {
-    it('turns a truncated ZDX body into a ResponseShapeError naming the endpoint, without retrying', async () => {
+    it('reads again after a truncated ZDX body, and names the endpoint when every attempt is truncated', async () => {
       const { zdx } = clients();
       await zdx.validateToken();
       sim.faults.inject({ kind: 'malformed-json', path: /^\/v1\/alerts\/\d+$/ });
 
+      await expect(zdx.alerts.get(SEEDED_ALERT_ID)).resolves.toBeDefined();
+      expect(sim.calls.filter((call) => call.path.startsWith('/v1/alerts/'))).toHaveLength(2);
+
+      sim.resetCalls();
+      sim.faults.inject({ kind: 'malformed-json', path: /^\/v1\/alerts\/\d+$/, count: 3 });
       const error = await provoked(zdx.alerts.get(SEEDED_ALERT_ID));
 
       expect(error).toBeInstanceOf(ResponseShapeError);
       expect(error).toMatchObject({ endpoint: 'GET /v1/alerts/{alertId}' });
       expect(error.message).toMatch(/^GET \/v1\/alerts\/\{alertId\} returned a body that is not JSON: /);
-      expect(sim.calls.filter((call) => call.path.startsWith('/v1/alerts/'))).toHaveLength(1);
+      expect(sim.calls.filter((call) => call.path.startsWith('/v1/alerts/'))).toHaveLength(3);
     });
 
     it('names the field when a ZDX body has the wrong shape', async () => {
       const { zdx } = clients();
       await zdx.validateToken();
-      sim.faults.inject({ kind: 'wrong-shape', path: '^/v1/oauth/validate$' });
+      sim.faults.inject({ kind: 'wrong-shape', path: '^/v1/oauth/validate$', count: 3 });
 
       const error = await provoked(zdx.validateToken());
 
@@ -122,8 +128,8 @@ describe('Zscaler clients under simulator faults (contract)', () => {
 
     it('turns a truncated token response into a typed error that shows no token', async () => {
       const { http } = clients();
-      sim.faults.inject({ kind: 'malformed-json', path: '^/v1/oauth/token$' });
-      sim.faults.inject({ kind: 'malformed-json', path: '/token$', api: 'zcspm' });
+      sim.faults.inject({ kind: 'malformed-json', path: '^/v1/oauth/token$', count: 3 });
+      sim.faults.inject({ kind: 'malformed-json', path: '/token$', api: 'zcspm', count: 3 });
 
       const zdxError = await provoked(fetchZdxToken(http, ZDX));
       const zcspmError = await provoked(fetchZcspmToken(http, ZCSPM, { lifetimeSeconds: 60 }));
@@ -257,14 +263,21 @@ describe('Zscaler clients under simulator faults (contract)', () => {
   });
 
   describe('credentials', () => {
-    it('reports refused credentials as AuthenticationErrors', async () => {
+    it('reports credentials refused by the token endpoint as CredentialsRejectedErrors naming the secret to fix', async () => {
       const { http } = clients();
 
-      const badZdx = await provoked(fetchZdxToken(http, { keyId: ZDX.keyId, keySecret: 'wrong-zdx-secret-value' }));
+      const badZdx = await provoked(fetchZdxToken(http, { keyId: ZDX.keyId, keySecret: 'wrong-zdx-secret-value' }, undefined, { secretId: 'zsa/zdx' }));
       const badSecret = await provoked(fetchZcspmToken(http, { ...ZCSPM, applicationSecret: 'wrong-app-secret-value' }, { lifetimeSeconds: 60 }));
       const badKey = await provoked(fetchZcspmToken(http, { ...ZCSPM, subscriptionKey: 'wrong-subscription-key' }, { lifetimeSeconds: 60 }));
 
-      for (const error of [badZdx, badSecret, badKey]) expect(error).toBeInstanceOf(AuthenticationError);
+      for (const error of [badZdx, badSecret, badKey]) {
+        expect(error).toBeInstanceOf(CredentialsRejectedError);
+        expect(error.message).toMatch(/^credentials rejected: /);
+        expect((error as ZscalerError).retryable).toBe(false);
+      }
+      expect(badZdx.message).toContain('fix the ZDX API key secret (zsa/zdx)');
+      expect(badSecret.message).toContain('fix the ZCSPM app secret');
+      expect(badKey.message).toContain('fix the ZCSPM app secret');
       expect(everythingShown(badZdx)).not.toContain('wrong-zdx-secret-value');
       expect(everythingShown(badSecret)).not.toContain('wrong-app-secret-value');
       expect(everythingShown(badKey)).not.toContain('wrong-subscription-key');

@@ -7,8 +7,8 @@
  * message }` envelope is unwrapped here; keys are matched case-insensitively.
  */
 import * as z from 'zod';
-import { ApiError, InvalidInputError, describeIssues, excerpt } from '../../errors.js';
-import { parseResponse, type CallOptions, type HttpClient, type HttpMethod } from '../../http/http-client.js';
+import { ApiError, CredentialsRejectedError, InvalidInputError, describeIssues, excerpt } from '../../errors.js';
+import type { CallOptions, HttpClient, HttpMethod } from '../../http/http-client.js';
 import type { PathParams, Query } from '../../http/path.js';
 import { redactSecrets } from '../../http/redact.js';
 import { systemClock, type Clock, type TokenSource } from '../../ports.js';
@@ -81,6 +81,34 @@ function canonicalKeysOf(payload: z.ZodType): ReadonlyMap<string, string> {
     canonicalCache.set(payload, keys);
   }
   return keys;
+}
+
+type Envelope<S extends z.ZodType> = { statusCode?: number | undefined; message?: string | null | undefined; result: z.output<S> | undefined };
+
+const envelopeSchemas = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * The envelope with its payload parsed in the same schema, so a garbled payload fails inside
+ * `HttpClient.request`, which reads an idempotent request again (wrong shapes are as transient as
+ * truncated bodies). Fields are named with their `result.` path. An error status in the body leaves
+ * the payload unparsed (it is usually null there): the caller throws the ApiError.
+ */
+function envelopeSchema<S extends z.ZodType>(payload: S): z.ZodType<Envelope<S>> {
+  let schema = envelopeSchemas.get(payload);
+  if (!schema) {
+    const canonical = canonicalKeysOf(payload);
+    schema = z
+      .preprocess((raw) => canonicalizeKeys(raw, canonical, OPAQUE_KEYS), EnvelopeHead)
+      .transform((envelope, ctx) => {
+        if (envelope.statusCode !== undefined && envelope.statusCode >= 400) return { ...envelope, result: undefined };
+        const parsed = payload.safeParse(envelope.result);
+        if (parsed.success) return { ...envelope, result: parsed.data };
+        for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['result', ...issue.path] });
+        return z.NEVER;
+      });
+    envelopeSchemas.set(payload, schema);
+  }
+  return schema as z.ZodType<Envelope<S>>;
 }
 
 /** `Success` and the legacy `Completed` are success; `Failed` is failure; anything else still runs. */
@@ -222,7 +250,6 @@ export class ZcspmClient {
     options: CallOptions | undefined,
   ): Promise<z.output<S>> {
     const endpoint = `${method} ${path}`;
-    const canonical = canonicalKeysOf(payload);
     const envelope = await this.http.request({
       method,
       path,
@@ -230,7 +257,7 @@ export class ZcspmClient {
       query: extra.query,
       body: extra.body,
       idempotent: extra.idempotent,
-      schema: z.preprocess((raw) => canonicalizeKeys(raw, canonical, OPAQUE_KEYS), EnvelopeHead),
+      schema: envelopeSchema(payload),
       tokens: this.tokensFor(extra.accountId),
       signal: options?.signal,
       deadline: options?.deadline,
@@ -243,10 +270,7 @@ export class ZcspmClient {
         bodyExcerpt: excerpt(redactSecrets(envelope.message ?? '', [this.options.subscriptionKey]) || undefined),
       });
     }
-    const parsed = parseResponse(z.object({ result: payload }), { result: envelope.result }, endpoint, [this.options.subscriptionKey]) as {
-      result: z.output<S>;
-    };
-    return parsed.result;
+    return envelope.result as z.output<S>;
   }
 }
 
@@ -264,7 +288,17 @@ export interface ZcspmTokenOptions extends CallOptions {
   /** The API application's configured "Token Expiry", used when the token is not a JWT. */
   readonly lifetimeSeconds: number;
   readonly clock?: Clock;
+  /** Id of the secret holding the credentials (e.g. its ARN), named when they are rejected. */
+  readonly secretId?: string | undefined;
 }
+
+/** What an operator must fix when the ZCSPM token endpoint refuses the credentials. */
+export function zcspmSecretLabel(secretId?: string): string {
+  return `ZCSPM app secret${secretId ? ` (${secretId})` : ''} (API application id and secret, APIM subscription key)`;
+}
+
+/** A 401/403 of the token endpoint itself: the credentials are wrong, no retry helps. */
+const isCredentialRejection = (status: number): boolean => status === 401 || status === 403;
 
 /**
  * POST /authorize/license/{licenseId}/token[?accountId=] with `{ APIApplicationId, Secret }` and the
@@ -280,6 +314,7 @@ export async function fetchZcspmToken(
   const now = clock.now();
   const path = '/authorize/license/{licenseId}/token';
   const endpoint = `POST ${path}`;
+  const rejected = (cause: unknown) => new CredentialsRejectedError(zcspmSecretLabel(options.secretId), 'the ZCSPM token endpoint', { cause });
   const envelope = await http.request({
     method: 'POST',
     path,
@@ -289,14 +324,17 @@ export async function fetchZcspmToken(
     body: { APIApplicationId: credentials.applicationId, Secret: credentials.applicationSecret },
     idempotent: true,
     sensitive: [credentials.applicationSecret, credentials.subscriptionKey],
-    schema: z.preprocess((raw) => canonicalizeKeys(raw, canonicalKeysOf(TokenResultSchema), OPAQUE_KEYS), EnvelopeHead),
+    schema: envelopeSchema(TokenResultSchema),
     signal: options.signal,
     deadline: options.deadline,
+  }).catch((error: unknown) => {
+    throw error instanceof ApiError && isCredentialRejection(error.status) ? rejected(error) : error;
   });
   const secrets = [credentials.applicationSecret, credentials.subscriptionKey];
   if (envelope.statusCode !== undefined && envelope.statusCode >= 400) {
-    throw ApiError.fromResponse({ status: envelope.statusCode, endpoint, bodyExcerpt: excerpt(redactSecrets(envelope.message ?? '', secrets) || undefined) });
+    const error = ApiError.fromResponse({ status: envelope.statusCode, endpoint, bodyExcerpt: excerpt(redactSecrets(envelope.message ?? '', secrets) || undefined) });
+    throw isCredentialRejection(error.status) ? rejected(error) : error;
   }
-  const { result } = parseResponse(z.object({ result: TokenResultSchema }), { result: envelope.result }, endpoint, secrets);
-  return { token: result.token, expiresAt: jwtExpiresAt(result.token) ?? now + options.lifetimeSeconds * 1000 };
+  const { token } = envelope.result as z.output<typeof TokenResultSchema>;
+  return { token, expiresAt: jwtExpiresAt(token) ?? now + options.lifetimeSeconds * 1000 };
 }

@@ -2,12 +2,12 @@
  * ZDX API v1 client (legacy host transport: the client adds `/v1`; see shared/reference/zdx-api.md).
  *
  * Resources are thin classes whose methods state method, path and schema. Every call carries the
- * bearer token from the TokenSource (one refresh after a 401 in HttpClient) and, when given, draws one
+ * bearer token from the TokenSource (fresh ones after a 401, in HttpClient) and, when given, draws one
  * unit from the RateLimiter first, so every Lambda shares the tenant's rate budget.
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { InvalidInputError, describeIssues } from '../../errors.js';
+import { ApiError, CredentialsRejectedError, InvalidInputError, describeIssues } from '../../errors.js';
 import type { CallOptions, HttpClient, HttpMethod } from '../../http/http-client.js';
 import type { PathParams, Query } from '../../http/path.js';
 import { systemClock, type Clock, type RateLimiter, type TokenSource } from '../../ports.js';
@@ -372,6 +372,11 @@ export interface FetchedToken {
   readonly expiresAt: number;
 }
 
+/** What an operator must fix when the ZDX token endpoint refuses the credentials. */
+export function zdxSecretLabel(secretId?: string): string {
+  return `ZDX API key secret${secretId ? ` (${secretId})` : ''} (key id and key secret)`;
+}
+
 /** Lifetime assumed when the response names none (the documented 3600 s). */
 const DEFAULT_ZDX_TOKEN_SECONDS = 3_600;
 
@@ -380,12 +385,13 @@ const DEFAULT_ZDX_TOKEN_SECONDS = 3_600;
  * `timestamp` in epoch seconds (the server rejects it after 15 minutes). Neither the secret nor its
  * hash can appear in an error. `expiresAt` is the earlier of the JWT's `exp` and `expires_in`.
  * Pass `rateLimiter` so the token call draws from the tenant budget like every other ZDX call.
+ * @throws CredentialsRejectedError when the endpoint refuses the key (401/403), naming the secret to fix.
  */
 export async function fetchZdxToken(
   http: HttpClient,
   credentials: ZdxCredentials,
   clock: Clock = systemClock,
-  options: CallOptions & { rateLimiter?: RateLimiter | undefined } = {},
+  options: CallOptions & { rateLimiter?: RateLimiter | undefined; secretId?: string | undefined } = {},
 ): Promise<FetchedToken> {
   const now = clock.now();
   const timestamp = Math.floor(now / 1000);
@@ -400,6 +406,12 @@ export async function fetchZdxToken(
     rateLimiter: options.rateLimiter,
     signal: options.signal,
     deadline: options.deadline,
+  }).catch((error: unknown) => {
+    // A 401/403 of the token endpoint itself: the key is wrong (or disabled); no retry helps.
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      throw new CredentialsRejectedError(zdxSecretLabel(options.secretId), 'the ZDX token endpoint', { cause: error });
+    }
+    throw error;
   });
   const fromLifetime = now + (response.expires_in ?? DEFAULT_ZDX_TOKEN_SECONDS) * 1000;
   const fromJwt = jwtExpiresAt(response.token);

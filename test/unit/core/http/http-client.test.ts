@@ -378,17 +378,39 @@ describe('HttpClient', () => {
       expect(ctx.sleeps).toEqual([]);
     });
 
-    it('throws an AuthenticationError when the fresh token is refused too', async () => {
-      ctx = setup();
+    it('retries a 401 with fresh tokens, backing off after the first, and throws an AuthenticationError after the last', async () => {
+      ctx = setup({ maxTokenRefreshes: 3 });
       const tokens = new FakeTokens();
-      ctx.pool.intercept({ path: '/x' }).reply(401, { message: 'no' }).times(2);
+      ctx.pool.intercept({ path: '/x' }).reply(401, { message: 'no' }).times(4);
 
       const error = await caught(ctx.http.request({ method: 'GET', path: '/x', tokens, schema: OkSchema }));
 
       expect(error).toBeInstanceOf(AuthenticationError);
       expect((error as AuthenticationError).retryable).toBe(false);
-      expect(tokens.invalidated).toEqual(['token-1']);
-      expect(tokens.issued).toBe(2);
+      expect(tokens.invalidated).toEqual(['token-1', 'token-2', 'token-3']);
+      expect(tokens.issued).toBe(4);
+      // Full jitter at random 0.5: half of 500 ms, then half of 1000 ms.
+      expect(ctx.sleeps).toEqual([250, 500]);
+    });
+
+    it('succeeds when a freshly refreshed token was revoked too and the next one is accepted', async () => {
+      ctx = setup();
+      const tokens = new FakeTokens();
+      const seen: Array<string | undefined> = [];
+      ctx.pool
+        .intercept({ path: '/x', method: 'POST' })
+        .reply((options) => {
+          seen.push(headerOf(options.headers, 'authorization'));
+          return seen.length < 3 ? { statusCode: 401, data: JSON.stringify({ message: 'revoked' }) } : { statusCode: 200, data: JSON.stringify({ ok: true }) };
+        })
+        .times(3);
+
+      // Not idempotent: a 401 is still retried, the server refused the request before doing anything.
+      const body = await ctx.http.request({ method: 'POST', path: '/x', body: {}, tokens, schema: OkSchema });
+
+      expect(body).toEqual({ ok: true });
+      expect(seen).toEqual(['Bearer token-1', 'Bearer token-2', 'Bearer token-3']);
+      expect(ctx.sleeps).toEqual([250]);
     });
 
     it('acquires the rate limiter before every attempt, passing the deadline', async () => {
@@ -406,7 +428,7 @@ describe('HttpClient', () => {
 
     it('throws a ResponseShapeError naming the endpoint template and the failing field', async () => {
       ctx = setup();
-      ctx.pool.intercept({ path: '/v1/alerts/123' }).reply(200, { result: { jobId: 42 } });
+      ctx.pool.intercept({ path: '/v1/alerts/123' }).reply(200, { result: { jobId: 42 } }).times(3);
 
       const error = await caught(ctx.http.request({ method: 'GET', path: '/v1/alerts/{id}', params: { id: '123' }, schema: JobSchema }));
 
@@ -419,12 +441,34 @@ describe('HttpClient', () => {
 
     it('throws a ResponseShapeError for a body that is not JSON', async () => {
       ctx = setup();
-      ctx.pool.intercept({ path: '/x' }).reply(200, '{"ok": tru');
+      ctx.pool.intercept({ path: '/x', method: 'POST' }).reply(200, '{"ok": tru');
 
-      const error = await caught(ctx.http.request({ method: 'GET', path: '/x', schema: OkSchema }));
+      const error = await caught(ctx.http.request({ method: 'POST', path: '/x', body: {}, schema: OkSchema }));
 
       expect(error).toBeInstanceOf(ResponseShapeError);
-      expect(error.message).toBe('GET /x returned a body that is not JSON: {"ok": tru');
+      expect(error.message).toBe('POST /x returned a body that is not JSON: {"ok": tru');
+    });
+
+    it('reads again after a garbled reply to an idempotent request (truncated JSON, then a wrong shape)', async () => {
+      ctx = setup();
+      ctx.pool.intercept({ path: '/x' }).reply(200, '{"ok": tru');
+      ctx.pool.intercept({ path: '/x' }).reply(200, { ok: 'yes' });
+      ctx.pool.intercept({ path: '/x' }).reply(200, { ok: true });
+
+      const body = await ctx.http.request({ method: 'GET', path: '/x', schema: OkSchema });
+
+      expect(body).toEqual({ ok: true });
+      expect(ctx.sleeps).toEqual([250, 500]);
+    });
+
+    it('does not repeat a request that is not idempotent after a garbled reply (it may have started something)', async () => {
+      ctx = setup();
+      ctx.pool.intercept({ path: '/x', method: 'POST' }).reply(200, { ok: 'yes' });
+
+      const error = await caught(ctx.http.request({ method: 'POST', path: '/x', body: {}, schema: OkSchema }));
+
+      expect(error).toBeInstanceOf(ResponseShapeError);
+      expect(ctx.responses).toHaveLength(1);
     });
 
     it('parses an empty body as undefined', async () => {

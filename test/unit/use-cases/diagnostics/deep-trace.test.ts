@@ -104,6 +104,18 @@ describe('deep-trace', () => {
       await expect(startDeepTrace(task, deps)).rejects.toThrow(BusyError);
     });
 
+    it('adopts, without a second POST, the trace an attempt that died after starting it left behind, even one that already ended', async () => {
+      const { zdx, deps } = setup();
+      await startDeepTrace(task, deps);
+      (zdx.traces[0] as { status: string }).status = 'failed';
+
+      const handle = await startDeepTrace(task, deps);
+
+      expect(handle).toMatchObject({ started: true, traceId: '900001', status: 'failed' });
+      expect(zdx.traces).toHaveLength(1);
+      expect(zdx.calls.filter((call) => call.startsWith('POST '))).toHaveLength(1);
+    });
+
     it('adopts the trace when the start answer was lost after ZDX started it', async () => {
       const { zdx, deps } = setup();
       zdx.startErrors.push(new TimeoutError('after-start: no answer'));
@@ -135,6 +147,26 @@ describe('deep-trace', () => {
       const status = await getTraceStatus({ device: task.device, trace: handle, status: { polls: 2 } }, deps);
 
       expect(status).toEqual({ status: 'not_started', phase: 'running', collectable: false, pollSeconds: 30, polls: 3 });
+    });
+
+    it('finds the trace by its session name when ZDX does not know the id a garbled start reply named', async () => {
+      const { deps, zdx } = setup();
+      const handle = await startDeepTrace(task, deps);
+      const realGet = zdx.deepTraces.get;
+      const asked: string[] = [];
+      zdx.deepTraces.get = async (deviceId, traceId) => {
+        asked.push(traceId);
+        if (traceId === '42') throw new NotFoundError('GET /v1/devices/{deviceId}/deeptraces/{traceId} answered 404', { status: 404, endpoint: 'x' });
+        return realGet(deviceId, traceId);
+      };
+
+      const status = await getTraceStatus({ device: task.device, trace: { ...handle, traceId: '42' } }, deps);
+      const next = await getTraceStatus({ device: task.device, trace: { ...handle, traceId: '42' }, status }, deps);
+
+      expect(status).toMatchObject({ traceId: '900001', phase: 'running', polls: 1 });
+      expect(next).toMatchObject({ traceId: '900001', polls: 2 });
+      // The second poll asks for the right id straight away.
+      expect(asked).toEqual(['42', '900001']);
     });
 
     it('gives up on a trace still running after the grace period, without deleting it', async () => {

@@ -250,7 +250,7 @@ describe('fetchZcspmToken', () => {
         ),
       );
 
-      expect(error).toMatchObject({ name: ErrorName.Authentication });
+      expect(error).toMatchObject({ name: ErrorName.CredentialsRejected, secret: expect.stringContaining('ZCSPM app secret') });
       expect(`${error.message} ${JSON.stringify(error)}`).not.toMatch(/app-secret|subscription-key-1/);
     });
   });

@@ -168,7 +168,8 @@ describe('fetchZdxToken', () => {
 
       const error = await failure(fetchZdxToken(http, { keyId: 'key', keySecret: 'top-secret' }, clock));
 
-      expect(error).toMatchObject({ name: ErrorName.Authentication, status: 401 });
+      expect(error).toMatchObject({ name: ErrorName.CredentialsRejected, secret: expect.stringContaining('ZDX API key secret') });
+      expect(error.message).toMatch(/^credentials rejected: the ZDX token endpoint refused the credentials; fix the ZDX API key secret/);
       expect(JSON.stringify({ ...error, message: error.message })).not.toMatch(new RegExp(`top-secret|${hash}`));
     });
   });
