@@ -128,14 +128,28 @@ export async function handleAlertWebhook(request: WebhookRequest, deps: AlertInt
   }
 }
 
-async function intake(request: WebhookRequest, deps: AlertIntakeDeps, log: Log): Promise<IntakeResult> {
+/**
+ * The checks that come before the body is read: the method (405) and the credential (401). The
+ * rejection, or undefined when the request may go on. The local sandbox server runs it too, so an
+ * unauthenticated request is refused there as early as here.
+ */
+export async function checkAccess(
+  request: Pick<WebhookRequest, 'method' | 'headers'>,
+  credential: () => WebhookCredential | Promise<WebhookCredential>,
+): Promise<IntakeResult | undefined> {
   if (request.method.toUpperCase() !== 'POST') {
     return reject(405, 'MethodNotAllowed', `method ${request.method.slice(0, 16)} is not allowed; send the alert with POST`, { allow: 'POST' });
   }
-  const check = checkWebhookCredential(header(request.headers, 'authorization'), await deps.credential());
+  const check = checkWebhookCredential(header(request.headers, 'authorization'), await credential());
   if (!check.ok) {
     return reject(401, 'Unauthorized', check.reason, { 'www-authenticate': 'Bearer realm="zsa-alerts", Basic realm="zsa-alerts"' });
   }
+  return undefined;
+}
+
+async function intake(request: WebhookRequest, deps: AlertIntakeDeps, log: Log): Promise<IntakeResult> {
+  const refused = await checkAccess(request, deps.credential);
+  if (refused) return refused;
   const contentType = header(request.headers, 'content-type');
   if (!isJsonContentType(contentType)) {
     return reject(415, 'UnsupportedMediaType', `content-type must be application/json, got ${contentType === undefined ? 'none' : JSON.stringify(contentType.slice(0, 64))}`);
