@@ -63,7 +63,8 @@ if (files.length === 0) {
   process.exit(2);
 }
 
-console.log(`fuzz base seed ${seed} (replay: npm run test:fuzz -- --seed ${seed})`);
+const replay = `npm run test:fuzz -- --seed ${seed}${filters.length > 0 ? ` ${filters.join(' ')}` : ''}`;
+console.log(`fuzz base seed ${seed} (replay: ${replay})`);
 for (const file of files) {
   const campaign = file === CAMPAIGNS[0] ? 'scan' : file === CAMPAIGNS[1] ? 'diagnostics' : undefined;
   const line = campaign
@@ -79,6 +80,6 @@ const child = spawn(
 );
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
-  console.log(`fuzz base seed ${seed}: ${code === 0 ? 'passed' : 'FAILED'} (replay: npm run test:fuzz -- --seed ${seed}${filters.length > 0 ? ` ${filters.join(' ')}` : ''})`);
+  console.log(`fuzz base seed ${seed}: ${code === 0 ? 'passed' : 'FAILED'} (replay: ${replay})`);
   process.exit(code ?? (signal ? 1 : 0));
 });
