@@ -101,14 +101,18 @@ const StatusSchema = z.lazy(() =>
     .min(1, 'must not be empty')
     .max(64, 'must be at most 64 characters')
     .refine((value) => !CONTROL_CHARS.test(value), 'must not contain control characters')
+    .refine((value) => value.isWellFormed(), 'must be valid Unicode text')
     .transform((value) => value.toUpperCase()),
 );
 
-/** Text fields: strings (numbers converted), shortened to `max` characters. */
+/**
+ * Text fields: strings (numbers converted), shortened to `max` characters. Lone surrogates become
+ * U+FFFD so what is stored and sent on is always valid Unicode.
+ */
 function text(max: number) {
   return z
     .union([z.string(), z.number().transform(String)])
-    .transform((value) => value.trim())
+    .transform((value) => value.toWellFormed().trim())
     .transform((value) => (value.length > max ? `${value.slice(0, max - 1)}…` : value));
 }
 

@@ -115,6 +115,11 @@ describe('webhook-alert', () => {
       expect(alert.endTime).toBe(1763801000);
     });
 
+    it('stores text as valid Unicode and refuses a status that is not', () => {
+      expect(parseWebhookAlert({ alertId: 5, status: 'STARTED', ruleName: 'a\uD800b' }).alert.ruleName).toBe('a\uFFFDb');
+      expect(rejection({ alertId: 5, status: 'END\uD800ED' }).message).toBe('body is not a usable ZDX alert: status: must be valid Unicode text');
+    });
+
     it('shortens over-long text fields', () => {
       const { alert } = parseWebhookAlert({ alertId: 5, status: 'STARTED', ruleName: 'x'.repeat(5000) });
 
