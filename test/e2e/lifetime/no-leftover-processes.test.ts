@@ -91,7 +91,8 @@ describe('npm start leaves nothing running', () => {
     return markedProcesses(marker);
   }
 
-  it.each(['SIGTERM', 'SIGINT'] as const)('when the npm process gets %s', async (signal) => {
+  // SIGKILL leaves npm no chance to pass anything on: the sandbox notices it was re-parented.
+  it.each(['SIGTERM', 'SIGINT', 'SIGKILL'] as const)('when the npm process gets %s', async (signal) => {
     started = spawn('npm', ['start'], { env: routeEnvironment(marker), stdio: 'ignore' });
     const jvm = await jvmOf();
 
@@ -119,6 +120,20 @@ describe('npm start leaves nothing running', () => {
     } finally {
       for (const file of [ready, `${ready}.read`]) if (existsSync(file)) rmSync(file);
     }
+  });
+
+  it('when `npm run simulator` is killed, the simulator ends with it', async () => {
+    started = spawn('npm', ['run', 'simulator'], { env: routeEnvironment(marker), stdio: ['ignore', 'pipe', 'ignore'] });
+    let output = '';
+    started.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    await waitFor('the simulator to listen', () => (/127\.0\.0\.1:\d+/.test(output) ? true : undefined), STARTUP_MS);
+    expect(markedProcesses(marker).some((process) => /bin\/zsa\.ts simulator/.test(process.command))).toBe(true);
+
+    started.kill('SIGKILL');
+
+    expect(await nothingLeft()).toEqual([]);
   });
 
   it('when the sandbox process dies without any chance to clean up (SIGKILL)', async () => {
