@@ -15,6 +15,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
   transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  // Every fast-check property runs with the file's fixed seed (fresh ones under `npm run test:fuzz`).
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/fast-check-seed.ts'],
   globalSetup: '<rootDir>/test/helpers/global-setup.mjs',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.mjs',
   // The e2e files synthesize the app and run whole pipelines; on 2 cores under the fault campaign a

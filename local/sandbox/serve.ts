@@ -10,6 +10,11 @@
  * Each POST answers when its run has finished, with the run as JSON (`scans` / `diagnostics` /
  * `ignored` in the shapes of the sandbox document).
  *
+ * `/zdx/alerts` answers as the deployed endpoint does: the method and the credential are checked
+ * first, as the request arrives (a refused request waits for no run, and its body is never read
+ * nor used to seed the simulator); the status code and headers are the intake handler's (202 when
+ * diagnostics started, `WWW-Authenticate` with a 401, `Retry-After` with a 503, `Allow` with a 405).
+ *
  * Why runs are serialized through one active harness: the AWS SDK stand-ins (aws-sdk-client-mock
  * stubs on the client prototypes) and undici's global dispatcher are process-wide, so only one
  * {@link AwsStandIns} set can be installed at a time; and the handlers' wiring reads its environment
@@ -20,8 +25,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkAccess } from '../../lambdas/use-cases/diagnostics/alert-intake.js';
 import { DiagnosticsPipelineHarness } from './diagnostics/harness.js';
-import { toSandboxDiagnostics, type SandboxDiagnostics } from './diagnostics/sandbox.js';
+import { seedableAlertId, toSandboxDiagnostics, type SandboxDiagnostics } from './diagnostics/sandbox.js';
 import { toSandboxScan, type SandboxScan } from './sandbox.js';
 import { ScanPipelineHarness } from './scan-harness.js';
 
@@ -53,7 +59,7 @@ export interface ServeRun {
   /** `running` until the pipeline is idle again; `failed` when the run itself broke (not a failed scan). */
   readonly status: 'running' | 'done' | 'failed';
   /** What the intake handler answered (ZDX webhooks only). */
-  readonly intake?: { readonly statusCode: number; readonly body: Record<string, unknown> };
+  readonly intake?: { readonly statusCode: number; readonly headers: Record<string, string>; readonly body: Record<string, unknown> };
   readonly scans: SandboxScan[];
   readonly diagnostics: SandboxDiagnostics[];
   readonly ignored: Array<{ source: string; reason: string }>;
@@ -141,7 +147,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
   const runAlert = (body: string, headers: Record<string, string>) =>
     enqueue('zdx-alert', async () => {
       await activate('diagnostics');
-      const alertId = seedableAlertId(body);
+      const alertId = seedableAlertId(parseOrUndefined(body));
       if (alertId !== undefined) diagnostics.simulator.ensureAlert(alertId);
       const answer = await diagnostics.deliverWebhook(body, { method: 'POST', headers });
       if (answer.statusCode !== 202) {
@@ -186,12 +192,19 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     if (path !== '/zdx/alerts' && path !== '/cloudformation/events') {
       return answer(response, 404, { error: `no route ${request.method} ${path}; POST /zdx/alerts, POST /cloudformation/events, GET /runs/{id}` });
     }
-    if (request.method !== 'POST') return answer(response, 405, { error: `${path} accepts POST only` });
+    if (path === '/zdx/alerts') {
+      const refused = await checkAccess({ method: request.method ?? 'GET', headers: headersOf(request) }, () => ({ bearerToken: diagnostics.webhookToken }));
+      if (refused) {
+        request.resume();
+        return answer(response, refused.response.statusCode, JSON.parse(refused.response.body), refused.response.headers);
+      }
+    }
+    if (request.method !== 'POST') return answer(response, 405, { error: `${path} accepts POST only` }, { allow: 'POST' });
     const body = await readBody(request);
     if (body === undefined) return answer(response, 413, { error: `the body is larger than ${MAX_BODY_BYTES} bytes` });
     if (path === '/zdx/alerts') {
       const run = await runAlert(body, headersOf(request));
-      return answer(response, run.intake?.statusCode === 202 ? 200 : (run.intake?.statusCode ?? 500), run);
+      return run.intake ? answer(response, run.intake.statusCode, run, run.intake.headers) : answer(response, 500, run);
     }
     let parsed: unknown;
     try {
@@ -267,30 +280,22 @@ function headersOf(request: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-function answer(response: ServerResponse, statusCode: number, body: unknown): void {
+function answer(response: ServerResponse, statusCode: number, body: unknown, headers: Record<string, string> = {}): void {
   if (response.headersSent) return;
-  response.writeHead(statusCode, { 'content-type': 'application/json' });
+  response.writeHead(statusCode, { ...headers, 'content-type': 'application/json' });
   response.end(`${JSON.stringify(body, null, 2)}\n`);
 }
 
-/** A positive integer alert id the simulator can seed (so an unknown alert has affected devices). */
-function seedableAlertId(body: string): number | undefined {
-  let id: unknown;
+function parseOrUndefined(body: string): unknown {
   try {
-    id = (JSON.parse(body) as { alertId?: unknown } | null)?.alertId;
+    return JSON.parse(body);
   } catch {
     return undefined;
   }
-  const value = typeof id === 'number' ? id : typeof id === 'string' && /^\d{1,15}$/.test(id.trim()) ? Number(id) : undefined;
-  return value !== undefined && Number.isSafeInteger(value) && value > 0 ? value : undefined;
 }
 
 /** The `ruleName` of a webhook body, when it is JSON and has one. */
 function ruleNameOf(body: string): string | undefined {
-  try {
-    const ruleName = (JSON.parse(body) as { ruleName?: unknown } | null)?.ruleName;
-    return typeof ruleName === 'string' ? ruleName : undefined;
-  } catch {
-    return undefined;
-  }
+  const ruleName = (parseOrUndefined(body) as { ruleName?: unknown } | null | undefined)?.ruleName;
+  return typeof ruleName === 'string' ? ruleName : undefined;
 }

@@ -62,8 +62,10 @@ export function escapeMrkdwnChar(char: string): string {
 }
 
 // `@channel` / `@here` / `@everyone` are turned into mentions by clients that enable
-// `link_names`; a word joiner after the `@` keeps them readable but inert.
-const BROADCAST_WORDS = /@(channel|here|everyone|group)\b/gi;
+// `link_names`; a word joiner after the `@` keeps them readable but inert. No word boundary is
+// required after the word: `@channel0` is harmless as it stands, but a later cut that drops the
+// `0` would turn it into a live `@channel`, so every occurrence is defused before any cut.
+const BROADCAST_WORDS = /@(channel|here|everyone|group)/gi;
 
 /**
  * Makes a user-controlled string safe inside Slack mrkdwn: cleans it ({@link cleanText}),

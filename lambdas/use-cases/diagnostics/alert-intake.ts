@@ -4,13 +4,13 @@
  *
  * Contract: answers within one DynamoDB write and one StartExecution; never throws; a 5xx only when
  * our own storage or Step Functions failed (so ZDX may redeliver), never for anything the caller
- * sent. Checks run cheapest and least revealing first: method, credential, content type, size,
- * JSON, fields.
+ * sent: whatever cannot be accepted is a 4xx and starts nothing. Checks run cheapest and least
+ * revealing first: method, credential, content type, size, nesting depth, JSON, fields.
  */
 import { toError, InvalidInputError } from '../../core/errors.js';
 import type { Log } from '../../core/ports.js';
 import { silentLog } from '../../core/ports.js';
-import type { AlertLedgerPort } from './alert-ledger.js';
+import { ENDED_CLAIM_STATE, type AlertLedgerPort } from './alert-ledger.js';
 import { alertExecutionName } from './execution-name.js';
 import { passesSeverityFilter, type DiagnosticsSettings } from './settings.js';
 import { checkWebhookCredential, type WebhookCredential } from './webhook-credential.js';
@@ -48,6 +48,7 @@ export type IntakeOutcome =
   | 'already-started'
   | 'recorded'
   | 'duplicate'
+  | 'ended'
   | 'test'
   | 'filtered'
   | 'rejected'
@@ -84,6 +85,34 @@ export function isJsonContentType(value: string | undefined): boolean {
   return mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
 }
 
+/**
+ * Nesting depth allowed in a webhook body. The documented body is 4 deep (`criteria.conditions[].stats`);
+ * a body nested far deeper is not an alert, and refusing it before `JSON.parse` keeps a hostile one
+ * from ever becoming an object that something later walks recursively.
+ */
+export const MAX_BODY_DEPTH = 32;
+
+/** True when the JSON text opens more than `max` objects or arrays inside each other (strings skipped). */
+export function nestsDeeperThan(json: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i += 1) {
+    const char = json.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i += 1; // backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) {
+      inString = true;
+    } else if (char === 0x7b || char === 0x5b) {
+      depth += 1;
+      if (depth > max) return true;
+    } else if (char === 0x7d || char === 0x5d) {
+      depth -= 1;
+    }
+  }
+  return false;
+}
+
 /** Handles one webhook delivery. Never throws. */
 export async function handleAlertWebhook(request: WebhookRequest, deps: AlertIntakeDeps): Promise<IntakeResult> {
   const log = deps.log ?? silentLog;
@@ -99,14 +128,28 @@ export async function handleAlertWebhook(request: WebhookRequest, deps: AlertInt
   }
 }
 
-async function intake(request: WebhookRequest, deps: AlertIntakeDeps, log: Log): Promise<IntakeResult> {
+/**
+ * The checks that come before the body is read: the method (405) and the credential (401). The
+ * rejection, or undefined when the request may go on. The local sandbox server runs it too, so an
+ * unauthenticated request is refused there as early as here.
+ */
+export async function checkAccess(
+  request: Pick<WebhookRequest, 'method' | 'headers'>,
+  credential: () => WebhookCredential | Promise<WebhookCredential>,
+): Promise<IntakeResult | undefined> {
   if (request.method.toUpperCase() !== 'POST') {
     return reject(405, 'MethodNotAllowed', `method ${request.method.slice(0, 16)} is not allowed; send the alert with POST`, { allow: 'POST' });
   }
-  const check = checkWebhookCredential(header(request.headers, 'authorization'), await deps.credential());
+  const check = checkWebhookCredential(header(request.headers, 'authorization'), await credential());
   if (!check.ok) {
     return reject(401, 'Unauthorized', check.reason, { 'www-authenticate': 'Bearer realm="zsa-alerts", Basic realm="zsa-alerts"' });
   }
+  return undefined;
+}
+
+async function intake(request: WebhookRequest, deps: AlertIntakeDeps, log: Log): Promise<IntakeResult> {
+  const refused = await checkAccess(request, deps.credential);
+  if (refused) return refused;
   const contentType = header(request.headers, 'content-type');
   if (!isJsonContentType(contentType)) {
     return reject(415, 'UnsupportedMediaType', `content-type must be application/json, got ${contentType === undefined ? 'none' : JSON.stringify(contentType.slice(0, 64))}`);
@@ -118,6 +161,9 @@ async function intake(request: WebhookRequest, deps: AlertIntakeDeps, log: Log):
   }
   const text = request.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (text.trim() === '') return reject(400, 'BadRequest', 'body is empty; expected a ZDX alert as JSON');
+  if (nestsDeeperThan(text, MAX_BODY_DEPTH)) {
+    return reject(400, 'BadRequest', `body nests objects or arrays more than ${MAX_BODY_DEPTH} levels deep; a ZDX alert is at most a few levels deep`);
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -168,6 +214,15 @@ async function startDiagnostics(alert: WebhookAlert, warnings: readonly string[]
   if (alert.ruleName !== undefined) claimDetails.ruleName = alert.ruleName;
   if (alert.severity !== undefined) claimDetails.severity = alert.severity;
   const claim = await deps.ledger.claimStart(alert.alertId, claimDetails);
+  if (!claim.claimed && claim.state === ENDED_CLAIM_STATE) {
+    // Deliveries can arrive out of order; deep traces on an alert that is over would diagnose nothing.
+    log.info('start of an alert that has already ended', { alertId: alert.alertId });
+    return {
+      response: reply(200, { message: `alert ${alert.alertId} has already ended; nothing started`, alertId: alert.alertId }),
+      outcome: 'ended',
+      alertId: alert.alertId,
+    };
+  }
   if (!claim.claimed) {
     log.info('duplicate alert delivery', { alertId: alert.alertId, state: claim.state });
     return {

@@ -5,6 +5,11 @@
  * and every repeat a no-op. A STARTED claim is written as `pending` before the execution starts and
  * flipped to `started` after: if the start fails and the cleanup fails too, a later redelivery finds
  * a stale `pending` claim and takes it over, so an alert is never lost to a half-finished attempt.
+ *
+ * Deliveries may arrive out of order (ENDED before STARTED). Every end is therefore also written on
+ * the STARTED item (`endedAt`; state `ended` when no claim existed yet), so the one conditional put
+ * that claims a start also sees the end: an alert that has ended is never started, without a second
+ * read and without a race between the two deliveries.
  */
 import type { Clock } from '../../core/ports.js';
 import { systemClock } from '../../core/ports.js';
@@ -13,6 +18,9 @@ import { ttlSeconds, type TableKey, type TableStore } from '../../core/store/tab
 
 /** A pending claim older than this is considered abandoned and may be taken over. */
 export const STALE_CLAIM_MS = 60_000;
+
+/** Claim state of an alert whose end arrived before any start: nothing may start it. */
+export const ENDED_CLAIM_STATE = 'ended';
 
 export type ClaimOutcome = { readonly claimed: true } | { readonly claimed: false; readonly state: string; readonly executionName?: string };
 
@@ -24,7 +32,10 @@ export interface AlertLedgerPort {
   markStarted(alertId: string, executionArn: string): Promise<void>;
   /** Drops a pending claim after the start failed, so a redelivery can try again at once. */
   abandonClaim(alertId: string): Promise<void>;
-  /** Records a non-STARTED status once; false when it was already recorded. */
+  /**
+   * Records a non-STARTED status once (false when it was already recorded) and remembers that the
+   * alert has ended, so a STARTED delivered later claims nothing.
+   */
   recordStatus(alertId: string, status: string, details: { ruleName?: string; endTime?: number }): Promise<boolean>;
 }
 
@@ -60,8 +71,8 @@ export class AlertLedger implements AlertLedgerPort {
         expiresAt: ttlSeconds(now + this.#retentionMs),
       },
       {
-        condition: 'attribute_not_exists(pk) OR #expiresAt < :nowSeconds OR (#state = :pending AND #claimedAt < :stale)',
-        names: { '#state': 'state', '#claimedAt': 'claimedAt', '#expiresAt': 'expiresAt' },
+        condition: 'attribute_not_exists(pk) OR #expiresAt < :nowSeconds OR (#state = :pending AND #claimedAt < :stale AND attribute_not_exists(#endedAt))',
+        names: { '#state': 'state', '#claimedAt': 'claimedAt', '#expiresAt': 'expiresAt', '#endedAt': 'endedAt' },
         values: { ':pending': 'pending', ':stale': now - STALE_CLAIM_MS, ':nowSeconds': Math.floor(now / 1000) },
       },
     );
@@ -80,15 +91,28 @@ export class AlertLedger implements AlertLedgerPort {
   }
 
   async abandonClaim(alertId: string): Promise<void> {
-    await this.#store.delete(key(alertId, 'STARTED'), {
+    const dropped = await this.#store.delete(key(alertId, 'STARTED'), {
+      condition: '#state = :pending AND attribute_not_exists(#endedAt)',
+      names: { '#state': 'state', '#endedAt': 'endedAt' },
+      values: { ':pending': 'pending' },
+    });
+    if (dropped.ok) return;
+    // The end arrived while this start was being tried: keep the item, now as the end's marker.
+    await this.#store.update(key(alertId, 'STARTED'), {
+      update: 'SET #state = :ended',
       condition: '#state = :pending',
       names: { '#state': 'state' },
-      values: { ':pending': 'pending' },
+      values: { ':pending': 'pending', ':ended': ENDED_CLAIM_STATE },
     });
   }
 
   async recordStatus(alertId: string, status: string, details: { ruleName?: string; endTime?: number }): Promise<boolean> {
     const now = this.#clock.now();
+    await this.#store.update(key(alertId, 'STARTED'), {
+      update: 'SET #endedAt = if_not_exists(#endedAt, :now), #state = if_not_exists(#state, :ended), #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
+      names: { '#endedAt': 'endedAt', '#state': 'state', '#expiresAt': 'expiresAt' },
+      values: { ':now': now, ':ended': ENDED_CLAIM_STATE, ':expiresAt': ttlSeconds(now + this.#retentionMs) },
+    });
     const outcome = await this.#store.put(
       {
         ...key(alertId, status),

@@ -10,25 +10,15 @@
 import * as z from 'zod';
 import { describeIssues, InvalidInputError } from '../../core/errors.js';
 import { executionName } from './execution-name.js';
-import { AlertIdSchema, STARTED_STATUS } from './webhook-alert.js';
+import { AlertIdSchema, STARTED_STATUS, zdxIdSchema } from './webhook-alert.js';
 import type { DiagnosticsExecutionInput, ExecutionStarter } from './workflow-input.js';
 
-/**
- * ZDX device and application ids are integers (`/devices/{deviceid}/apps/{appid}`); a request from a
- * runbook may send them as numbers or digit strings. Anything else is refused here rather than sent
- * into an API path.
- */
-const NumericIdSchema = z.lazy(() => z.union(
-  [
-    z.number().int('must be an integer').nonnegative('must not be negative').max(Number.MAX_SAFE_INTEGER).transform(String),
-    z.string().trim().regex(/^\d{1,16}$/, 'must be a ZDX id: digits only'),
-  ],
-  { error: 'must be a ZDX id (a non-negative integer or a string of digits)' },
-));
-
+// ZDX device and application ids are integers (`/devices/{deviceid}/apps/{appid}`); a request from a
+// runbook may send them as numbers or digit strings. Anything else is refused here rather than sent
+// into an API path.
 export const ManualTraceDetailSchema = z.lazy(() => z.union(
   [
-    z.object({ deviceId: NumericIdSchema, appId: NumericIdSchema, reason: z.string().max(512).optional() }),
+    z.object({ deviceId: zdxIdSchema('device'), appId: zdxIdSchema('application'), reason: z.string().max(512).optional() }),
     z.object({ alertId: AlertIdSchema, reason: z.string().max(512).optional() }),
   ],
   { error: 'detail needs deviceId and appId, or alertId' },

@@ -49,6 +49,8 @@ export interface DiagnosticsHarnessOptions {
 /** What the webhook answered. */
 export interface WebhookAnswer {
   readonly statusCode: number;
+  /** The response headers the handler set (`www-authenticate`, `retry-after`, `allow`...). */
+  readonly headers: Record<string, string>;
   readonly body: Record<string, unknown>;
 }
 
@@ -178,8 +180,8 @@ export class DiagnosticsPipelineHarness {
       body,
       isBase64Encoded: false,
     };
-    const response = (await this.runner.invoke(this.functions.intake, event)) as { statusCode: number; body: string };
-    return { statusCode: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown> };
+    const response = (await this.runner.invoke(this.functions.intake, event)) as { statusCode: number; headers?: Record<string, string>; body: string };
+    return { statusCode: response.statusCode, headers: response.headers ?? {}, body: JSON.parse(response.body) as Record<string, unknown> };
   }
 
   /** Sends a manual request as EventBridge would: to ManualTrace only when the synthesized rule matches. */

@@ -10,6 +10,7 @@
  * that is not JSON is a usage error (exit code 2, naming the file).
  */
 import type { DeviceResult, DiagnosticsReport } from '../../../lambdas/core/reports.js';
+import { canonicalZdxId } from '../../../lambdas/use-cases/diagnostics/webhook-alert.js';
 import { readJsonInputs } from '../sandbox.js';
 import { DiagnosticsPipelineHarness, type DiagnosticsOutcome } from './harness.js';
 
@@ -55,11 +56,10 @@ export async function readAlertFiles(files: readonly string[], cwd = process.cwd
   return (await readJsonInputs(files, cwd)).map(({ source, value }) => ({ source, body: value }));
 }
 
-/** A positive integer alert id the simulator can seed, from a webhook body. */
-function seedableAlertId(body: unknown): number | undefined {
-  const id = (body as { alertId?: unknown } | null)?.alertId;
-  const value = typeof id === 'number' ? id : typeof id === 'string' && /^\d{1,15}$/.test(id.trim()) ? Number(id) : undefined;
-  return value !== undefined && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+/** A positive ZDX alert id the simulator can seed (so an unknown alert has affected devices), from a webhook body. */
+export function seedableAlertId(body: unknown): number | undefined {
+  const id = canonicalZdxId((body as { alertId?: unknown } | null)?.alertId);
+  return id === undefined || id === '0' ? undefined : Number(id);
 }
 
 /** Runs the alert files through the local pipeline. */

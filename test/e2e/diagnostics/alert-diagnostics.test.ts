@@ -56,7 +56,7 @@ describe('AlertDiagnostics (e2e)', () => {
 
       const answer = await harness.deliverWebhook(JSON.stringify({ ruleName: 'test', alertId: 1, status: 'STARTED', severity: 'High' }));
 
-      expect(answer).toEqual({ statusCode: 200, body: { message: 'test webhook received; nothing started' } });
+      expect(answer).toEqual({ statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: { message: 'test webhook received; nothing started' } });
       expect(harness.executions()).toHaveLength(executions);
       expect(harness.simulator.calls).toHaveLength(calls);
     });

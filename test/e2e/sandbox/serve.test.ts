@@ -12,7 +12,8 @@ const HARNESS_STARTUP_MS = 180_000;
 
 interface HttpAnswer {
   readonly status: number;
-  readonly body: ServeRun & { error?: string };
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: ServeRun & { error?: string; message?: string };
 }
 
 /** One HTTP call over node:http (not fetch: the sandbox swaps undici's global dispatcher). */
@@ -24,7 +25,7 @@ function call(url: string, method: string, body?: string, headers: Record<string
       response.on('data', (chunk: string) => {
         text += chunk;
       });
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as HttpAnswer['body'] }));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: JSON.parse(text) as HttpAnswer['body'] }));
     });
     outgoing.on('error', reject);
     outgoing.end(body);
@@ -71,21 +72,40 @@ describe('runSandboxCli --serve', () => {
   });
 
   describe('POST /zdx/alerts', () => {
-    it('runs an alert sent with the printed bearer token and answers with its diagnosis', async () => {
-      const answer = await call(`${url}/zdx/alerts`, 'POST', ZDX_ALERT, { authorization: `Bearer ${token}` });
+    it('runs an alert sent with the printed bearer token, answering 202 as the deployed endpoint does, with its diagnosis; an unauthenticated request meanwhile is refused at once', async () => {
+      let finished = false;
+      const running = call(`${url}/zdx/alerts`, 'POST', ZDX_ALERT, { authorization: `Bearer ${token}` }).finally(() => {
+        finished = true;
+      });
+      while ((await call(`${url}/runs/run-1`, 'GET')).status !== 200) await delay(20);
 
-      expect(answer.status).toBe(200);
-      expect(answer.body).toMatchObject({ kind: 'zdx-alert', status: 'done', intake: { statusCode: 202 }, scans: [], ignored: [] });
+      // The run above is still going: a request without the right token must not wait behind it.
+      const refused = await call(`${url}/zdx/alerts`, 'POST', JSON.stringify({ alertId: 8800777, status: 'STARTED' }), { authorization: 'Bearer wrong-token-wrong-token' });
+      const refusedWhileRunning = !finished;
+      const answer = await running;
+
+      expect(refused.status).toBe(401);
+      expect(refused.headers['www-authenticate']).toBe('Bearer realm="zsa-alerts", Basic realm="zsa-alerts"');
+      expect(refused.body).toEqual({ error: 'Unauthorized', message: 'wrong credential' });
+      expect(refusedWhileRunning).toBe(true);
+      expect(answer.status).toBe(202);
+      expect(answer.body).toMatchObject({ id: 'run-1', kind: 'zdx-alert', status: 'done', intake: { statusCode: 202 }, scans: [], ignored: [] });
       expect(answer.body.diagnostics).toHaveLength(1);
       expect(answer.body.diagnostics[0]).toMatchObject({ alertId: '7263519', status: 'SUCCEEDED', summary: { diagnosed: 3 } });
       expect(answer.body.diagnostics[0]?.devices.every((device) => device.status === 'diagnosed' && device.diagnosis !== null)).toBe(true);
     });
 
-    it('passes the Authorization header as received, so a wrong token gets the intake 401', async () => {
-      const answer = await call(`${url}/zdx/alerts`, 'POST', ZDX_ALERT, { authorization: 'Bearer wrong' });
+    it('refuses a missing credential and another method as the intake does, without a run', async () => {
+      const missing = await call(`${url}/zdx/alerts`, 'POST', ZDX_ALERT);
+      const get = await call(`${url}/zdx/alerts`, 'GET', undefined, { authorization: `Bearer ${token}` });
+      const run = await call(`${url}/runs/run-2`, 'GET');
 
-      expect(answer.status).toBe(401);
-      expect(answer.body).toMatchObject({ intake: { statusCode: 401 }, diagnostics: [], ignored: [{ source: 'POST /zdx/alerts', reason: expect.stringMatching(/^401: /) }] });
+      expect(missing.status).toBe(401);
+      expect(missing.headers['www-authenticate']).toContain('Bearer');
+      expect(missing.body).toEqual({ error: 'Unauthorized', message: 'missing Authorization header' });
+      expect(get.status).toBe(405);
+      expect(get.headers.allow).toBe('POST');
+      expect(run.status).toBe(404);
     });
   });
 
@@ -113,8 +133,34 @@ describe('runSandboxCli --serve', () => {
 
       const answer = await call(`${url}/zdx/alerts`, 'POST', second, { authorization: `Bearer ${token}` });
 
-      expect(answer.status).toBe(200);
+      expect(answer.status).toBe(202);
       expect(answer.body.diagnostics[0]).toMatchObject({ alertId: '8800002', status: 'SUCCEEDED' });
+    });
+  });
+
+  describe('hostile bodies with the right token', () => {
+    const post = (body: string) => call(`${url}/zdx/alerts`, 'POST', body, { authorization: `Bearer ${token}` });
+
+    it.each([
+      ['a 10 KB alert whose unknown field nests 5,000 levels deep', `{"alertId":8800100,"status":"STARTED","severity":"High","x":${'['.repeat(5_000)}${']'.repeat(5_000)}}`, /^body nests objects or arrays more than 32 levels deep/],
+      ['an alert id that is a path', '{"alertId":"abc/../x","status":"STARTED","severity":"High"}', /alertId: must be a ZDX alert id: a whole number such as 7263519 \(got "abc\/\.\.\/x"\)$/],
+      ['a negative alert id', '{"alertId":-1,"status":"STARTED","severity":"High"}', /alertId: must be a ZDX alert id/],
+      ['a fractional alert id', '{"alertId":1.5,"status":"STARTED","severity":"High"}', /alertId: must be a ZDX alert id/],
+      ['an unknown severity', '{"alertId":8800101,"status":"STARTED","severity":"Urgent"}', /severity: must be High, Medium or Low \(got "Urgent"\)$/],
+    ])('answers 400 to %s and starts nothing', async (_name, body, message) => {
+      const answer = await post(body);
+
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ status: 'done', intake: { statusCode: 400, body: { error: 'BadRequest', message: expect.stringMatching(message) } }, diagnostics: [] });
+    });
+
+    it('starts nothing for a STARTED delivered after the same alert ENDED', async () => {
+      const ended = await post('{"alertId":8800102,"status":"ENDED","severity":"High"}');
+      const started = await post('{"alertId":8800102,"status":"STARTED","severity":"High"}');
+
+      expect(ended.status).toBe(200);
+      expect(started.status).toBe(200);
+      expect(started.body).toMatchObject({ intake: { statusCode: 200, body: { message: 'alert 8800102 has already ended; nothing started' } }, diagnostics: [] });
     });
   });
 
@@ -135,7 +181,7 @@ describe('runSandboxCli --serve', () => {
 
       expect(code).toBe(0);
       expect(stdout).toMatch(/^=== run-1: ZDX webhook done \(intake answered 202\)$/m);
-      expect(stdout).toMatch(/^=== run-3: CloudFormation event done$/m);
+      expect(stdout).toMatch(/^=== run-2: CloudFormation event done$/m);
       expect(stdout).toMatch(/\[\+ *\d+\.\ds\] stopped\n$/);
     });
   });

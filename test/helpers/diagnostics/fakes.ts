@@ -133,6 +133,7 @@ export class FakeLedger implements AlertLedgerPort {
     if (this.claims.get(alertId)?.state === 'pending') this.claims.delete(alertId);
   }
   async recordStatus(alertId: string, status: string): Promise<boolean> {
+    if (!this.claims.has(alertId)) this.claims.set(alertId, { state: 'ended', executionName: '' });
     const key = `${alertId}#${status}`;
     if (this.recorded.has(key)) return false;
     this.recorded.add(key);

@@ -9,6 +9,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { FAULT_KINDS, type FaultKind, type RecordedCall, type RunningSimulator, type SimulatorCounters } from '../../../local/simulator/index.js';
+import { campaignSeed } from '../seeds.js';
 import { findSecrets, safeJson } from './secrets.js';
 
 /** How large the campaign is and how it starts. */
@@ -33,7 +34,7 @@ const positiveInt = (name: string, fallback: number): number => {
  * The campaign size of one pipeline. `ZSA_FAULT_RUNS` is the total over both pipelines (default
  * 200): the scan pipeline gets 32% of it (its waves are limited to 16 runs: one mapped AWS account
  * per run, and local runs take the mappings inline from a 1 KB variable), the diagnostics pipeline
- * the rest. `ZSA_FAULT_SEED` (default 1) is the first run's seed; `ZSA_FAULT_CONCURRENCY` overrides
+ * the rest. `ZSA_FAULT_SEED` (default 1, see test/helpers/seeds.ts) is the first run's seed; `ZSA_FAULT_CONCURRENCY` overrides
  * the runs per wave (default 16 scan, 34 diagnostics).
  */
 export function campaignSize(pipeline: 'scan' | 'diagnostics'): CampaignSize {
@@ -42,7 +43,7 @@ export function campaignSize(pipeline: 'scan' | 'diagnostics'): CampaignSize {
   const concurrency = positiveInt('ZSA_FAULT_CONCURRENCY', pipeline === 'scan' ? 16 : 34);
   return {
     runs: pipeline === 'scan' ? scanRuns : Math.max(1, total - scanRuns),
-    baseSeed: positiveInt('ZSA_FAULT_SEED', 1),
+    baseSeed: campaignSeed(pipeline),
     concurrency: pipeline === 'scan' ? Math.min(concurrency, 16) : concurrency,
   };
 }

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TableStore } from '../../../../lambdas/core/store/table-store.js';
-import { AlertLedger, STALE_CLAIM_MS } from '../../../../lambdas/use-cases/diagnostics/alert-ledger.js';
+import { AlertLedger, ENDED_CLAIM_STATE, STALE_CLAIM_MS } from '../../../../lambdas/use-cases/diagnostics/alert-ledger.js';
 import { ManualClock } from '../../../helpers/diagnostics/fakes.js';
 import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
 
@@ -18,6 +18,41 @@ describe('AlertLedger', () => {
   afterAll(async () => {
     await deleteTestTable(dynamo, tableName);
     dynamo.destroy();
+  });
+
+  describe('an end delivered before or during the start', () => {
+    it('refuses every later claim of an alert whose end was recorded first', async () => {
+      const ledger = new AlertLedger({ store, clock: new ManualClock() });
+      await ledger.recordStatus('ended-1', 'ENDED', {});
+
+      const claim = await ledger.claimStart('ended-1', { executionName: 'alert-ended-1' });
+
+      expect(claim).toEqual({ claimed: false, state: ENDED_CLAIM_STATE });
+    });
+
+    it('does not let a stale pending claim be taken over once the end arrived, nor drop the end when the claim is abandoned', async () => {
+      const clock = new ManualClock();
+      const ledger = new AlertLedger({ store, clock });
+      await ledger.claimStart('ended-2', { executionName: 'alert-ended-2' });
+      await ledger.recordStatus('ended-2', 'ENDED', {});
+      clock.advance(STALE_CLAIM_MS + 1);
+
+      const takeover = await ledger.claimStart('ended-2', { executionName: 'alert-ended-2' });
+      await ledger.abandonClaim('ended-2');
+      const afterAbandon = await ledger.claimStart('ended-2', { executionName: 'alert-ended-2' });
+
+      expect(takeover).toMatchObject({ claimed: false, state: 'pending' });
+      expect(afterAbandon).toMatchObject({ claimed: false, state: ENDED_CLAIM_STATE });
+    });
+
+    it('keeps a started claim started when the end arrives after it', async () => {
+      const ledger = new AlertLedger({ store, clock: new ManualClock() });
+      await ledger.claimStart('ended-3', { executionName: 'alert-ended-3' });
+      await ledger.markStarted('ended-3', 'arn:aws:states:eu-west-1:1:execution:AlertDiagnostics:alert-ended-3');
+      await ledger.recordStatus('ended-3', 'ENDED', {});
+
+      expect(await ledger.claimStart('ended-3', { executionName: 'alert-ended-3' })).toEqual({ claimed: false, state: 'started', executionName: 'alert-ended-3' });
+    });
   });
 
   describe('claimStart', () => {

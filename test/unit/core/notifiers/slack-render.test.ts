@@ -2,6 +2,7 @@ import { SLACK_LIMITS, renderSlack, slackBlocksSize } from '../../../../lambdas/
 import {
   cleanScanReport,
   deployment,
+  deviceResult,
   diagnosticsFailureReport,
   diagnosticsReport,
   failedAsset,
@@ -105,6 +106,40 @@ describe('renderSlack', () => {
       expectSlackWithinLimits(message);
       expect(message.text).toContain('&lt;!channel&gt; outage');
       expect(allText(message)).toContain('&lt;http://evil.example|click me&gt;');
+    });
+  });
+
+  describe('mentions cut in half', () => {
+    // Counterexamples once found by the renderer property test (seed 1342763935 and another run):
+    // a broadcast word glued to a suffix, then cut right after the word by a field's length limit.
+    // Every offset in front of it moves the cut across the word in every truncated field.
+    const counterexamples = ['<#C0123|general>@channel@channel0 ', '&lt;!here|here&gt;@everyone0'];
+    const padded = counterexamples.flatMap((value) => Array.from({ length: 260 }, (_, offset) => 'x'.repeat(offset) + value));
+
+    it('keeps them inert in every truncated field of a scan report', () => {
+      for (const value of padded) {
+        const report = scanReport({
+          zcspmAccountName: value,
+          deployments: [deployment(0, { stackName: value, status: value, region: value, awsAccountId: value })],
+          topFailures: [failedAsset(0, { resourceName: value, resourceType: value, region: value, stackName: value, shortTitle: value, severity: value })],
+        });
+
+        expectSlackWithinLimits(renderSlack(report));
+      }
+    });
+
+    it('keeps them inert in every truncated field of a diagnostics and a failure report', () => {
+      for (const value of padded) {
+        const base = diagnosticsReport();
+        const diagnostics = diagnosticsReport({
+          alert: { ...base.alert, ruleName: value, severity: value, criteriaString: value, applicationName: value },
+          summary: { ...base.summary, text: value },
+          devices: [deviceResult(0, { deviceName: value, userName: value }), deviceResult(1, { deviceName: value, status: 'capped', diagnosis: null, reason: value })],
+        });
+
+        expectSlackWithinLimits(renderSlack(diagnostics));
+        expectSlackWithinLimits(renderSlack(failureReport({ reason: value, message: value, error: { name: value, message: value }, alertId: value })));
+      }
     });
   });
 

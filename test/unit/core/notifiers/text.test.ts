@@ -17,6 +17,17 @@ describe('text', () => {
       expect(safe).toBe('ping @\u2060channel and @\u2060HERE but not me@example.com');
     });
 
+    it('defuses a broadcast word glued to more text, so a later cut cannot bring it back to life', () => {
+      // Counterexamples once found by the renderer property test: `@channel0` and `@everyonex` were
+      // left as they were (no word boundary), then a cut dropped the tail and left `@channel…`.
+      for (const value of ['<#C0123|general>@channel@channel0', '&lt;!here|here&gt;@everyonex']) {
+        for (let max = 1; max <= value.length * 2; max += 1) {
+          expect(mrkdwn(value, max)).not.toMatch(/@(channel|here|everyone)/i);
+          expect(mrkdwnCode(value, max)).not.toMatch(/@(channel|here|everyone)/i);
+        }
+      }
+    });
+
     it('cuts the escaped text without splitting an entity', () => {
       const cut = mrkdwn('&&&&&&', 12);
 

@@ -46,7 +46,7 @@ describe('manual-trigger', () => {
 
       const attempt = handleManualTrigger({ id: 'evt-4', detail: { deviceId: '../admin', appId: 4 } }, { executions });
 
-      await expect(attempt).rejects.toThrow('not a manual trace request: detail.deviceId: must be a ZDX id: digits only');
+      await expect(attempt).rejects.toThrow('not a manual trace request: detail.deviceId: must be a ZDX device id: a whole number such as 7263519 (got "../admin")');
       expect(executions.started).toHaveLength(0);
     });
   });
