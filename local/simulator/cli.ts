@@ -2,11 +2,12 @@
  * `npm run simulator -- --port N [--seed N] [--time-scale X]`: runs the simulator in the
  * foreground, prints its base URL and the sandbox credentials, and stops on SIGINT/SIGTERM.
  */
-import { startSimulator, SIMULATOR_CREDENTIALS, type RunningSimulator } from './index.js';
+import { startSimulator, SIMULATOR_CREDENTIALS, ZIDENTITY_TOKEN_PATH, type RunningSimulator } from './index.js';
 
 const USAGE = `Usage: npm run simulator -- [--port N] [--seed N] [--time-scale X]
 
-Runs the Zscaler API simulator (ZDX under /v1, ZCSPM under /authorize, /compliance, /audit,
+Runs the Zscaler API simulator (ZDX under /v1 and, through OneAPI, /zdx/v1 with ZIdentity tokens
+from /oauth2/v1/token; ZCSPM under /authorize, /compliance, /audit,
 /onboarding) on 127.0.0.1 until interrupted.
 
   --port N          port to listen on (default: a free port)
@@ -67,9 +68,11 @@ export function simulatorBanner(sim: RunningSimulator): string {
   return [
     `Zscaler API simulator listening on ${sim.url} (seed ${sim.seed})`,
     `  ZDX base URL:   ${sim.url}   (paths /v1/...)`,
+    `  OneAPI:         ${sim.url}   (ZDX paths /zdx/v1/...; ZIdentity token URL ${sim.url}${ZIDENTITY_TOKEN_PATH})`,
     `  ZCSPM base URL: ${sim.url}`,
     '  Sandbox default credentials (local only, not real secrets):',
     `    ZDX key id ${c.zdx.keyId}, key secret ${c.zdx.keySecret}`,
+    `    OneAPI (ZIdentity) client id ${c.oneApi.clientId}, client secret ${c.oneApi.clientSecret}`,
     `    ZCSPM license ${c.zcspm.licenseId}, app id ${c.zcspm.applicationId}, app secret ${c.zcspm.applicationSecret}, subscription key ${c.zcspm.subscriptionKey}`,
     '  ZCSPM accounts:',
     ...accounts,
