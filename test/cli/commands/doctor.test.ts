@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { webhookShapeProblem } from '../../../local/cli/commands/doctor.js';
 import { SIMULATOR_CREDENTIALS, type RunningSimulator } from '../../../local/simulator/index.js';
 import { startFakeSlack, type FakeSlack } from '../../integration/notifiers/fake-slack.js';
-import { configWith, emptyDir, expectNoSecrets, removeTempDirs, runCli, simulatorEnv, startFastSimulator, writeJson } from '../helpers.js';
+import { configWith, emptyDir, expectNoSecrets, oneApiEnv, removeTempDirs, runCli, simulatorEnv, startFastSimulator, writeJson } from '../helpers.js';
 
 const STACK_OUTPUTS = {
   zdx: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:zsa/zdx-AbCdEf',
@@ -102,6 +102,25 @@ describe('zsa doctor', () => {
       expect(line(run.stdout, 'ZDX API key')).toContain('✔');
       expect(run.stdout).toContain('1 of 3 checks failed.');
       expectNoSecrets(run, ['wrong-subscription-key-value']);
+    });
+
+    it('checks the ZIdentity client and a OneAPI call when ZDX_AUTH is oneapi', async () => {
+      const run = await runCli(['doctor'], { env: oneApiEnv(sim, { ZDX_AUTH: 'oneapi' }) });
+
+      expect(run.code).toBe(0);
+      expect(line(run.stdout, 'ZDX OneAPI client')).toContain(`✔ ZDX OneAPI client       accepted by ${sim.url}/oauth2/v1/token; token valid 60 min`);
+      expect(line(run.stdout, 'ZDX token')).toContain(`✔ ZDX token               accepted by ${sim.url}/zdx/v1/apps`);
+      expect(run.stdout).not.toContain('ZDX API key');
+      expectNoSecrets(run);
+    });
+
+    it('says ZIdentity rejected a wrong client secret', async () => {
+      const run = await runCli(['doctor', '--zdx-auth', 'oneapi'], { env: oneApiEnv(sim, { ZSCALER_CLIENT_SECRET: 'wrong-client-secret-value' }) });
+
+      expect(run.code).toBe(1);
+      expect(line(run.stdout, 'ZDX OneAPI client')).toMatch(/✖ ZDX OneAPI client +rejected by .*\/oauth2\/v1\/token: HTTP 400: Client authentication failed: check the client id and secret/);
+      expect(line(run.stdout, 'ZDX token')).toContain('not checked: no token');
+      expectNoSecrets(run, ['wrong-client-secret-value']);
     });
 
     it('says ZDX rejected a wrong key secret', async () => {
