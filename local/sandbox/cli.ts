@@ -4,6 +4,7 @@
  * readable summary. Exit codes: 0 done, 1 the run failed, 2 usage (bad option, unreadable or
  * non-JSON file, named in the message).
  */
+import { ZDX_AUTH_MODES, type ZdxAuth } from '../../lambdas/core/zscaler/zdx/oneapi.js';
 import { fileURLToPath } from 'node:url';
 import { SNS_JSON_HEADING } from '../../lambdas/core/notifiers/sns-render.js';
 import type { CliIo } from '../cli/io.js';
@@ -18,6 +19,8 @@ export const SANDBOX_USAGE = `Usage: npm start --silent -- [--cfn-event FILE ...
   --zdx-alert FILE     a ZDX alert webhook body; repeatable
   --json               print one JSON document: { scans, diagnostics, ignored }
   --slack-webhook URL  also post the Slack messages to this incoming webhook
+  --zdx-auth MODE      how the pipeline reaches the simulated ZDX: api-key (default, the legacy ZDX
+                       API key on /v1) or oneapi (a ZIdentity client, then /zdx/v1 through OneAPI)
   --serve              keep running with a local HTTP server on 127.0.0.1 (Ctrl+C stops it):
                          POST /zdx/alerts              a ZDX webhook body (Authorization as ZDX sends it)
                          POST /cloudformation/events   a CloudFormation event (or an array of them)
@@ -33,6 +36,8 @@ export type SandboxArgs = Omit<SandboxOptions, 'cwd' | 'onProgress'> & {
   readonly servePort: number | undefined;
   /** `--account`: AWS accounts `--serve` maps (empty: the sample account). */
   readonly accounts: readonly string[];
+  /** `--zdx-auth`: the ZDX transport of the diagnostics pipeline. */
+  readonly zdxAuth: ZdxAuth;
 };
 
 /** Parses the sandbox's arguments; throws {@link SandboxUsageError} on anything it does not know. */
@@ -45,6 +50,7 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
   let serve = false;
   let port: number | undefined;
   let slackWebhookUrl: string | undefined;
+  let zdxAuth: ZdxAuth = 'api-key';
   for (let index = 0; index < argv.length; index++) {
     const raw = argv[index] as string;
     const [flag, inline] = raw.startsWith('--') && raw.includes('=') ? [raw.slice(0, raw.indexOf('=')), raw.slice(raw.indexOf('=') + 1)] : [raw, undefined];
@@ -69,6 +75,13 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
       case '--json':
         json = true;
         break;
+      case '--zdx-auth': {
+        const mode = value();
+        const match = ZDX_AUTH_MODES.find((candidate) => candidate === mode);
+        if (!match) throw new SandboxUsageError(`--zdx-auth must be one of ${ZDX_AUTH_MODES.join(', ')}, got "${mode}"`);
+        zdxAuth = match;
+        break;
+      }
       case '--serve':
         serve = true;
         break;
@@ -104,6 +117,7 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
     help,
     servePort: serve ? (port ?? DEFAULT_SERVE_PORT) : undefined,
     accounts,
+    zdxAuth,
     ...(slackWebhookUrl ? { slackWebhookUrl } : {}),
   };
 }
@@ -156,6 +170,7 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
       cwd,
       dynamoEndpoint,
       slackWebhookUrl: options.slackWebhookUrl,
+      zdxAuth: options.zdxAuth,
       ...(onProgress ? { onProgress } : {}),
     });
     const document: SandboxDocument = {
@@ -205,6 +220,7 @@ async function serveUntilStopped(options: SandboxArgs, io: CliIo): Promise<numbe
       dynamoEndpoint,
       awsAccounts,
       slackWebhookUrl: options.slackWebhookUrl,
+      zdxAuth: options.zdxAuth,
       onProgress,
       onRun: (run) => io.stdout(formatRun(run)),
     });
