@@ -17,6 +17,9 @@ export type CommandName = keyof typeof COMMAND_SUMMARIES;
 
 const ENV_HELP = `Credentials and endpoints (default: the environment):
   ZDX_KEY_ID, ZDX_KEY_SECRET                 ZDX API key
+  ZSCALER_CLIENT_ID, ZSCALER_CLIENT_SECRET   ZDX through OneAPI: the ZIdentity API client (or ZSCALER_PRIVATE_KEY)
+  ZSCALER_VANITY_DOMAIN, ZDX_TOKEN_URL       its ZIdentity token endpoint (default: zdx.vanityDomain / zdx.tokenUrl)
+  --zdx-auth api-key|oneapi                  ZDX authentication (default: ZDX_AUTH, then zdx.auth, then api-key)
   ZCSPM_APP_ID, ZCSPM_APP_SECRET             ZCSPM API application
   ZCSPM_SUBSCRIPTION_KEY                     ZCSPM APIM subscription key
   ZDX_BASE_URL, ZCSPM_BASE_URL               API hosts (default: the config, then the public hosts)
@@ -57,13 +60,15 @@ simulator. The options are the local runner's (local/sandbox):
                        start), POST /cloudformation/events, GET /runs/{id}
   --port N             the --serve port (default 8787; 0 picks a free one)
   --account ID         with --serve: AWS accounts to map (default the sample's 111122223333)
+  --zdx-auth MODE      api-key (default) or oneapi: reach the simulated ZDX through OneAPI
 ${EXIT_HELP}`,
 
   doctor: `Usage: npm run zsa -- doctor [--post-test-message] [--json] [credential options]
 
 Checks, against the real services (or the simulator, given its base URLs):
   - the deployment config (cdk.json context "zsa", or --config FILE)
-  - the ZDX API key (/v1/oauth/token) and its token (/v1/oauth/validate)
+  - the ZDX API key (/v1/oauth/token) and its token (/v1/oauth/validate), or with --zdx-auth oneapi
+    the ZIdentity API client (its token URL) and its token (GET /zdx/v1/apps through OneAPI)
   - the ZCSPM subscription key (a wrong one gets the APIM 401) and the license token
   - the license's accounts, the API permissions, which accounts the config maps, and mapped ids the
     license does not know
