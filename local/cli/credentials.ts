@@ -139,12 +139,8 @@ export class CredentialResolver {
 
   /** The ZDX API key. @throws ConfigError naming what is missing */
   async zdx(): Promise<ZdxKey> {
-    const arn = await this.secretArn('zdx', this.sources.zdxSecretArn);
-    if (arn !== undefined) {
-      const value = await this.provider().get(arn, ZdxSecretSchema);
-      notPlaceholder(arn, value);
-      return { ...value, source: `secret ${secretNameFromArn(arn)}` };
-    }
+    const secret = await this.filledSecret('zdx', this.sources.zdxSecretArn, ZdxSecretSchema);
+    if (secret !== undefined) return secret;
     const env = this.fromEnv(['ZDX_KEY_ID', 'ZDX_KEY_SECRET'], 'the ZDX API key');
     protectSecrets(env.ZDX_KEY_SECRET);
     return { keyId: env.ZDX_KEY_ID!, keySecret: env.ZDX_KEY_SECRET!, source: 'environment' };
@@ -160,12 +156,8 @@ export class CredentialResolver {
    * `ZSCALER_CLIENT_ID` with `ZSCALER_CLIENT_SECRET` or `ZSCALER_PRIVATE_KEY` (the official SDKs' names).
    */
   async zdxOneApi(): Promise<ZdxOneApiClient> {
-    const arn = await this.secretArn('zdx', this.sources.zdxSecretArn);
-    if (arn !== undefined) {
-      const value = await this.provider().get(arn, ZdxOneApiSecretSchema);
-      notPlaceholder(arn, value);
-      return { ...value, source: `secret ${secretNameFromArn(arn)}` };
-    }
+    const secret = await this.filledSecret('zdx', this.sources.zdxSecretArn, ZdxOneApiSecretSchema);
+    if (secret !== undefined) return secret;
     const id = this.fromEnv(['ZSCALER_CLIENT_ID'], 'the ZDX OneAPI client');
     const clientSecret = this.io.env.ZSCALER_CLIENT_SECRET?.trim() || undefined;
     const privateKey = this.io.env.ZSCALER_PRIVATE_KEY?.trim() || undefined;
@@ -178,12 +170,8 @@ export class CredentialResolver {
 
   /** The ZCSPM API application and subscription key. @throws ConfigError naming what is missing */
   async zcspm(): Promise<ZcspmApp> {
-    const arn = await this.secretArn('zcspm', this.sources.zcspmSecretArn);
-    if (arn !== undefined) {
-      const value = await this.provider().get(arn, ZcspmSecretSchema);
-      notPlaceholder(arn, value);
-      return { ...value, source: `secret ${secretNameFromArn(arn)}` };
-    }
+    const secret = await this.filledSecret('zcspm', this.sources.zcspmSecretArn, ZcspmSecretSchema);
+    if (secret !== undefined) return secret;
     const env = this.fromEnv(['ZCSPM_APP_ID', 'ZCSPM_APP_SECRET', 'ZCSPM_SUBSCRIPTION_KEY'], 'the ZCSPM API application');
     protectSecrets(env.ZCSPM_APP_SECRET, env.ZCSPM_SUBSCRIPTION_KEY);
     return {
@@ -205,6 +193,19 @@ export class CredentialResolver {
     if (!url) return undefined;
     protectSecrets(url);
     return { webhookUrl: url, botToken: undefined, source: 'environment' };
+  }
+
+  /** The secret's validated value with its source, undefined when the credential comes from the environment. */
+  private async filledSecret<S extends z.ZodType<Record<string, unknown>>>(
+    name: keyof typeof STACK_OUTPUTS,
+    explicit: string | undefined,
+    schema: S,
+  ): Promise<(z.output<S> & { source: string }) | undefined> {
+    const arn = await this.secretArn(name, explicit);
+    if (arn === undefined) return undefined;
+    const value = await this.provider().get(arn, schema);
+    notPlaceholder(arn, value);
+    return { ...value, source: `secret ${secretNameFromArn(arn)}` };
   }
 
   private fromEnv(names: readonly string[], what: string): Record<string, string | undefined> {
