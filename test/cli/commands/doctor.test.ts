@@ -114,6 +114,16 @@ describe('zsa doctor', () => {
       expectNoSecrets(run);
     });
 
+    it('follows zdx.auth "oneapi" of the deployment config', async () => {
+      const config = writeJson('oneapi.json', configWith({}, { zdx: { auth: 'oneapi', tokenUrl: `${sim.url}/oauth2/v1/token`, oneApiBaseUrl: sim.url } }));
+
+      const run = await runCli(['doctor', '--config', config], { env: oneApiEnv(sim, { ZDX_TOKEN_URL: undefined, ZDX_BASE_URL: undefined }) });
+
+      expect(line(run.stdout, 'ZDX OneAPI client')).toContain(`✔ ZDX OneAPI client       accepted by ${sim.url}/oauth2/v1/token`);
+      expect(line(run.stdout, 'ZDX token')).toContain(`✔ ZDX token               accepted by ${sim.url}/zdx/v1/apps`);
+      expectNoSecrets(run);
+    });
+
     it('says ZIdentity rejected a wrong client secret', async () => {
       const run = await runCli(['doctor', '--zdx-auth', 'oneapi'], { env: oneApiEnv(sim, { ZSCALER_CLIENT_SECRET: 'wrong-client-secret-value' }) });
 
