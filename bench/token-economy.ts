@@ -8,8 +8,8 @@
  * share the real table. All calls start at once against the simulator over HTTP; the simulator's
  * own counters say how many tokens were requested per credential and scope.
  *
- * Three credentials/scopes are exercised: the ZDX API key, the ZCSPM license token and one ZCSPM
- * account token. The simulator's ZDX rate limit is lifted for this run: it measures tokens, and the
+ * Four credentials/scopes are exercised: the ZDX API key, the ZDX OneAPI client (ZIdentity token,
+ * calls under /zdx/v1), the ZCSPM license token and one ZCSPM account token. The simulator's ZDX rate limit is lifted for this run: it measures tokens, and the
  * shared rate budget has its own benchmark (fan-out).
  *
  * Run alone: `npx tsx bench/token-economy.ts`.
@@ -24,8 +24,9 @@ import { HttpClient } from '../lambdas/core/http/http-client.js';
 import { createTableInput } from '../lambdas/core/store/table-schema.js';
 import { ZcspmClient, fetchZcspmToken } from '../lambdas/core/zscaler/zcspm/client.js';
 import { ZdxClient, fetchZdxToken } from '../lambdas/core/zscaler/zdx/client.js';
+import { ZDX_PATH_PREFIX, fetchOneApiToken } from '../lambdas/core/zscaler/zdx/oneapi.js';
 import { LOCAL_AWS_CREDENTIALS, startDynamoDbLocal, type RunningDynamoDbLocal } from '../local/dynamodb-local.js';
-import { SEEDED_ALERT_ID, SIMULATOR_CREDENTIALS, startSimulator, type RunningSimulator } from '../local/simulator/index.js';
+import { SEEDED_ALERT_ID, SIMULATOR_CREDENTIALS, ZIDENTITY_TOKEN_PATH, startSimulator, type RunningSimulator } from '../local/simulator/index.js';
 import { round } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
 
@@ -61,10 +62,13 @@ export interface TokenEconomyOptions {
 }
 
 const ZCSPM_ACCOUNT_LABEL = 'zcspm:account';
+/** The simulator counts ZIdentity token requests per client id. */
+const ONEAPI_LABEL = `zidentity:${SIMULATOR_CREDENTIALS.oneApi.clientId}`;
 
 interface Container {
   readonly dynamo: DynamoDBClient;
   readonly zdx: ZdxClient;
+  readonly zdxOneApi: ZdxClient;
   readonly zcspm: ZcspmClient;
   close(): Promise<void>;
 }
@@ -89,11 +93,12 @@ export async function runTokenEconomyBenchmark(options: TokenEconomyOptions = {}
     const [zcspmAccount] = await simulatorAccounts(simulator);
     for (let index = 0; index < containerCount; index += 1) containers.push(coldContainer(simulator.url, dynamoEndpoint, tableName));
 
-    progress(`token economy: ${3 * callsPerCredential} calls at once from ${containerCount} cold containers`);
+    progress(`token economy: ${4 * callsPerCredential} calls at once from ${containerCount} cold containers`);
     simulator.resetCounters();
     const started = performance.now();
     const calls = {
       zdx: burst(callsPerCredential, (index) => containers[index % containerCount]!.zdx.alerts.get(SEEDED_ALERT_ID)),
+      [ONEAPI_LABEL]: burst(callsPerCredential, (index) => containers[index % containerCount]!.zdxOneApi.alerts.get(SEEDED_ALERT_ID)),
       'zcspm:license': burst(callsPerCredential, (index) => containers[index % containerCount]!.zcspm.licenseAccounts()),
       [ZCSPM_ACCOUNT_LABEL]: burst(callsPerCredential, (index) => containers[index % containerCount]!.zcspm.supportedBenchmarks(zcspmAccount as string)),
     };
@@ -119,7 +124,7 @@ export async function runTokenEconomyBenchmark(options: TokenEconomyOptions = {}
     }
     return {
       figures: {
-        callers: 3 * callsPerCredential,
+        callers: rows.length * callsPerCredential,
         containers: containerCount,
         tokenRequests: Math.max(...rows.map((row) => row.tokenRequests)),
         credentials: rows.length,
@@ -161,6 +166,18 @@ function coldContainer(simulatorUrl: string, dynamoEndpoint: string, tableName: 
       fetchToken: (signal) => fetchZdxToken(http, zdxCredentials, undefined, { signal }),
     }),
   });
+  const oneApiCredentials = SIMULATOR_CREDENTIALS.oneApi;
+  const zdxOneApi = new ZdxClient({
+    http,
+    pathPrefix: ZDX_PATH_PREFIX.oneapi,
+    tokens: new SharedTokenCache({
+      dynamo,
+      tableName,
+      memory,
+      cacheKey: tokenCacheKey('zdx-oneapi', `${simulatorUrl}${ZIDENTITY_TOKEN_PATH}`, simulatorUrl, oneApiCredentials.clientId),
+      fetchToken: (signal) => fetchOneApiToken(http, ZIDENTITY_TOKEN_PATH, oneApiCredentials, undefined, { signal }),
+    }),
+  });
   const zcspm = new ZcspmClient({
     http,
     licenseId: zcspmCredentials.licenseId,
@@ -177,6 +194,7 @@ function coldContainer(simulatorUrl: string, dynamoEndpoint: string, tableName: 
   return {
     dynamo,
     zdx,
+    zdxOneApi,
     zcspm,
     close: async () => {
       dynamo.destroy();

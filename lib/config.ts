@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import * as z from 'zod';
 import { ConfigError } from '../lambdas/core/errors.js';
+import { DEFAULT_ONEAPI_BASE_URL, ZDX_AUTH_MODES, zidentityTokenUrl, type ZdxAuth } from '../lambdas/core/zscaler/zdx/oneapi.js';
 
 /** Context key of the configuration object. */
 export const CONFIG_CONTEXT_KEY = 'zsa';
@@ -361,6 +362,36 @@ const DiagnosticsSettings = z
   }, whenValid(['zdxRatePerSecond'], ['zdxRatePerMinute']))
   .prefault({});
 
+/**
+ * How ZDX is reached: the legacy ZDX API key on `zdxBaseUrl`, or a ZIdentity API client through the
+ * OneAPI gateway. The ZDX secret holds `{ keyId, keySecret }` or `{ clientId, clientSecret | privateKey }` to match.
+ */
+const ZdxSettings = z
+  .strictObject({
+    /** `api-key` (legacy ZDX API key) or `oneapi` (ZIdentity client credentials). @default 'api-key' */
+    auth: z.enum(ZDX_AUTH_MODES).default('api-key'),
+    /** ZIdentity vanity domain: the token URL becomes `https://<vanityDomain>.zslogin.net/oauth2/v1/token`. @example 'acme' */
+    vanityDomain: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/i, 'expected the vanity domain label only, like acme (not a URL)').optional(),
+    /** ZIdentity token URL, for other clouds or the simulator; overrides `vanityDomain`. @example 'https://acme.zsloginbeta.net/oauth2/v1/token' */
+    tokenUrl: z
+      .string()
+      .superRefine((value, ctx) => {
+        // Same host rules as the API hosts (https, or http on loopback), but with the token path.
+        const url = URL.canParse(value) ? new URL(value) : undefined;
+        const problem = url === undefined ? baseUrlProblem(value) : url.pathname === '/' ? 'expected the full token URL, e.g. https://acme.zslogin.net/oauth2/v1/token' : baseUrlProblem(url.origin);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
+    /** OneAPI gateway host (the client adds /zdx/v1). @default 'https://api.zsapi.net' @example 'https://api.beta.zsapi.net' */
+    oneApiBaseUrl: BaseUrl.default(DEFAULT_ONEAPI_BASE_URL),
+  })
+  .superRefine((zdx, ctx) => {
+    if (zdx.auth === 'oneapi' && zdx.vanityDomain === undefined && zdx.tokenUrl === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['vanityDomain'], message: 'auth "oneapi" needs vanityDomain (or tokenUrl) to find the ZIdentity token endpoint' });
+    }
+  })
+  .prefault({});
+
 const WebhookSettings = z
   .strictObject({
     /** Largest accepted webhook body in bytes. @default 65536 (64 KiB) */
@@ -383,6 +414,8 @@ export const ZsaConfigSchema = z
   .strictObject({
     /** ZDX API host (the client adds /v1). @default 'https://api.zdxcloud.net' @example 'https://api.zdxbeta.net' */
     zdxBaseUrl: BaseUrl.default('https://api.zdxcloud.net'),
+    /** ZDX authentication: legacy API key (default) or OneAPI through ZIdentity. */
+    zdx: ZdxSettings,
     /** ZCSPM API host. @default 'https://api.cloudneeti.com' @example 'https://trialapi.cloudneeti.com' */
     zcspmBaseUrl: BaseUrl.default('https://api.cloudneeti.com'),
     /** ZCSPM license GUID (required). @example '00000000-0000-4000-8000-000000000001' */
@@ -579,6 +612,10 @@ export const RuntimeEnv = {
   /** The whole runtime subset as one JSON document ({@link PipelineSettings}). */
   PIPELINE_SETTINGS: PIPELINE_SETTINGS_ENV,
   ZDX_BASE_URL: 'ZDX_BASE_URL',
+  /** `api-key` or `oneapi` (`zdx.auth`). */
+  ZDX_AUTH: 'ZDX_AUTH',
+  /** ZIdentity token URL; set only with `ZDX_AUTH=oneapi`. */
+  ZDX_TOKEN_URL: 'ZDX_TOKEN_URL',
   ZCSPM_BASE_URL: 'ZCSPM_BASE_URL',
   ZCSPM_LICENSE_ID: 'ZCSPM_LICENSE_ID',
   ZCSPM_TOKEN_LIFETIME_SECONDS: 'ZCSPM_TOKEN_LIFETIME_SECONDS',
@@ -660,14 +697,31 @@ export function pipelineSettingsEnv(config: ZsaConfig): { readonly PIPELINE_SETT
  * to give to every function (the stack puts them in `functionDefaults`).
  */
 export function coreEnv(config: ZsaConfig): Readonly<Record<string, string>> {
+  const zdx = zdxConnection(config);
   return {
-    [RuntimeEnv.ZDX_BASE_URL]: config.zdxBaseUrl,
+    [RuntimeEnv.ZDX_BASE_URL]: zdx.baseUrl,
+    [RuntimeEnv.ZDX_AUTH]: zdx.auth,
+    ...(zdx.tokenUrl !== undefined ? { [RuntimeEnv.ZDX_TOKEN_URL]: zdx.tokenUrl } : {}),
     [RuntimeEnv.ZCSPM_BASE_URL]: config.zcspmBaseUrl,
     [RuntimeEnv.ZCSPM_LICENSE_ID]: config.zcspmLicenseId,
     [RuntimeEnv.ZCSPM_TOKEN_LIFETIME_SECONDS]: String(config.scan.zcspmTokenLifetimeMinutes * 60),
     [RuntimeEnv.ZDX_RATE_PER_SECOND]: String(config.diagnostics.zdxRatePerSecond),
     [RuntimeEnv.ZDX_RATE_PER_MINUTE]: String(config.diagnostics.zdxRatePerMinute),
   };
+}
+
+/** Where and how ZDX is called under `zdx.auth`: the API host, and for OneAPI the ZIdentity token URL. */
+export interface ZdxConnection {
+  readonly auth: ZdxAuth;
+  readonly baseUrl: string;
+  readonly tokenUrl?: string | undefined;
+}
+
+/** The {@link ZdxConnection} of a validated configuration. */
+export function zdxConnection(config: ZsaConfig): ZdxConnection {
+  if (config.zdx.auth === 'api-key') return { auth: 'api-key', baseUrl: config.zdxBaseUrl };
+  const tokenUrl = config.zdx.tokenUrl ?? zidentityTokenUrl(config.zdx.vanityDomain ?? '');
+  return { auth: 'oneapi', baseUrl: config.zdx.oneApiBaseUrl, tokenUrl };
 }
 
 /**

@@ -29,6 +29,10 @@ export const EnvVar = {
   /** ZCSPM API host, e.g. `https://cspmapi.zscaler.com` or the simulator. Trailing slashes are dropped. */
   ZCSPM_BASE_URL: httpUrl,
   ZDX_SECRET_ARN: secretArn,
+  /** How ZDX authenticates: `api-key` (the secret holds a ZDX API key) or `oneapi` (a ZIdentity API client). @default 'api-key' */
+  ZDX_AUTH: z.lazy(() => z.enum(['api-key', 'oneapi']).default('api-key')),
+  /** ZIdentity token URL, e.g. `https://acme.zslogin.net/oauth2/v1/token`; required with `ZDX_AUTH=oneapi`. */
+  ZDX_TOKEN_URL: z.lazy(() => z.url({ protocol: /^https?$/ }).optional()),
   ZCSPM_SECRET_ARN: secretArn,
   SLACK_SECRET_ARN: secretArn,
   WEBHOOK_SECRET_ARN: secretArn,

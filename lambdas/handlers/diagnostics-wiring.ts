@@ -15,10 +15,13 @@ import { HttpClient } from '../core/http/http-client.js';
 import type { CorrelationIds } from '../core/observability/logger.js';
 import type { HandlerContext } from '../core/observability/middleware.js';
 import { SharedRateBudget } from '../core/rate-budget/shared-rate-budget.js';
-import { WebhookCredentials, ZdxCredentials } from '../core/secrets/schemas.js';
+import { WebhookCredentials, ZdxCredentials, ZdxOneApiCredentials } from '../core/secrets/schemas.js';
 import { createDynamoClient } from '../core/store/dynamo-client.js';
 import { TableStore } from '../core/store/table-store.js';
+import { ConfigError } from '../core/errors.js';
+import type { FetchedToken } from '../core/auth/token-cache.js';
 import { ZdxClient, fetchZdxToken } from '../core/zscaler/zdx/client.js';
+import { ZDX_PATH_PREFIX, fetchOneApiToken, tokenEndpoint } from '../core/zscaler/zdx/oneapi.js';
 import { AlertLedger } from '../use-cases/diagnostics/alert-ledger.js';
 import { DeviceCooldown } from '../use-cases/diagnostics/device-cooldown.js';
 import { parseDiagnosticsSettings, type DiagnosticsSettings } from '../use-cases/diagnostics/settings.js';
@@ -63,6 +66,8 @@ const zdxEnv = /* @__PURE__ */ once(() =>
     z.object({
       ZDX_BASE_URL: EnvVar.ZDX_BASE_URL,
       ZDX_SECRET_ARN: EnvVar.ZDX_SECRET_ARN,
+      ZDX_AUTH: EnvVar.ZDX_AUTH,
+      ZDX_TOKEN_URL: EnvVar.ZDX_TOKEN_URL,
       ZDX_RATE_PER_SECOND: EnvVar.ZDX_RATE_PER_SECOND,
       ZDX_RATE_PER_MINUTE: EnvVar.ZDX_RATE_PER_MINUTE,
       ZDX_RATE_SAFETY_MARGIN: EnvVar.ZDX_RATE_SAFETY_MARGIN,
@@ -87,24 +92,61 @@ const zdxHttp = /* @__PURE__ */ once(() => new HttpClient({ baseUrl: zdxEnv().ZD
 
 let zdxCache: { fingerprint: string; client: ZdxClient } | undefined;
 
+/** The ZIdentity host of `ZDX_TOKEN_URL` (OneAPI only). */
+const zidentityHttp = /* @__PURE__ */ once(() => new HttpClient({ baseUrl: tokenEndpoint(zidentityTokenUrl()).origin }));
+
+function zidentityTokenUrl(): string {
+  const url = zdxEnv().ZDX_TOKEN_URL;
+  if (url === undefined) throw new ConfigError('ZDX_TOKEN_URL is required when ZDX_AUTH is oneapi');
+  return url;
+}
+
 /**
- * The ZDX client: tokens from the shared DynamoDB cache, every attempt through the shared rate
- * budget. Rebuilt only when the key in Secrets Manager changed.
+ * The token strategy of `ZDX_AUTH`: the legacy ZDX API key (its token call draws from the ZDX budget
+ * like every ZDX call), or a ZIdentity API client through OneAPI (ZIdentity is not the ZDX gateway).
+ * `identity` names the credential in the cache key; `fingerprint` changes with any of its values.
+ */
+async function zdxTokenStrategy(): Promise<{ identity: string; fingerprint: string; fetchToken: (signal?: AbortSignal) => Promise<FetchedToken> }> {
+  const env = zdxEnv();
+  const store = await secrets();
+  if (env.ZDX_AUTH === 'oneapi') {
+    const credentials = await store.get(env.ZDX_SECRET_ARN, ZdxOneApiCredentials);
+    const tokenUrl = zidentityTokenUrl();
+    const { path } = tokenEndpoint(tokenUrl);
+    return {
+      identity: tokenCacheKey('zdx-oneapi', tokenUrl, env.ZDX_BASE_URL, credentials.clientId),
+      fingerprint: tokenCacheKey('zdx-oneapi', tokenUrl, env.ZDX_BASE_URL, credentials.clientId, credentials.clientSecret ?? '', credentials.privateKey ?? ''),
+      fetchToken: (signal) => fetchOneApiToken(zidentityHttp(), path, credentials, undefined, { signal }),
+    };
+  }
+  const credentials = await store.get(env.ZDX_SECRET_ARN, ZdxCredentials);
+  const http = zdxHttp();
+  const rateLimiter = zdxRateBudget();
+  return {
+    identity: tokenCacheKey('zdx', env.ZDX_BASE_URL, credentials.keyId),
+    fingerprint: tokenCacheKey('zdx', env.ZDX_BASE_URL, credentials.keyId, credentials.keySecret),
+    fetchToken: (signal) => fetchZdxToken(http, credentials, undefined, { rateLimiter, signal, secretId: env.ZDX_SECRET_ARN }),
+  };
+}
+
+/**
+ * The ZDX client: tokens from the shared DynamoDB cache (fetched by the `ZDX_AUTH` strategy), every
+ * ZDX attempt through the shared rate budget. Rebuilt only when the credential in Secrets Manager changed.
  */
 export async function zdxClient(): Promise<DiagnosticsZdx> {
   const env = zdxEnv();
-  const credentials = await (await secrets()).get(env.ZDX_SECRET_ARN, ZdxCredentials);
-  const fingerprint = tokenCacheKey('zdx', env.ZDX_BASE_URL, credentials.keyId, credentials.keySecret);
-  if (zdxCache?.fingerprint === fingerprint) return zdxCache.client;
+  const strategy = await zdxTokenStrategy();
+  if (zdxCache?.fingerprint === strategy.fingerprint) return zdxCache.client;
   const http = zdxHttp();
   const rateLimiter = zdxRateBudget();
   const tokens = new SharedTokenCache({
     dynamo: dynamo(),
     tableName: tableName(),
-    cacheKey: tokenCacheKey('zdx', env.ZDX_BASE_URL, credentials.keyId),
-    fetchToken: (signal) => fetchZdxToken(http, credentials, undefined, { rateLimiter, signal, secretId: env.ZDX_SECRET_ARN }),
+    cacheKey: strategy.identity,
+    fetchToken: strategy.fetchToken,
   });
-  const client = new ZdxClient({ http, tokens, rateLimiter });
+  const client = new ZdxClient({ http, tokens, rateLimiter, pathPrefix: ZDX_PATH_PREFIX[env.ZDX_AUTH] });
+  const fingerprint = strategy.fingerprint;
   zdxCache = { fingerprint, client };
   return client;
 }

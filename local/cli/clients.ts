@@ -11,7 +11,9 @@ import { HttpClient } from '../../lambdas/core/http/http-client.js';
 import type { Clock, TokenSource } from '../../lambdas/core/ports.js';
 import { fetchZcspmToken, ZcspmClient } from '../../lambdas/core/zscaler/zcspm/client.js';
 import { fetchZdxToken, ZdxClient } from '../../lambdas/core/zscaler/zdx/client.js';
-import type { ZcspmApp, ZdxKey } from './credentials.js';
+import { ZDX_PATH_PREFIX, fetchOneApiToken, tokenEndpoint } from '../../lambdas/core/zscaler/zdx/oneapi.js';
+import type { ZcspmApp, ZdxCredential, ZdxKey } from './credentials.js';
+import { requireTokenUrl, type Endpoints } from './settings.js';
 import { protectSecrets, type Sleep } from './io.js';
 
 /** A fetched token: value and expiry (epoch ms). */
@@ -89,6 +91,23 @@ export function zdxClient(http: CliHttp, baseUrl: string, key: ZdxKey): { client
   const client = http.client(baseUrl, [key.keySecret]);
   const tokens = new MemoryTokenSource((signal) => fetchZdxToken(client, key, http.clock, { signal }), http.clock);
   return { client: new ZdxClient({ http: client, tokens }), tokens, http: client };
+}
+
+/**
+ * The ZDX client of the configured mode: the legacy API key on `/v1`, or a ZIdentity token (fetched
+ * from the token URL's host) on OneAPI's `/zdx/v1`. `tokenUrl` says where the token came from.
+ */
+export function zdxClientFor(http: CliHttp, endpoints: Endpoints, credential: ZdxCredential): { client: ZdxClient; tokens: MemoryTokenSource; tokenUrl: string } {
+  if (credential.auth === 'api-key') {
+    return { ...zdxClient(http, endpoints.zdxBaseUrl, credential.key), tokenUrl: `${endpoints.zdxBaseUrl}/v1/oauth/token` };
+  }
+  const tokenUrl = requireTokenUrl(endpoints);
+  const { origin, path } = tokenEndpoint(tokenUrl);
+  const secrets = [credential.client.clientSecret, credential.client.privateKey];
+  const zidentity = http.client(origin, secrets);
+  const tokens = new MemoryTokenSource((signal) => fetchOneApiToken(zidentity, path, credential.client, http.clock, { signal }), http.clock);
+  const client = new ZdxClient({ http: http.client(endpoints.zdxBaseUrl, secrets), tokens, pathPrefix: ZDX_PATH_PREFIX.oneapi });
+  return { client, tokens, tokenUrl };
 }
 
 /** The ZCSPM client with a license token and one token per account, as the API requires. */

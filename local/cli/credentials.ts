@@ -14,7 +14,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
 import { ConfigError } from '../../lambdas/core/errors.js';
 import { SecretsProvider, secretNameFromArn } from '../../lambdas/core/secrets/secrets-provider.js';
-import { ZcspmCredentials as ZcspmSecretSchema, ZdxCredentials as ZdxSecretSchema } from '../../lambdas/core/secrets/schemas.js';
+import { ZcspmCredentials as ZcspmSecretSchema, ZdxCredentials as ZdxSecretSchema, ZdxOneApiCredentials as ZdxOneApiSecretSchema } from '../../lambdas/core/secrets/schemas.js';
+import { ZDX_AUTH_MODES, type ZdxAuth } from '../../lambdas/core/zscaler/zdx/oneapi.js';
 import { stringOption, flag, UsageError, type ParsedValues } from './args.js';
 import { protectSecrets, type CliIo } from './io.js';
 
@@ -38,6 +39,8 @@ export interface CredentialSources {
   readonly zdxSecretArn: string | undefined;
   readonly zcspmSecretArn: string | undefined;
   readonly slackSecretArn: string | undefined;
+  /** `--zdx-auth`: overrides `ZDX_AUTH` and the configuration's `zdx.auth`. */
+  readonly zdxAuth?: ZdxAuth | undefined;
 }
 
 /** Reads the credential options (help.ts, "Credentials and endpoints") from parsed arguments. */
@@ -56,7 +59,17 @@ export function credentialSources(values: ParsedValues): CredentialSources {
     zdxSecretArn: arn('zdx-secret-arn'),
     zcspmSecretArn: arn('zcspm-secret-arn'),
     slackSecretArn: arn('slack-secret-arn'),
+    zdxAuth: zdxAuthOption(stringOption(values, 'zdx-auth'), '--zdx-auth'),
   };
+}
+
+/** A ZDX auth mode from an option or variable (`api-key` or `oneapi`), or undefined when absent. */
+export function zdxAuthOption(raw: string | undefined, name: string): ZdxAuth | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = raw.trim().toLowerCase();
+  const match = ZDX_AUTH_MODES.find((mode) => mode === value);
+  if (!match) throw new UsageError(`${name} must be one of ${ZDX_AUTH_MODES.join(', ')} (got "${raw}")`);
+  return match;
 }
 
 export interface ZdxKey {
@@ -65,6 +78,17 @@ export interface ZdxKey {
   /** `environment` or `secret <name>`. */
   readonly source: string;
 }
+
+/** A ZIdentity API client for ZDX through OneAPI: its secret or its private key. */
+export interface ZdxOneApiClient {
+  readonly clientId: string;
+  readonly clientSecret?: string | undefined;
+  readonly privateKey?: string | undefined;
+  readonly source: string;
+}
+
+/** The ZDX credential of one auth mode. */
+export type ZdxCredential = { readonly auth: 'api-key'; readonly key: ZdxKey } | { readonly auth: 'oneapi'; readonly client: ZdxOneApiClient };
 
 export interface ZcspmApp {
   readonly applicationId: string;
@@ -104,25 +128,39 @@ export class CredentialResolver {
 
   /** The ZDX API key. @throws ConfigError naming what is missing */
   async zdx(): Promise<ZdxKey> {
-    const arn = await this.secretArn('zdx', this.sources.zdxSecretArn);
-    if (arn !== undefined) {
-      const value = await this.provider().get(arn, ZdxSecretSchema);
-      notPlaceholder(arn, value);
-      return { ...value, source: `secret ${secretNameFromArn(arn)}` };
-    }
+    const secret = await this.filledSecret('zdx', this.sources.zdxSecretArn, ZdxSecretSchema);
+    if (secret !== undefined) return secret;
     const env = this.fromEnv(['ZDX_KEY_ID', 'ZDX_KEY_SECRET'], 'the ZDX API key');
     protectSecrets(env.ZDX_KEY_SECRET);
     return { keyId: env.ZDX_KEY_ID!, keySecret: env.ZDX_KEY_SECRET!, source: 'environment' };
   }
 
+  /** The ZDX credential `auth` needs: the API key, or the ZIdentity API client. */
+  async zdxFor(auth: ZdxAuth): Promise<ZdxCredential> {
+    return auth === 'oneapi' ? { auth, client: await this.zdxOneApi() } : { auth, key: await this.zdx() };
+  }
+
+  /**
+   * The ZIdentity API client: from the ZDX secret (`{ clientId, clientSecret | privateKey }`), or from
+   * `ZSCALER_CLIENT_ID` with `ZSCALER_CLIENT_SECRET` or `ZSCALER_PRIVATE_KEY` (the official SDKs' names).
+   */
+  async zdxOneApi(): Promise<ZdxOneApiClient> {
+    const secret = await this.filledSecret('zdx', this.sources.zdxSecretArn, ZdxOneApiSecretSchema);
+    if (secret !== undefined) return secret;
+    const id = this.fromEnv(['ZSCALER_CLIENT_ID'], 'the ZDX OneAPI client');
+    const clientSecret = this.io.env.ZSCALER_CLIENT_SECRET?.trim() || undefined;
+    const privateKey = this.io.env.ZSCALER_PRIVATE_KEY?.trim() || undefined;
+    if ((clientSecret === undefined) === (privateKey === undefined)) {
+      throw new ConfigError('the ZDX OneAPI client needs exactly one of ZSCALER_CLIENT_SECRET or ZSCALER_PRIVATE_KEY (or use --secrets-from-stack)');
+    }
+    protectSecrets(clientSecret, privateKey);
+    return { clientId: id.ZSCALER_CLIENT_ID!, clientSecret, privateKey, source: 'environment' };
+  }
+
   /** The ZCSPM API application and subscription key. @throws ConfigError naming what is missing */
   async zcspm(): Promise<ZcspmApp> {
-    const arn = await this.secretArn('zcspm', this.sources.zcspmSecretArn);
-    if (arn !== undefined) {
-      const value = await this.provider().get(arn, ZcspmSecretSchema);
-      notPlaceholder(arn, value);
-      return { ...value, source: `secret ${secretNameFromArn(arn)}` };
-    }
+    const secret = await this.filledSecret('zcspm', this.sources.zcspmSecretArn, ZcspmSecretSchema);
+    if (secret !== undefined) return secret;
     const env = this.fromEnv(['ZCSPM_APP_ID', 'ZCSPM_APP_SECRET', 'ZCSPM_SUBSCRIPTION_KEY'], 'the ZCSPM API application');
     protectSecrets(env.ZCSPM_APP_SECRET, env.ZCSPM_SUBSCRIPTION_KEY);
     return {
@@ -144,6 +182,19 @@ export class CredentialResolver {
     if (!url) return undefined;
     protectSecrets(url);
     return { webhookUrl: url, botToken: undefined, source: 'environment' };
+  }
+
+  /** The secret's validated value with its source, undefined when the credential comes from the environment. */
+  private async filledSecret<S extends z.ZodType<Record<string, unknown>>>(
+    name: keyof typeof STACK_OUTPUTS,
+    explicit: string | undefined,
+    schema: S,
+  ): Promise<(z.output<S> & { source: string }) | undefined> {
+    const arn = await this.secretArn(name, explicit);
+    if (arn === undefined) return undefined;
+    const value = await this.provider().get(arn, schema);
+    notPlaceholder(arn, value);
+    return { ...value, source: `secret ${secretNameFromArn(arn)}` };
   }
 
   private fromEnv(names: readonly string[], what: string): Record<string, string | undefined> {

@@ -22,6 +22,12 @@ const EXIT_HELP = 'Exit codes: 0 ok, 1 a check failed, 2 usage error.';
 /** Where the API-facing commands take credentials from; also the README's "Try the CLI" variables. */
 export const CREDENTIAL_ENV_HELP = `Default: the environment.
   ZDX_KEY_ID, ZDX_KEY_SECRET                 ZDX API key
+  ZSCALER_CLIENT_ID, ZSCALER_CLIENT_SECRET   ZDX through OneAPI: the ZIdentity API client (or ZSCALER_PRIVATE_KEY)
+  ZSCALER_VANITY_DOMAIN, ZDX_TOKEN_URL       its ZIdentity token endpoint (default: zdx.vanityDomain / zdx.tokenUrl)
+  ZDX_AUTH                                   api-key or oneapi (default: zdx.auth of the config, then api-key)
+  ZSCALER_CLIENT_ID, ZSCALER_CLIENT_SECRET   ZDX through OneAPI: the ZIdentity API client (or ZSCALER_PRIVATE_KEY)
+  ZSCALER_VANITY_DOMAIN, ZDX_TOKEN_URL       its ZIdentity token endpoint (default: zdx.vanityDomain / zdx.tokenUrl)
+  --zdx-auth api-key|oneapi                  ZDX authentication (default: ZDX_AUTH, then zdx.auth, then api-key)
   ZCSPM_APP_ID, ZCSPM_APP_SECRET             ZCSPM API application
   ZCSPM_SUBSCRIPTION_KEY                     ZCSPM APIM subscription key
   ZDX_BASE_URL, ZCSPM_BASE_URL               API hosts (default: the config, then the public hosts)
@@ -34,6 +40,7 @@ const CREDENTIAL_GROUP: OptionGroup = {
   heading: 'Credentials and endpoints',
   preamble: CREDENTIAL_ENV_HELP,
   options: [
+    { name: 'zdx-auth', type: 'string', value: 'MODE', help: 'api-key (the legacy ZDX API key) or oneapi (a ZIdentity client, then /zdx/v1)\n(default: ZDX_AUTH, then zdx.auth of the config, then api-key)' },
     { name: 'secrets-from-stack', type: 'boolean', help: 'read the deployed secrets instead (ARNs from the stack outputs)' },
     { name: 'stack-name', type: 'string', value: 'NAME', help: 'the deployed stack (default ZscalerAwsAutomations)' },
     { name: 'region', type: 'string', value: 'REGION', help: 'its Region (default: AWS_REGION or the AWS profile)' },
@@ -74,6 +81,12 @@ both pipelines.`,
   POST /cloudformation/events   a CloudFormation event (or an array of them)
   GET  /runs/{id}               a run's result`,
         },
+        {
+          name: 'zdx-auth',
+          type: 'string',
+          value: 'MODE',
+          help: 'how the pipeline reaches the simulated ZDX: api-key (default, the legacy ZDX API\nkey on /v1) or oneapi (a ZIdentity client, then /zdx/v1 through OneAPI)',
+        },
         { name: 'port', type: 'string', value: 'N', help: 'with --serve: the port (default 8787; 0 picks a free one)' },
         { name: 'account', type: 'string', value: 'ID', multiple: true, help: 'with --serve: an AWS account mapped to a simulated ZCSPM account\n(default 111122223333, the sample deployment\'s)' },
       ],
@@ -110,7 +123,8 @@ export const DOCTOR_SPEC: CommandSpec = {
   invocation: 'npm run zsa -- doctor',
   description: `Checks, against the real services (or the simulator, given its base URLs):
   - the deployment config (cdk.json context "zsa", or --config FILE)
-  - the ZDX API key (/v1/oauth/token) and its token (/v1/oauth/validate)
+  - the ZDX API key (/v1/oauth/token) and its token (/v1/oauth/validate), or with --zdx-auth oneapi
+    the ZIdentity API client (its token URL) and its token (GET /zdx/v1/apps through OneAPI)
   - the ZCSPM subscription key (a wrong one gets the APIM 401) and the license token
   - the license's accounts, the API permissions, which accounts the config maps, and mapped ids the
     license does not know

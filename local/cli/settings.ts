@@ -11,6 +11,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../../lambdas/core/errors.js';
 import { CONFIG_CONTEXT_KEY, CONFIG_FILE_CONTEXT_KEY, loadConfig, readCdkJsonConfig, type ZsaConfig } from '../../lib/config.js';
+import { DEFAULT_ONEAPI_BASE_URL, zidentityTokenUrl, type ZdxAuth } from '../../lambdas/core/zscaler/zdx/oneapi.js';
+import { zdxAuthOption } from './credentials.js';
 import type { CliIo } from './io.js';
 
 /** Public hosts used when neither the environment nor the configuration names one. */
@@ -49,20 +51,33 @@ export function loadDeploymentConfig(io: CliIo, configPath: string | undefined):
 
 /** The API endpoints and license a command talks to. */
 export interface Endpoints {
+  /** `--zdx-auth`, then `ZDX_AUTH`, then the configuration's `zdx.auth`, then `api-key`. */
+  readonly zdxAuth: ZdxAuth;
+  /** The ZDX host of that mode: the legacy ZDX host, or the OneAPI gateway. */
   readonly zdxBaseUrl: string;
+  /** OneAPI only: the ZIdentity token URL (`ZDX_TOKEN_URL`, the configuration, or `ZSCALER_VANITY_DOMAIN`). */
+  readonly zdxTokenUrl?: string | undefined;
   readonly zcspmBaseUrl: string;
   /** Undefined when neither `ZCSPM_LICENSE_ID` nor the configuration names it. */
   readonly zcspmLicenseId: string | undefined;
 }
 
 /** Resolves the endpoints: environment, then configuration, then the public hosts. */
-export function resolveEndpoints(io: CliIo, config: ZsaConfig | undefined): Endpoints {
+export function resolveEndpoints(io: CliIo, config: ZsaConfig | undefined, zdxAuth?: ZdxAuth): Endpoints {
   const licenseId = nonEmpty(io.env.ZCSPM_LICENSE_ID) ?? config?.zcspmLicenseId;
   if (licenseId !== undefined && !GUID.test(licenseId)) {
     throw new ConfigError('ZCSPM_LICENSE_ID: expected a GUID like 00000000-0000-4000-8000-000000000001');
   }
+  const auth = zdxAuth ?? zdxAuthOption(io.env.ZDX_AUTH, 'ZDX_AUTH') ?? config?.zdx.auth ?? 'api-key';
+  const oneApi = auth === 'oneapi';
+  const vanity = nonEmpty(io.env.ZSCALER_VANITY_DOMAIN) ?? config?.zdx.vanityDomain;
+  const configuredTokenUrl = config?.zdx.tokenUrl ?? (vanity === undefined ? undefined : zidentityTokenUrl(vanity));
   return {
-    zdxBaseUrl: baseUrl('ZDX_BASE_URL', nonEmpty(io.env.ZDX_BASE_URL)) ?? config?.zdxBaseUrl ?? DEFAULT_ZDX_BASE_URL,
+    zdxAuth: auth,
+    ...(oneApi ? { zdxTokenUrl: tokenUrl(nonEmpty(io.env.ZDX_TOKEN_URL)) ?? configuredTokenUrl } : {}),
+    zdxBaseUrl:
+      baseUrl('ZDX_BASE_URL', nonEmpty(io.env.ZDX_BASE_URL)) ??
+      (oneApi ? (config?.zdx.oneApiBaseUrl ?? DEFAULT_ONEAPI_BASE_URL) : (config?.zdxBaseUrl ?? DEFAULT_ZDX_BASE_URL)),
     zcspmBaseUrl: baseUrl('ZCSPM_BASE_URL', nonEmpty(io.env.ZCSPM_BASE_URL)) ?? config?.zcspmBaseUrl ?? DEFAULT_ZCSPM_BASE_URL,
     zcspmLicenseId: licenseId,
   };
@@ -91,6 +106,21 @@ function baseUrl(name: string, value: string | undefined): string | undefined {
   }
   if (url.username || url.password) throw new ConfigError(`${name}: must not carry credentials`);
   return url.origin;
+}
+
+/** A ZIdentity token URL: same host rules as {@link baseUrl}, path kept. */
+function tokenUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const origin = baseUrl('ZDX_TOKEN_URL', URL.canParse(value) ? new URL(value).origin : value);
+  return `${origin}${new URL(value).pathname}`;
+}
+
+/** The ZIdentity token URL, or a ConfigError saying where to set it. */
+export function requireTokenUrl(endpoints: Endpoints): string {
+  if (endpoints.zdxTokenUrl === undefined) {
+    throw new ConfigError('ZDX through OneAPI needs the ZIdentity token URL: set ZSCALER_VANITY_DOMAIN or ZDX_TOKEN_URL, or zdx.vanityDomain / zdx.tokenUrl in the configuration');
+  }
+  return endpoints.zdxTokenUrl;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

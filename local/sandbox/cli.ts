@@ -4,6 +4,7 @@
  * readable summary. Exit codes: 0 done, 1 the run failed, 2 usage (bad option, unreadable or
  * non-JSON file, named in the message).
  */
+import { ZDX_AUTH_MODES, type ZdxAuth } from '../../lambdas/core/zscaler/zdx/oneapi.js';
 import { fileURLToPath } from 'node:url';
 import { SNS_JSON_HEADING } from '../../lambdas/core/notifiers/sns-render.js';
 import { flag, parseCommandArgs, stringOption, UsageError } from '../cli/args.js';
@@ -22,6 +23,8 @@ export type SandboxArgs = Omit<SandboxOptions, 'cwd' | 'onProgress'> & {
   readonly servePort: number | undefined;
   /** `--account`: AWS accounts `--serve` maps (empty: the sample account). */
   readonly accounts: readonly string[];
+  /** `--zdx-auth`: the ZDX transport of the diagnostics pipeline. */
+  readonly zdxAuth: ZdxAuth;
 };
 
 /**
@@ -44,6 +47,9 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
   const portText = stringOption(values, 'port');
   const port = portText === undefined ? undefined : /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
   if (port !== undefined && !(port >= 0 && port <= 65_535)) throw new SandboxUsageError(`--port must be a port number (0-65535), got "${portText}"`);
+  const zdxAuthText = stringOption(values, 'zdx-auth');
+  const zdxAuth = zdxAuthText === undefined ? 'api-key' : ZDX_AUTH_MODES.find((candidate) => candidate === zdxAuthText);
+  if (zdxAuth === undefined) throw new SandboxUsageError(`--zdx-auth must be one of ${ZDX_AUTH_MODES.join(', ')}, got "${zdxAuthText}"`);
   const serve = flag(values, 'serve');
   const json = flag(values, 'json');
   if (!serve && (port !== undefined || accounts.length > 0)) throw new SandboxUsageError(`${port !== undefined ? '--port' : '--account'} needs --serve`);
@@ -57,6 +63,7 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs {
     help: flag(values, 'help'),
     servePort: serve ? (port ?? DEFAULT_SERVE_PORT) : undefined,
     accounts,
+    zdxAuth,
     ...(slackWebhookUrl ? { slackWebhookUrl } : {}),
   };
 }
@@ -120,6 +127,7 @@ export async function runSandboxCli(argv: readonly string[], io: CliIo): Promise
       cwd,
       dynamoEndpoint,
       slackWebhookUrl: options.slackWebhookUrl,
+      zdxAuth: options.zdxAuth,
       ...(onProgress ? { onProgress } : {}),
     });
     const document: SandboxDocument = {
@@ -169,6 +177,7 @@ async function serveUntilStopped(options: SandboxArgs, io: CliIo): Promise<numbe
       dynamoEndpoint,
       awsAccounts,
       slackWebhookUrl: options.slackWebhookUrl,
+      zdxAuth: options.zdxAuth,
       onProgress,
       onRun: (run) => io.stdout(formatRun(run)),
     });

@@ -23,6 +23,7 @@
  * life; before a run, the other harness's stand-ins are removed, this one's installed, and the
  * process environment this harness was started with is put back.
  */
+import type { ZdxAuth } from '../../lambdas/core/zscaler/zdx/oneapi.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkAccess } from '../../lambdas/use-cases/diagnostics/alert-intake.js';
@@ -46,6 +47,8 @@ export interface SandboxServerOptions {
   readonly awsAccounts: readonly string[];
   /** Post Slack messages to this real incoming webhook as well. */
   readonly slackWebhookUrl?: string | undefined;
+  /** How the diagnostics pipeline reaches the simulated ZDX. @default 'api-key' */
+  readonly zdxAuth?: ZdxAuth | undefined;
   /** Progress lines while starting and running. */
   readonly onProgress?: (line: string) => void;
   /** Called with every run when it has finished. */
@@ -92,6 +95,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
   say('starting the diagnostics pipeline (simulator, synthesized app)');
   const diagnostics = await DiagnosticsPipelineHarness.start({
     dynamoEndpoint: options.dynamoEndpoint,
+    zdxAuth: options.zdxAuth,
     realSlackWebhook: options.slackWebhookUrl,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });

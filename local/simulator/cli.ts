@@ -4,7 +4,7 @@
  */
 import { parseCommandArgs, stringOption, UsageError } from '../cli/args.js';
 import { SIMULATOR_SPEC } from '../cli/help.js';
-import { startSimulator, SIMULATOR_CREDENTIALS, type RunningSimulator } from './index.js';
+import { startSimulator, SIMULATOR_CREDENTIALS, ZIDENTITY_TOKEN_PATH, type RunningSimulator } from './index.js';
 
 interface CliOptions {
   port?: number;
@@ -35,9 +35,11 @@ export function simulatorBanner(sim: RunningSimulator): string {
   return [
     `Zscaler API simulator listening on ${sim.url} (seed ${sim.seed})`,
     `  ZDX base URL:   ${sim.url}   (paths /v1/...)`,
+    `  OneAPI:         ${sim.url}   (ZDX paths /zdx/v1/...; ZIdentity token URL ${sim.url}${ZIDENTITY_TOKEN_PATH})`,
     `  ZCSPM base URL: ${sim.url}`,
     '  Sandbox default credentials (local only, not real secrets):',
     `    ZDX key id ${c.zdx.keyId}, key secret ${c.zdx.keySecret}`,
+    `    OneAPI (ZIdentity) client id ${c.oneApi.clientId}, client secret ${c.oneApi.clientSecret}`,
     `    ZCSPM license ${c.zcspm.licenseId}, app id ${c.zcspm.applicationId}, app secret ${c.zcspm.applicationSecret}, subscription key ${c.zcspm.subscriptionKey}`,
     '  ZCSPM accounts:',
     ...accounts,

@@ -7,6 +7,8 @@
 /** The sandbox credentials every local tool uses by default. They are not secrets. */
 export const SIMULATOR_CREDENTIALS = {
   zdx: { keyId: 'sandbox-key-id', keySecret: 'sandbox-key-secret' },
+  /** The ZIdentity API client of ZDX through OneAPI (client-secret authentication). */
+  oneApi: { clientId: 'sandbox-client-id', clientSecret: 'sandbox-client-secret' },
   zcspm: {
     licenseId: '00000000-0000-4000-8000-000000000001',
     applicationId: 'sandbox-app-id',
@@ -31,8 +33,11 @@ export const FAULT_KINDS = [
 /** One kind of injected fault. */
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/** Which simulated API a request belongs to. */
-export type SimulatedApi = 'zdx' | 'zcspm';
+/** Which simulated API a request belongs to (`zidentity`: the OneAPI token endpoint). */
+export type SimulatedApi = 'zdx' | 'zcspm' | 'zidentity';
+
+/** How deep-trace result endpoints answer: a bare array (Go SDK's reading) or one object (Python SDK's). */
+export type TraceResultShape = 'array' | 'object';
 
 /** How a deep trace ends when its session runs out. */
 export type TraceOutcome = 'completed' | 'failed' | 'expired' | 'incomplete';
@@ -56,7 +61,16 @@ export interface SimulatorConfig {
   timeScale: number;
   credentials: {
     zdx: { keyId: string; keySecret: string };
+    /**
+     * The ZIdentity API client: its secret, and optionally the PEM public key (SPKI) that verifies
+     * its private-key JWT assertions.
+     */
+    oneApi: { clientId: string; clientSecret: string; publicKey?: string | undefined };
     zcspm: { licenseId: string; applicationId: string; applicationSecret: string; subscriptionKey: string };
+  };
+  oneApi: {
+    /** `expires_in` of ZIdentity access tokens (set per API client: 60 s to 24 h). */
+    tokenLifetimeSeconds: number;
   };
   zdx: {
     /** `expires_in` of minted tokens (documented: 3600). */
@@ -97,6 +111,8 @@ export interface SimulatorConfig {
       startedFraction: number;
       /** Inner key of `events` results: PY uses `events`, GO `instances`. */
       eventsInnerKey: 'events' | 'instances';
+      /** Result endpoints answer with an array (GO) or one object (PY). */
+      resultShape: TraceResultShape;
     };
   };
   zcspm: {
@@ -145,6 +161,7 @@ export function defaultConfig(): SimulatorConfig {
     timeScale: 1,
     credentials: {
       zdx: { ...SIMULATOR_CREDENTIALS.zdx },
+      oneApi: { ...SIMULATOR_CREDENTIALS.oneApi },
       zcspm: { ...SIMULATOR_CREDENTIALS.zcspm },
     },
     zdx: {
@@ -172,7 +189,11 @@ export function defaultConfig(): SimulatorConfig {
         notStartedFraction: 0.05,
         startedFraction: 0.05,
         eventsInnerKey: 'events',
+        resultShape: 'array',
       },
+    },
+    oneApi: {
+      tokenLifetimeSeconds: 3600,
     },
     zcspm: {
       tokenLifetimeSeconds: 3600,
@@ -191,7 +212,7 @@ export function defaultConfig(): SimulatorConfig {
       rate: 0,
       seed: 1,
       kinds: [...FAULT_KINDS],
-      apis: ['zdx', 'zcspm'],
+      apis: ['zdx', 'zcspm', 'zidentity'],
       excludePaths: [],
       slowMs: 5000,
       retryAfterSeconds: 1,
@@ -225,6 +246,13 @@ export function validateConfig(config: SimulatorConfig): void {
   positive('timeScale', config.timeScale);
   positive('zdx.tokenLifetimeSeconds', config.zdx.tokenLifetimeSeconds);
   positive('zcspm.tokenLifetimeSeconds', config.zcspm.tokenLifetimeSeconds);
+  const oneApiLifetime = config.oneApi.tokenLifetimeSeconds;
+  if (!(Number.isInteger(oneApiLifetime) && oneApiLifetime >= 60 && oneApiLifetime <= 86_400)) {
+    problems.push(`oneApi.tokenLifetimeSeconds must be a whole number from 60 to 86400, as ZIdentity allows (got ${oneApiLifetime})`);
+  }
+  if (!['array', 'object'].includes(config.zdx.deepTraces.resultShape)) {
+    problems.push(`zdx.deepTraces.resultShape must be "array" or "object" (got "${config.zdx.deepTraces.resultShape}")`);
+  }
   positive('zdx.rateLimit.perSecond', config.zdx.rateLimit.perSecond);
   positive('zdx.rateLimit.perMinute', config.zdx.rateLimit.perMinute);
   positive('zdx.rateLimit.secondWindowMs', config.zdx.rateLimit.secondWindowMs);

@@ -14,11 +14,16 @@ export interface SimRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
-  /** Parsed JSON body, or undefined when the request had none. */
+  /** Parsed JSON body (a form-encoded body as an object of strings), or undefined when the request had none. */
   readonly body: unknown;
+  /** ZDX requests: `oneapi` when they came through the OneAPI prefix `/zdx/v1`, else `legacy`. */
+  readonly transport?: ZdxTransport;
   /** Simulator clock, epoch ms, taken once when the request arrived. */
   readonly now: number;
 }
+
+/** The door a ZDX request came through: the legacy ZDX host (`/v1`) or the OneAPI gateway (`/zdx/v1`). */
+export type ZdxTransport = 'legacy' | 'oneapi';
 
 /** What a handler returns; the server serialises `body` as JSON. */
 export interface SimResponse {
@@ -45,6 +50,14 @@ export type Handler = (request: SimRequest) => SimResponse | Promise<SimResponse
 /** The ZDX error body (undocumented; see assumptions `zdx-error-body`). */
 export function zdxError(status: number, code: string, message: string): HttpFailure {
   return new HttpFailure(status, { code, message });
+}
+
+/**
+ * An OAuth 2.0 error (RFC 6749 §5.2) as ZIdentity's token endpoint answers: `{ error, error_description }`
+ * (see assumptions `zidentity-token-errors`).
+ */
+export function oauthError(status: number, error: string, description: string, headers: Record<string, string> = {}): HttpFailure {
+  return new HttpFailure(status, { error, error_description: description }, { 'Cache-Control': 'no-store', ...headers });
 }
 
 /** The ZCSPM envelope for errors (see assumptions `zcspm-error-body`). */

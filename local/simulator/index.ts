@@ -18,12 +18,14 @@ import { TokenStore } from './tokens.js';
 import { registerZcspmRoutes } from './zcspm/routes.js';
 import { ZcspmState, type FailedAssetSpec } from './zcspm/state.js';
 import { registerZdxAuthRoutes } from './zdx/auth.js';
+import { registerZidentityRoutes } from './zidentity.js';
 import { registerDeepTraceRoutes, traceStatus } from './zdx/deep-traces.js';
 import { registerZdxReportRoutes } from './zdx/reports.js';
 import { ZdxState, type EnsureAlertOptions } from './zdx/state.js';
 
 export { SIMULATOR_CREDENTIALS, FAULT_KINDS } from './config.js';
-export type { DeepPartial, FaultKind, ScanOutcome, ScanOverride, SimulatedApi, SimulatorConfig, TraceOutcome } from './config.js';
+export type { DeepPartial, FaultKind, ScanOutcome, ScanOverride, SimulatedApi, SimulatorConfig, TraceOutcome, TraceResultShape } from './config.js';
+export { ZIDENTITY_TOKEN_PATH } from './zidentity.js';
 export type { SimulatorClock } from './context.js';
 export { DEVICE_PROFILES, SEEDED_ALERT_ID, SECOND_ALERT_ID, type DeviceProfile } from './data/zdx-seed.js';
 export { SEED_ACCOUNTS } from './data/zcspm-seed.js';
@@ -56,7 +58,10 @@ export interface SimulatedAccount {
 
 /** A started simulator: its URL, recordings, counters, live config and control helpers. */
 export interface RunningSimulator {
-  /** `http://127.0.0.1:<port>`: the ZDX base host (paths `/v1/...`) and the ZCSPM base host. */
+  /**
+   * `http://127.0.0.1:<port>`: the ZDX base host (paths `/v1/...`), the OneAPI gateway (ZDX under
+   * `/zdx/v1/...`), the ZIdentity host (`/oauth2/v1/token`) and the ZCSPM base host.
+   */
   readonly url: string;
   readonly port: number;
   readonly seed: number;
@@ -126,6 +131,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const zcspm = new ZcspmState(ctx);
   const router = new Router();
   registerZdxAuthRoutes(router, ctx);
+  registerZidentityRoutes(router, ctx);
   registerZdxReportRoutes(router, ctx, zdx);
   registerDeepTraceRoutes(router, ctx, zdx);
   registerZcspmRoutes(router, ctx, zcspm);

@@ -25,7 +25,7 @@ export interface RecordedCall {
 /** Counters tests and benchmarks read. All keys are non-secret ids. */
 export interface SimulatorCounters {
   /**
-   * Requests to a token endpoint (any outcome) by scope: `zdx`, `zcspm:license`,
+   * Requests to a token endpoint (any outcome) by scope: `zdx`, `zidentity:<clientId>`, `zcspm:license`,
    * `zcspm:account:<accountId>`.
    */
   tokenRequests: Record<string, number>;
@@ -64,7 +64,7 @@ export function bump(record: Record<string, number>, key: string, by = 1): void 
   record[key] = (record[key] ?? 0) + by;
 }
 
-const SECRET_KEY = /secret|token|password|authorization|apikey|api_key|subscription/i;
+const SECRET_KEY = /secret|token|password|authorization|apikey|api_key|subscription|assertion/i;
 
 /** Deep copy of `value` with the values of secret-like keys replaced by `[REDACTED]`. */
 export function redact(value: unknown): unknown {

@@ -67,7 +67,8 @@ function matchSegments(pattern: readonly string[], actual: readonly string[]): R
 
 /** Which API a path belongs to, from its first segment (for 404s and recording). */
 export function apiOfPath(path: string): SimulatedApi | undefined {
-  if (path === '/v1' || path.startsWith('/v1/')) return 'zdx';
+  if (path === '/v1' || path.startsWith('/v1/') || /^\/zdx\/v1(\/|$)/i.test(path)) return 'zdx';
+  if (/^\/oauth2(\/|$)/i.test(path)) return 'zidentity';
   if (/^\/(authorize|compliance|audit|onboarding)(\/|$)/i.test(path)) return 'zcspm';
   return undefined;
 }

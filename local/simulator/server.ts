@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { FaultKind, SimulatedApi } from './config.js';
 import type { SimulatorContext } from './context.js';
 import { SIMULATED_CRASH_HEADER, wrongShape, type FaultPlan } from './faults.js';
-import { HttpFailure, zcspmError, zdxError, type SimResponse } from './http.js';
+import { HttpFailure, oauthError, zcspmError, zdxError, type SimResponse, type ZdxTransport } from './http.js';
 import type { ZdxRateLimit } from './rate-limit.js';
 import { queryRecord, redact, type RecordedCall } from './recorder.js';
 import { apiOfPath, type Router } from './router.js';
@@ -38,12 +38,34 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** OAuth error codes (RFC 6749 §5.2 and §4.1.2.1) for the HTTP statuses the pipeline can produce. */
+const OAUTH_ERROR_OF_STATUS: Readonly<Record<number, string>> = { 500: 'server_error', 503: 'temporarily_unavailable', 429: 'temporarily_unavailable' };
+
 function apiError(api: SimulatedApi, status: number, code: string, message: string): HttpFailure {
+  if (api === 'zidentity') return oauthError(status, OAUTH_ERROR_OF_STATUS[status] ?? 'invalid_request', message);
   return api === 'zdx' ? zdxError(status, code, message) : zcspmError(status, message);
+}
+
+/**
+ * The OneAPI gateway serves the ZDX v1 API under `/zdx/v1` (zdx-api.md "Important orientation"):
+ * the route behind it is the legacy path. ZDX's own `/v1/oauth/*` is not part of OneAPI (neither
+ * SDK calls it there; tokens come from ZIdentity), so it is not routed through the prefix.
+ */
+function zdxTransportOf(path: string): { transport: ZdxTransport | undefined; routePath: string } {
+  if (!/^\/zdx\/v1(\/|$)/i.test(path)) return { transport: path === '/v1' || path.startsWith('/v1/') ? 'legacy' : undefined, routePath: path };
+  const routePath = path.slice('/zdx'.length);
+  return { transport: 'oneapi', routePath: /^\/v1\/oauth(\/|$)/i.test(routePath) ? `/zdx${routePath}` : routePath };
+}
+
+/** JSON, or a form-encoded body (OAuth token requests) as an object of strings. */
+function parseRequestBody(raw: string, contentType: string | undefined): unknown {
+  if (/^application\/x-www-form-urlencoded\b/i.test(contentType ?? '')) return Object.fromEntries(new URLSearchParams(raw));
+  return JSON.parse(raw);
 }
 
 function tooManyRequests(api: SimulatedApi, retryAfterSeconds: number | undefined): HttpFailure {
   const headers: Record<string, string> = retryAfterSeconds !== undefined ? { 'Retry-After': String(retryAfterSeconds) } : {};
+  if (api === 'zidentity') return oauthError(429, 'temporarily_unavailable', 'Too many token requests', headers);
   if (api === 'zcspm') {
     const message = `Rate limit is exceeded. Try again in ${retryAfterSeconds ?? 1} seconds.`;
     return new HttpFailure(429, { statusCode: 429, message }, headers);
@@ -71,6 +93,7 @@ export function createSimulatorServer(parts: ServerParts): { server: Server; pen
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
+    const { transport, routePath } = zdxTransportOf(path);
 
     let raw: string;
     try {
@@ -83,7 +106,7 @@ export function createSimulatorServer(parts: ServerParts): { server: Server; pen
     }
     if (await parts.control(req, res, path, raw)) return;
 
-    const match = router.match(method, path);
+    const match = router.match(method, routePath);
     const api = match.kind === 'not-found' ? apiOfPath(path) : match.api;
     if (!api) {
       res.writeHead(404, { 'Content-Type': 'application/json' });
@@ -101,7 +124,7 @@ export function createSimulatorServer(parts: ServerParts): { server: Server; pen
       let body: unknown;
       if (raw.trim() !== '') {
         try {
-          body = JSON.parse(raw);
+          body = parseRequestBody(raw, req.headers['content-type']);
         } catch {
           throw apiError(api, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
         }
@@ -109,7 +132,7 @@ export function createSimulatorServer(parts: ServerParts): { server: Server; pen
       }
 
       const rl = ctx.config.zdx.rateLimit;
-      if (api === 'zdx' && rl.enabled && (rl.includeAuthCalls || !path.toLowerCase().startsWith('/v1/oauth/'))) {
+      if (api === 'zdx' && rl.enabled && (rl.includeAuthCalls || !routePath.toLowerCase().startsWith('/v1/oauth/'))) {
         const decision = rateLimit.take(now);
         headers = { ...headers, ...decision.headers };
         if (!decision.allowed) {
@@ -144,14 +167,15 @@ export function createSimulatorServer(parts: ServerParts): { server: Server; pen
 
       if (match.kind === 'not-found') throw apiError(api, 404, 'NOT_FOUND', `No resource at ${method} ${path}`);
       if (match.kind === 'method-not-allowed') {
+        if (api === 'zidentity') throw oauthError(405, 'invalid_request', `${method} is not allowed on ${path}`, { Allow: match.allowed.join(', ') });
         throw new HttpFailure(405, api === 'zdx' ? { code: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed on ${path}` } : { result: null, statusCode: 405, message: `${method} is not allowed on ${path}` }, { Allow: match.allowed.join(', ') });
       }
-      response = await match.handler({ api, method, path, params: match.params, query: url.searchParams, headers: req.headers, body, now });
+      response = await match.handler({ api, method, path, params: match.params, query: url.searchParams, headers: req.headers, body, now, ...(transport ? { transport } : {}) });
     } catch (error) {
       if (error instanceof HttpFailure) {
         response = { status: error.status, body: error.body, headers: error.headers };
       } else {
-        response = { status: 500, body: api === 'zdx' ? { code: 'SIMULATOR_BUG', message: String(error) } : { result: null, statusCode: 500, message: String(error) } };
+        response = { status: 500, body: api === 'zidentity' ? { error: 'server_error', error_description: String(error) } : api === 'zdx' ? { code: 'SIMULATOR_BUG', message: String(error) } : { result: null, statusCode: 500, message: String(error) } };
       }
     }
 

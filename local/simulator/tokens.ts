@@ -4,8 +4,15 @@
  */
 import type { SimulatedApi } from './config.js';
 
-/** License tokens reach license-level APIs; account tokens reach one account's APIs. */
-export type TokenScope = { kind: 'zdx' } | { kind: 'license'; licenseId: string } | { kind: 'account'; licenseId: string; accountId: string };
+/**
+ * `zdx`: a legacy ZDX token (reaches `/v1`); `oneapi`: a ZIdentity token of one API client (reaches
+ * `/zdx/v1`). License tokens reach license-level APIs; account tokens reach one account's APIs.
+ */
+export type TokenScope =
+  | { kind: 'zdx' }
+  | { kind: 'oneapi'; clientId: string }
+  | { kind: 'license'; licenseId: string }
+  | { kind: 'account'; licenseId: string; accountId: string };
 
 interface IssuedToken {
   readonly api: SimulatedApi;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { runZsa } from '../../local/cli/main.js';
 import type { CliIo } from '../../local/cli/io.js';
-import { SIMULATOR_CREDENTIALS, startSimulator, type RunningSimulator } from '../../local/simulator/index.js';
+import { SIMULATOR_CREDENTIALS, ZIDENTITY_TOKEN_PATH, startSimulator, type RunningSimulator } from '../../local/simulator/index.js';
 
 export interface CliRun {
   readonly code: number;
@@ -20,6 +20,7 @@ export interface CliRun {
 /** Every secret value the tests hand to the CLI; none may appear in any output. */
 export const SECRET_VALUES = [
   SIMULATOR_CREDENTIALS.zdx.keySecret,
+  SIMULATOR_CREDENTIALS.oneApi.clientSecret,
   SIMULATOR_CREDENTIALS.zcspm.applicationSecret,
   SIMULATOR_CREDENTIALS.zcspm.subscriptionKey,
 ];
@@ -48,6 +49,18 @@ export function simulatorEnv(sim: RunningSimulator, overrides: Record<string, st
     ZCSPM_SUBSCRIPTION_KEY: c.zcspm.subscriptionKey,
     ...overrides,
   };
+}
+
+/** {@link simulatorEnv} for ZDX through OneAPI: the sandbox ZIdentity client and the simulator's token URL, no ZDX API key. */
+export function oneApiEnv(sim: RunningSimulator, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return simulatorEnv(sim, {
+    ZDX_KEY_ID: undefined,
+    ZDX_KEY_SECRET: undefined,
+    ZSCALER_CLIENT_ID: SIMULATOR_CREDENTIALS.oneApi.clientId,
+    ZSCALER_CLIENT_SECRET: SIMULATOR_CREDENTIALS.oneApi.clientSecret,
+    ZDX_TOKEN_URL: `${sim.url}${ZIDENTITY_TOKEN_PATH}`,
+    ...overrides,
+  });
 }
 
 /** Starts a fast simulator: scans and traces last milliseconds, rate limits out of the way. */

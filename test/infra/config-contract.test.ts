@@ -64,6 +64,17 @@ describe('runtime env contract', () => {
     });
   });
 
+  describe('coreEnv with zdx.auth "oneapi"', () => {
+    it('parses with the EnvVar schemas the diagnostics wiring reads', () => {
+      const oneApi = parseConfig({ zcspmLicenseId: LICENSE_ID, zdx: { auth: 'oneapi', vanityDomain: 'acme' } });
+      const schema = z.object({ ZDX_BASE_URL: EnvVar.ZDX_BASE_URL, ZDX_AUTH: EnvVar.ZDX_AUTH, ZDX_TOKEN_URL: EnvVar.ZDX_TOKEN_URL });
+
+      const env = readEnv(schema, coreEnv(oneApi));
+
+      expect(env).toEqual({ ZDX_BASE_URL: 'https://api.zsapi.net', ZDX_AUTH: 'oneapi', ZDX_TOKEN_URL: 'https://acme.zslogin.net/oauth2/v1/token' });
+    });
+  });
+
   describe('scanSettings', () => {
     it('parses with the scan use case schema and keeps every configured value', () => {
       const env = { [RuntimeEnv.SCAN_SETTINGS]: JSON.stringify(scanSettings(config)) };

@@ -430,11 +430,45 @@ describe('coreEnv', () => {
 
     expect(env).toEqual({
       ZDX_BASE_URL: 'https://api.zdxcloud.net',
+      ZDX_AUTH: 'api-key',
       ZCSPM_BASE_URL: 'https://api.cloudneeti.com',
       ZCSPM_LICENSE_ID: LICENSE_ID,
       ZCSPM_TOKEN_LIFETIME_SECONDS: '1800',
       ZDX_RATE_PER_SECOND: '5',
       ZDX_RATE_PER_MINUTE: '60',
     });
+  });
+
+  it('points ZDX at OneAPI and the vanity domain\'s ZIdentity token URL with zdx.auth "oneapi"', () => {
+    const config = parseConfig({ zcspmLicenseId: LICENSE_ID, zdx: { auth: 'oneapi', vanityDomain: 'acme' } });
+
+    const env = coreEnv(config);
+
+    expect(env).toMatchObject({ ZDX_AUTH: 'oneapi', ZDX_BASE_URL: 'https://api.zsapi.net', ZDX_TOKEN_URL: 'https://acme.zslogin.net/oauth2/v1/token' });
+  });
+
+  it('takes an explicit token URL and OneAPI host (other clouds)', () => {
+    const config = parseConfig({
+      zcspmLicenseId: LICENSE_ID,
+      zdx: { auth: 'oneapi', vanityDomain: 'acme', tokenUrl: 'https://acme.zsloginbeta.net/oauth2/v1/token', oneApiBaseUrl: 'https://api.beta.zsapi.net' },
+    });
+
+    expect(coreEnv(config)).toMatchObject({ ZDX_BASE_URL: 'https://api.beta.zsapi.net', ZDX_TOKEN_URL: 'https://acme.zsloginbeta.net/oauth2/v1/token' });
+  });
+});
+
+describe('zdx', () => {
+  it('defaults to the legacy API key', () => {
+    expect(parseConfig({ zcspmLicenseId: LICENSE_ID }).zdx).toEqual({ auth: 'api-key', oneApiBaseUrl: 'https://api.zsapi.net' });
+  });
+
+  it.each([
+    [{ auth: 'oneapi' }, 'vanityDomain'],
+    [{ auth: 'oneapi', vanityDomain: 'https://acme.zslogin.net' }, 'vanity domain label only'],
+    [{ auth: 'oneapi', tokenUrl: 'http://acme.zslogin.net/oauth2/v1/token' }, 'expected an https URL'],
+    [{ auth: 'oneapi', tokenUrl: 'https://acme.zslogin.net' }, 'expected the full token URL'],
+    [{ auth: 'oauth' }, 'auth'],
+  ])('rejects %j', (zdx, message) => {
+    expect(problems({ zcspmLicenseId: LICENSE_ID, zdx }).join('\n')).toContain(message);
   });
 });

@@ -57,6 +57,8 @@ export interface RequestSpec<S extends z.ZodType> extends CallOptions {
   readonly query?: Query;
   /** JSON body. */
   readonly body?: unknown;
+  /** Form-encoded body (`application/x-www-form-urlencoded`, as OAuth token endpoints take); instead of `body`. */
+  readonly form?: Readonly<Record<string, string>>;
   /** Parses the JSON body (undefined when the body is empty). */
   readonly schema: S;
   /** Retry on 408/429/5xx/connection errors. @default true except for POST and PATCH */
@@ -326,13 +328,14 @@ export class HttpClient {
     };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
+    if (spec.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     try {
       const response = await (await this.getDispatcher()).request({
         origin: this.origin,
         path,
         method: spec.method,
         headers,
-        body: spec.body === undefined ? null : JSON.stringify(spec.body),
+        body: spec.form !== undefined ? new URLSearchParams(spec.form).toString() : spec.body === undefined ? null : JSON.stringify(spec.body),
         signal: combined,
       });
       const text = await response.body.text();

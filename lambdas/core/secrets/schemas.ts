@@ -11,6 +11,23 @@ export const ZdxCredentials = z.lazy(() => z.object({
 }));
 export type ZdxCredentials = z.infer<typeof ZdxCredentials>;
 
+/**
+ * ZDX through OneAPI: a ZIdentity API client (Integration > API Clients) with its client secret, or
+ * with the PEM private key whose public key is registered on the client (private-key JWT). Exactly one.
+ */
+export const ZdxOneApiCredentials = z.lazy(() =>
+  z
+    .strictObject({
+      clientId: z.string().min(1),
+      clientSecret: z.string().min(1).optional(),
+      privateKey: z.string().includes('PRIVATE KEY', { message: 'expected a PEM private key (-----BEGIN PRIVATE KEY-----)' }).optional(),
+    })
+    .refine((value) => (value.clientSecret === undefined) !== (value.privateKey === undefined), {
+      message: 'needs exactly one of clientSecret or privateKey',
+    }),
+);
+export type ZdxOneApiCredentials = z.infer<typeof ZdxOneApiCredentials>;
+
 /** ZCSPM API application and the APIM subscription key (`Ocp-Apim-Subscription-Key`). */
 export const ZcspmCredentials = z.lazy(() => z.object({
   applicationId: z.string().min(1),

@@ -10,7 +10,7 @@ import { postToSlack } from '../../../lambdas/core/notifiers/slack-http.js';
 import type { LicenseAccounts } from '../../../lambdas/core/zscaler/zcspm/schemas.js';
 import type { ZsaConfig } from '../../../lib/config.js';
 import { flag, parseCommandArgs, stringOption } from '../args.js';
-import { CliHttp, zcspmClient, zdxClient } from '../clients.js';
+import { CliHttp, zcspmClient, zdxClient, zdxClientFor } from '../clients.js';
 import { CredentialResolver, credentialSources, isPlaceholder, type SlackWebhook } from '../credentials.js';
 import { DOCTOR_SPEC } from '../help.js';
 import { reason } from '../explain.js';
@@ -76,7 +76,7 @@ export const runDoctor: Command = async (argv, io) => {
   const loaded = checkConfig(io, stringOption(values, 'config'), list);
   let endpoints: Endpoints | undefined;
   try {
-    endpoints = resolveEndpoints(io, loaded?.config);
+    endpoints = resolveEndpoints(io, loaded?.config, sources.zdxAuth);
   } catch (error) {
     list.failed('endpoints', reason(error));
   }
@@ -84,7 +84,8 @@ export const runDoctor: Command = async (argv, io) => {
   const http = new CliHttp(timing(io));
   try {
     if (endpoints) {
-      await checkZdx(io, endpoints, resolver, http, list);
+      if (endpoints.zdxAuth === 'oneapi') await checkZdxOneApi(io, endpoints, resolver, http, list);
+      else await checkZdx(io, endpoints, resolver, http, list);
       await checkZcspm(io, endpoints, resolver, http, list, loaded);
     }
     await checkSlack(io, resolver, list, loaded?.config, flag(values, 'post-test-message'));
@@ -158,6 +159,36 @@ async function checkZdx(io: CliIo, endpoints: Endpoints, resolver: CredentialRes
     else list.failed('ZDX token', '/v1/oauth/validate says the token is not valid');
   } catch (error) {
     list.failed('ZDX token', `/v1/oauth/validate: ${reason(error)}`);
+  }
+}
+
+/** OneAPI: the ZIdentity client gets a token, and OneAPI accepts it for one ZDX read (GET /zdx/v1/apps). */
+async function checkZdxOneApi(io: CliIo, endpoints: Endpoints, resolver: CredentialResolver, http: CliHttp, list: CheckList): Promise<void> {
+  let zdx;
+  try {
+    zdx = zdxClientFor(http, endpoints, await resolver.zdxFor('oneapi'));
+  } catch (error) {
+    list.failed('ZDX OneAPI client', reason(error));
+    list.skipped('ZDX token', 'not checked: no OneAPI client');
+    return;
+  }
+  const { clock } = timing(io);
+  try {
+    await zdx.tokens.getToken(io.signal);
+    const lifetime = zdx.tokens.expiresAt === undefined ? '' : `; token valid ${Math.round((zdx.tokens.expiresAt - clock.now()) / 60_000)} min`;
+    list.ok('ZDX OneAPI client', `accepted by ${zdx.tokenUrl}${lifetime}`);
+  } catch (error) {
+    const hint = error instanceof ApiError && (error.status === 400 || error.status === 401) ? ': check the client id and secret or key (ZIdentity Admin Portal > Integration > API Clients)' : '';
+    list.failed('ZDX OneAPI client', `rejected by ${zdx.tokenUrl}: ${reason(error)}${hint}`);
+    list.skipped('ZDX token', 'not checked: no token');
+    return;
+  }
+  try {
+    for await (const _app of zdx.client.apps.list({}, { signal: io.signal })) break;
+    list.ok('ZDX token', `accepted by ${endpoints.zdxBaseUrl}/zdx/v1/apps`);
+  } catch (error) {
+    const hint = error instanceof ApiError && error.status === 403 ? ': give the API client the ZDX scope in ZIdentity' : '';
+    list.failed('ZDX token', `${endpoints.zdxBaseUrl}/zdx/v1/apps: ${reason(error)}${hint}`);
   }
 }
 

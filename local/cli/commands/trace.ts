@@ -17,7 +17,7 @@ import { DiagnosticsSettingsSchema, SESSION_LENGTHS_MINUTES } from '../../../lam
 import type { DeviceRun, DeviceTaskInput, TraceHandle, TraceStatus } from '../../../lambdas/use-cases/diagnostics/workflow-state.js';
 import type { DiagnosticsZdx } from '../../../lambdas/use-cases/diagnostics/zdx-port.js';
 import { flag, parseCommandArgs, requiredOption, stringOption, UsageError } from '../args.js';
-import { CliHttp, zdxClient } from '../clients.js';
+import { CliHttp, zdxClientFor } from '../clients.js';
 import { CredentialResolver, credentialSources } from '../credentials.js';
 import { TRACE_SPEC } from '../help.js';
 import { duration, ExitCode, Mark, Output, table, timing, type Command } from '../io.js';
@@ -48,14 +48,15 @@ export const runTrace: Command = async (argv, io) => {
     throw new UsageError(`--session-minutes must be one of ${SESSION_LENGTHS_MINUTES.join(', ')} (got "${sessionRaw}")`);
   }
   const settings = DiagnosticsSettingsSchema.parse({ sessionLengthMinutes, probeDevice: loaded?.config.diagnostics.probeDevice ?? true });
-  const endpoints = resolveEndpoints(io, loaded?.config);
-  const key = await new CredentialResolver(io, credentialSources(values)).zdx();
+  const sources = credentialSources(values);
+  const endpoints = resolveEndpoints(io, loaded?.config, sources.zdxAuth);
+  const credential = await new CredentialResolver(io, sources).zdxFor(endpoints.zdxAuth);
 
   const out = new Output(io);
   const { clock, sleep } = timing(io);
   const http = new CliHttp({ clock, sleep });
   try {
-    const zdx: DiagnosticsZdx = zdxClient(http, endpoints.zdxBaseUrl, key).client;
+    const zdx: DiagnosticsZdx = zdxClientFor(http, endpoints, credential).client;
     const deps: DeepTraceDeps = { zdx, settings, clock, call: { signal: io.signal } };
     const resolved = await resolveDevices(
       {

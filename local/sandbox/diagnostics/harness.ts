@@ -14,7 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Stack } from 'aws-cdk-lib';
-import { SIMULATOR_CREDENTIALS, startSimulator, type DeepPartial, type RunningSimulator, type SimulatorConfig } from '../../simulator/index.js';
+import { SIMULATOR_CREDENTIALS, ZIDENTITY_TOKEN_PATH, startSimulator, type DeepPartial, type RunningSimulator, type SimulatorConfig } from '../../simulator/index.js';
+import type { ZdxAuth } from '../../../lambdas/core/zscaler/zdx/oneapi.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../../dynamodb-local.js';
 import { parseConfig, type ZsaConfigInput } from '../../../lib/config.js';
 import { MANUAL_TRIGGER_DETAIL_TYPE, MANUAL_TRIGGER_SOURCE, WEBHOOK_PATH } from '../../../lib/constructs/alert-diagnostics-workflow.js';
@@ -30,6 +31,8 @@ import { resourcesOfType, synthesizeStack, type SynthesizedStack } from '../temp
 export interface DiagnosticsHarnessOptions {
   /** A running DynamoDB Local; default: start one (needs Java). */
   readonly dynamoEndpoint?: string | undefined;
+  /** How the pipeline reaches ZDX: the legacy API key, or ZIdentity + OneAPI (both on the simulator). @default 'api-key' */
+  readonly zdxAuth?: ZdxAuth;
   /** Simulator settings over the harness's (time scale, limits, trace outcomes, faults...). */
   readonly simulator?: DeepPartial<SimulatorConfig>;
   /** Deployment configuration layered over the harness's (the simulator URL and license are set by it). */
@@ -106,6 +109,7 @@ export class DiagnosticsPipelineHarness {
         zcspmLicenseId: SIMULATOR_CREDENTIALS.zcspm.licenseId,
         zcspmBaseUrl: simulator.url,
         zdxBaseUrl: simulator.url,
+        ...(options.zdxAuth === 'oneapi' ? { zdx: { auth: 'oneapi', tokenUrl: `${simulator.url}${ZIDENTITY_TOKEN_PATH}`, oneApiBaseUrl: simulator.url } } : {}),
         ...options.config,
         diagnostics: { zdxRatePerSecond: LOCAL_ZDX_LIMITS.perSecond, zdxRatePerMinute: LOCAL_ZDX_LIMITS.perMinute, ...options.config?.diagnostics },
         notifications: { slack: { enabled: true }, sns: { enabled: true }, eventBridge: { enabled: true }, ...options.config?.notifications },
@@ -145,7 +149,7 @@ export class DiagnosticsPipelineHarness {
       const standIns = new AwsStandIns({
         runner,
         secrets: {
-          [secret('Credentials/Zdx')]: { ...SIMULATOR_CREDENTIALS.zdx },
+          [secret('Credentials/Zdx')]: options.zdxAuth === 'oneapi' ? { ...SIMULATOR_CREDENTIALS.oneApi } : { ...SIMULATOR_CREDENTIALS.zdx },
           [secret('Credentials/Webhook')]: { bearerToken: webhookToken },
           [secret('Credentials/Slack')]: { webhookUrl: options.realSlackWebhook ?? SANDBOX_SLACK_WEBHOOK },
           [secret('Credentials/Zcspm')]: {

@@ -9,6 +9,7 @@
  * filtered severity, duplicates) are listed under `ignored` with the intake's own message. A file
  * that is not JSON is a usage error (exit code 2, naming the file).
  */
+import type { ZdxAuth } from '../../../lambdas/core/zscaler/zdx/oneapi.js';
 import type { DeviceResult, DiagnosticsReport } from '../../../lambdas/core/reports.js';
 import { canonicalZdxId } from '../../../lambdas/use-cases/diagnostics/webhook-alert.js';
 import { readJsonInputs } from '../sandbox.js';
@@ -23,6 +24,8 @@ export interface DiagnosticsSandboxOptions {
   readonly dynamoEndpoint?: string | undefined;
   /** Post Slack messages to this real incoming webhook as well. */
   readonly slackWebhookUrl?: string | undefined;
+  /** How the pipeline reaches the simulated ZDX. @default 'api-key' */
+  readonly zdxAuth?: ZdxAuth | undefined;
   /** Progress lines (human mode). */
   readonly onProgress?: (line: string) => void;
 }
@@ -70,9 +73,11 @@ export async function runDiagnosticsSandbox(options: DiagnosticsSandboxOptions):
   const started = Date.now();
   const say = (line: string) => progress?.(`[+${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
 
-  say('diagnostics: starting the simulator, synthesizing the app');
+  const zdxAuth = options.zdxAuth ?? 'api-key';
+  say(`diagnostics: starting the simulator, synthesizing the app (ZDX ${zdxAuth === 'oneapi' ? 'through OneAPI with a ZIdentity client' : 'with the legacy API key'})`);
   const harness = await DiagnosticsPipelineHarness.start({
     dynamoEndpoint: options.dynamoEndpoint,
+    zdxAuth,
     realSlackWebhook: options.slackWebhookUrl,
     ...(progress ? { onProgress: (line: string) => say(line) } : {}),
   });

@@ -29,10 +29,17 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** Rejects the request with 401 unless it carries a live ZDX bearer token. */
+/**
+ * Rejects the request with 401 unless it carries a live ZDX bearer token issued for the door it
+ * came through: a legacy ZDX token on `/v1`, a ZIdentity token on OneAPI's `/zdx/v1` (assumptions
+ * `oneapi-token-transport`).
+ */
 export function requireZdxToken(ctx: SimulatorContext, request: SimRequest): void {
   const check = ctx.tokens.check(request.headers.authorization, 'zdx', request.now);
   if (!check.ok) throw zdxError(401, 'UNAUTHORIZED', TOKEN_REJECTION_MESSAGES[check.reason]);
+  const oneApi = request.transport === 'oneapi';
+  if (oneApi && check.scope.kind !== 'oneapi') throw zdxError(401, 'UNAUTHORIZED', 'Invalid bearer token: OneAPI accepts ZIdentity access tokens only');
+  if (!oneApi && check.scope.kind === 'oneapi') throw zdxError(401, 'UNAUTHORIZED', 'Invalid bearer token: this API accepts ZDX API key tokens only');
 }
 
 /** Wraps a handler with the bearer check. */

@@ -211,6 +211,19 @@ const RESULT_BUILDERS: Record<string, (input: TraceResultInput) => unknown[]> = 
   'top-processes': topProcesses,
 };
 
+/** Results made of time-stamped samples: in object form the latest one stands for the session. */
+const SAMPLED_RESULTS: ReadonlySet<string> = new Set(['cloudpath', 'events', 'top-processes']);
+
+/**
+ * One object instead of the array, as the Python SDK reads these endpoints (assumptions
+ * `zdx-trace-result-object`): the latest sample of sampled results, else the first entry; `{}`
+ * while there is no data.
+ */
+function asOneObject(name: string, items: readonly unknown[]): unknown {
+  if (items.length === 0) return {};
+  return SAMPLED_RESULTS.has(name) ? items[items.length - 1] : items[0];
+}
+
 /** Registers list/start/get/delete and the six result endpoints under `/v1/devices/{id}/deeptraces`. */
 export function registerDeepTraceRoutes(router: Router, ctx: SimulatorContext, state: ZdxState): void {
   const device = (request: SimRequest) => {
@@ -274,7 +287,8 @@ export function registerDeepTraceRoutes(router: Router, ctx: SimulatorContext, s
   for (const [name, build] of Object.entries(RESULT_BUILDERS)) {
     router.add('zdx', 'GET', `${base}/:traceId/${name}`, zdxAuthed(ctx, (request) => {
       const input = resultInput(ctx, state, trace(request), request.now);
-      return { status: 200, body: input.minutes === 0 ? [] : build(input) };
+      const items = input.minutes === 0 ? [] : build(input);
+      return { status: 200, body: ctx.config.zdx.deepTraces.resultShape === 'object' ? asOneObject(name, items) : items };
     }));
   }
 }

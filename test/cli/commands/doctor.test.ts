@@ -6,7 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { doctorSummary, webhookShapeProblem } from '../../../local/cli/commands/doctor.js';
 import { SIMULATOR_CREDENTIALS, type RunningSimulator } from '../../../local/simulator/index.js';
 import { startFakeSlack, type FakeSlack } from '../../integration/notifiers/fake-slack.js';
-import { configWith, emptyDir, expectNoSecrets, removeTempDirs, runCli, simulatorEnv, startFastSimulator, writeJson } from '../helpers.js';
+import { configWith, emptyDir, expectNoSecrets, oneApiEnv, removeTempDirs, runCli, simulatorEnv, startFastSimulator, writeJson } from '../helpers.js';
 
 const STACK_OUTPUTS = {
   zdx: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:zsa/zdx-AbCdEf',
@@ -103,6 +103,35 @@ describe('zsa doctor', () => {
       expect(run.stdout).toMatch(/\n1 failed, \d+ passed, \d+ skipped \((\d+) checks\)\.\n/);
       expect(Number(/\((\d+) checks\)/.exec(run.stdout)?.[1])).toBe(run.stdout.split('\n').filter((row) => /^  [✔✖–] /.test(row)).length);
       expectNoSecrets(run, ['wrong-subscription-key-value']);
+    });
+
+    it('checks the ZIdentity client and a OneAPI call when ZDX_AUTH is oneapi', async () => {
+      const run = await runCli(['doctor'], { env: oneApiEnv(sim, { ZDX_AUTH: 'oneapi' }) });
+
+      expect(run.code).toBe(0);
+      expect(line(run.stdout, 'ZDX OneAPI client')).toContain(`✔ ZDX OneAPI client       accepted by ${sim.url}/oauth2/v1/token; token valid 60 min`);
+      expect(line(run.stdout, 'ZDX token')).toContain(`✔ ZDX token               accepted by ${sim.url}/zdx/v1/apps`);
+      expect(run.stdout).not.toContain('ZDX API key');
+      expectNoSecrets(run);
+    });
+
+    it('follows zdx.auth "oneapi" of the deployment config', async () => {
+      const config = writeJson('oneapi.json', configWith({}, { zdx: { auth: 'oneapi', tokenUrl: `${sim.url}/oauth2/v1/token`, oneApiBaseUrl: sim.url } }));
+
+      const run = await runCli(['doctor', '--config', config], { env: oneApiEnv(sim, { ZDX_TOKEN_URL: undefined, ZDX_BASE_URL: undefined }) });
+
+      expect(line(run.stdout, 'ZDX OneAPI client')).toContain(`✔ ZDX OneAPI client       accepted by ${sim.url}/oauth2/v1/token`);
+      expect(line(run.stdout, 'ZDX token')).toContain(`✔ ZDX token               accepted by ${sim.url}/zdx/v1/apps`);
+      expectNoSecrets(run);
+    });
+
+    it('says ZIdentity rejected a wrong client secret', async () => {
+      const run = await runCli(['doctor', '--zdx-auth', 'oneapi'], { env: oneApiEnv(sim, { ZSCALER_CLIENT_SECRET: 'wrong-client-secret-value' }) });
+
+      expect(run.code).toBe(1);
+      expect(line(run.stdout, 'ZDX OneAPI client')).toMatch(/✖ ZDX OneAPI client +rejected by .*\/oauth2\/v1\/token: HTTP 400: Client authentication failed: check the client id and secret/);
+      expect(line(run.stdout, 'ZDX token')).toContain('not checked: no token');
+      expectNoSecrets(run, ['wrong-client-secret-value']);
     });
 
     it('says ZDX rejected a wrong key secret', async () => {

@@ -1,5 +1,6 @@
 import { SEEDED_ALERT_ID, type RunningSimulator } from '../../../local/simulator/index.js';
-import { expectNoSecrets, removeTempDirs, runCli, simulatorEnv, startFastSimulator } from '../helpers.js';
+import { expectNoSecrets, oneApiEnv, removeTempDirs, runCli, simulatorEnv, startFastSimulator } from '../helpers.js';
+import { ZIDENTITY_TOKEN_PATH } from '../../../local/simulator/index.js';
 
 let sim: RunningSimulator;
 let devices: number[];
@@ -35,6 +36,21 @@ describe('zsa trace', () => {
       expect(run.stdout).toContain('Diagnosed 1 of 1 affected device.');
       const traces = sim.zdx.traces();
       expect(traces).toEqual([expect.objectContaining({ deviceId: Number(device), appId: Number(appId), status: 'completed' })]);
+      expectNoSecrets(run);
+    });
+
+    it('runs through OneAPI with --zdx-auth oneapi: a ZIdentity token and /zdx/v1 paths only', async () => {
+      const device = String(devices[0]);
+
+      const run = await runCli(['trace', '--device', device, '--app', appId, '--wait', '--zdx-auth', 'oneapi'], { env: oneApiEnv(sim) });
+
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Diagnosed 1 of 1 affected device.');
+      const paths = sim.calls.map((call) => call.path);
+      expect(paths.filter((path) => path === ZIDENTITY_TOKEN_PATH)).toHaveLength(1);
+      expect(paths.filter((path) => path !== ZIDENTITY_TOKEN_PATH).every((path) => path.startsWith('/zdx/v1/'))).toBe(true);
+      expect(paths).toContain(`/zdx/v1/devices/${device}/deeptraces`);
+      expect(sim.zdx.traces()).toEqual([expect.objectContaining({ deviceId: Number(device), status: 'completed' })]);
       expectNoSecrets(run);
     });
 

@@ -11,6 +11,7 @@ import { SIMULATOR_CREDENTIALS } from '../../../local/simulator/index.js';
 /** Literal secret values of local runs (key ids and license ids are identifiers, not secrets). */
 export const KNOWN_SECRETS: Readonly<Record<string, string>> = {
   'ZDX key secret': SIMULATOR_CREDENTIALS.zdx.keySecret,
+  'ZDX OneAPI client secret': SIMULATOR_CREDENTIALS.oneApi.clientSecret,
   'ZCSPM application secret': SIMULATOR_CREDENTIALS.zcspm.applicationSecret,
   'ZCSPM subscription key': SIMULATOR_CREDENTIALS.zcspm.subscriptionKey,
   'Slack webhook URL': SANDBOX_SLACK_WEBHOOK,

@@ -1,11 +1,22 @@
 import { NotFoundError } from '../../../lambdas/core/errors.js';
 import { HttpClient } from '../../../lambdas/core/http/http-client.js';
 import { ZdxClient, fetchZdxToken } from '../../../lambdas/core/zscaler/zdx/client.js';
-import { SEEDED_ALERT_ID, SIMULATOR_CREDENTIALS, startSimulator, type RunningSimulator } from '../../../local/simulator/index.js';
+import { ZDX_PATH_PREFIX, fetchOneApiToken, type ZdxAuth } from '../../../lambdas/core/zscaler/zdx/oneapi.js';
+import { SEEDED_ALERT_ID, SIMULATOR_CREDENTIALS, ZIDENTITY_TOKEN_PATH, startSimulator, type RunningSimulator, type TraceResultShape } from '../../../local/simulator/index.js';
 import { MemoryTokenSource, collect, eventually, failure } from './helpers.js';
 
-/** Contract of the ZDX client against the simulator over real HTTP, one test per endpoint group. */
-describe('ZdxClient (contract, simulator)', () => {
+/**
+ * Contract of the ZDX client against the simulator over real HTTP, one test per endpoint group, through
+ * both transports (the legacy API key on /v1, ZIdentity + OneAPI on /zdx/v1) and both readings of the
+ * deep-trace result endpoints (an array, the Go SDK's; one object, the Python SDK's).
+ */
+describe.each<{ auth: ZdxAuth; resultShape: TraceResultShape }>([
+  { auth: 'api-key', resultShape: 'array' },
+  { auth: 'api-key', resultShape: 'object' },
+  { auth: 'oneapi', resultShape: 'array' },
+  { auth: 'oneapi', resultShape: 'object' },
+])('ZdxClient (contract, simulator, $auth, results as $resultShape)', ({ auth, resultShape }) => {
+  const prefix = ZDX_PATH_PREFIX[auth];
   let sim: RunningSimulator;
   let http: HttpClient;
   let tokens: MemoryTokenSource;
@@ -14,32 +25,43 @@ describe('ZdxClient (contract, simulator)', () => {
   beforeAll(async () => {
     sim = await startSimulator({
       seed: 3,
-      config: { timeScale: 0.0002, zdx: { rateLimit: { perSecond: 10_000, perMinute: 100_000 } } },
+      config: { timeScale: 0.0002, zdx: { rateLimit: { perSecond: 10_000, perMinute: 100_000 }, deepTraces: { resultShape } } },
     });
     http = new HttpClient({ baseUrl: sim.url, timeoutMs: 5_000 });
-    tokens = new MemoryTokenSource((signal) => fetchZdxToken(http, SIMULATOR_CREDENTIALS.zdx, undefined, { signal }));
-    zdx = new ZdxClient({ http, tokens });
+    tokens = new MemoryTokenSource((signal) =>
+      auth === 'oneapi'
+        ? fetchOneApiToken(http, ZIDENTITY_TOKEN_PATH, SIMULATOR_CREDENTIALS.oneApi, undefined, { signal })
+        : fetchZdxToken(http, SIMULATOR_CREDENTIALS.zdx, undefined, { signal }),
+    );
+    zdx = new ZdxClient({ http, tokens, pathPrefix: prefix });
   });
 
   afterAll(async () => {
     await sim.close();
   });
 
-  describe('fetchZdxToken', () => {
-    it('gets a JWT for the hashed key secret with its expiry', async () => {
+  describe('token', () => {
+    it('gets a JWT with its expiry, and every call goes to this transport only', async () => {
       const before = Date.now();
 
-      const result = await fetchZdxToken(http, SIMULATOR_CREDENTIALS.zdx);
+      const result = auth === 'oneapi' ? await fetchOneApiToken(http, ZIDENTITY_TOKEN_PATH, SIMULATOR_CREDENTIALS.oneApi) : await fetchZdxToken(http, SIMULATOR_CREDENTIALS.zdx);
+      await collect(zdx.apps.list());
 
       expect(result.token.split('.')).toHaveLength(3);
       expect(result.expiresAt).toBeGreaterThan(before + 3_500_000);
       expect(result.expiresAt).toBeLessThanOrEqual(Date.now() + 3_600_000);
+      const paths = sim.calls.map((call) => call.path);
+      const tokenPath = auth === 'oneapi' ? ZIDENTITY_TOKEN_PATH : '/v1/oauth/token';
+      expect(paths.filter((path) => path !== tokenPath).every((path) => path.startsWith(`${prefix}/`))).toBe(true);
+      expect(paths).toContain(`${prefix}/apps`);
     });
-  });
 
-  describe('validateToken', () => {
-    it('reports the token valid', async () => {
-      await expect(zdx.validateToken()).resolves.toEqual({ valid: true });
+    it(auth === 'oneapi' ? 'has no ZDX token validation through OneAPI (404)' : 'reports the token valid', async () => {
+      if (auth === 'oneapi') {
+        expect(await failure(zdx.validateToken())).toBeInstanceOf(NotFoundError);
+      } else {
+        await expect(zdx.validateToken()).resolves.toEqual({ valid: true });
+      }
     });
   });
 
@@ -68,7 +90,7 @@ describe('ZdxClient (contract, simulator)', () => {
 
       expect(alert.id).toBe(String(SEEDED_ALERT_ID));
       expect(devices.map((device) => device.id).sort()).toEqual(sim.zdx.affectedDeviceIds(SEEDED_ALERT_ID).map(String).sort());
-      const pages = sim.calls.filter((call) => call.path === `/v1/alerts/${SEEDED_ALERT_ID}/affected_devices`);
+      const pages = sim.calls.filter((call) => call.path === `${prefix}/alerts/${SEEDED_ALERT_ID}/affected_devices`);
       expect(pages.length).toBeGreaterThanOrEqual(devices.length);
       expect(pages.filter((call) => call.query.offset !== undefined)).toHaveLength(pages.length - 1);
     });
@@ -144,13 +166,18 @@ describe('ZdxClient (contract, simulator)', () => {
       expect(started.traceId).toMatch(/^\d+$/);
       expect(listed.map((trace) => trace.traceId)).toContain(started.traceId);
       expect(done.traceDetails).toMatchObject({ appId, webProbeId: webProbe!.id, cloudpathProbeId: cloudPathProbe!.id, sessionLengthMinutes: 5 });
+      const raw = sim.calls.filter((call) => /\/deeptraces\/\d+\/[a-z-]+$/.test(call.path));
+      expect(raw).toHaveLength(6);
       expect(results.webProbeMetrics.map((metric) => metric.metric)).toContain('pft');
       expect(results.cloudPathMetrics[0]?.stats.length).toBeGreaterThan(0);
       expect(results.cloudPath[0]?.cloudpath[0]?.hops.length).toBeGreaterThan(0);
-      expect(results.healthMetrics.map((category) => category.category)).toEqual(expect.arrayContaining(['cpu', 'memory']));
-      expect(results.events.length).toBeGreaterThanOrEqual(0);
+      expect(results.healthMetrics.map((category) => category.category)).toEqual(expect.arrayContaining(resultShape === 'array' ? ['cpu', 'memory'] : ['cpu']));
       expect(results.events.every((group) => Array.isArray(group.events))).toBe(true);
       expect(results.topProcesses[0]?.topProcesses.length).toBeGreaterThan(0);
+      // One object per endpoint reads as exactly one item; the array reading keeps every sample.
+      const counts = Object.values(results).map((items) => items.length);
+      if (resultShape === 'object') expect(counts).toEqual([1, 1, 1, 1, 1, 1]);
+      else expect(Math.min(...counts.filter((_, index) => index !== 4))).toBeGreaterThan(1);
       expect(deleted.traceId).toBe(started.traceId);
       expect(afterDelete).toBeInstanceOf(NotFoundError);
     });

@@ -14,7 +14,13 @@ describe('parseSandboxArgs', () => {
   it('reads repeated files, both option spellings and --json', () => {
     const parsed = parseSandboxArgs(['--cfn-event', 'a.json', '--cfn-event=b.json', '--zdx-alert', 'c.json', '--json']);
 
-    expect(parsed).toEqual({ cfnEvents: ['a.json', 'b.json'], zdxAlerts: ['c.json'], json: true, help: false, accounts: [], servePort: undefined });
+    expect(parsed).toEqual({ cfnEvents: ['a.json', 'b.json'], zdxAlerts: ['c.json'], json: true, help: false, accounts: [], servePort: undefined, zdxAuth: 'api-key' });
+  });
+
+  it('reads --zdx-auth (api-key by default, so npm start stays on the legacy key)', () => {
+    expect(parseSandboxArgs(['--zdx-auth', 'oneapi']).zdxAuth).toBe('oneapi');
+    expect(parseSandboxArgs(['--zdx-auth=api-key']).zdxAuth).toBe('api-key');
+    expect(parseSandboxArgs([]).zdxAuth).toBe('api-key');
   });
 
   it.each([
@@ -22,6 +28,7 @@ describe('parseSandboxArgs', () => {
     [['--cfn-event', '--json'], '--cfn-event needs a value'],
     [['--bogus'], 'unknown option --bogus'],
     [['--slack-webhook', 'http://example.com'], '--slack-webhook must be a Slack incoming webhook URL'],
+    [['--zdx-auth', 'oauth'], '--zdx-auth must be one of api-key, oneapi, got "oauth"'],
   ])('rejects %j', (argv, message) => {
     expect(() => parseSandboxArgs(argv)).toThrow(message);
   });

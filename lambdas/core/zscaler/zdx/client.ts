@@ -104,6 +104,8 @@ export interface ZdxClientOptions {
   readonly tokens: TokenSource;
   /** Shared tenant budget; every call (each attempt) acquires one unit when given. */
   readonly rateLimiter?: RateLimiter | undefined;
+  /** Path prefix of the transport: `/v1` on the legacy ZDX host, `/zdx/v1` on OneAPI (`ZDX_PATH_PREFIX`). @default '/v1' */
+  readonly pathPrefix?: string | undefined;
 }
 
 /** What the resource classes use: one authenticated, rate-limited request. */
@@ -119,7 +121,7 @@ class ZdxTransport {
   ): Promise<z.output<S>> {
     return this.options.http.request({
       method,
-      path: `/v1${path}`,
+      path: `${this.options.pathPrefix ?? '/v1'}${path}`,
       schema,
       tokens: this.options.tokens,
       rateLimiter: this.options.rateLimiter,

@@ -61,6 +61,8 @@ function listOf<T extends z.ZodType>(item: T, keys: readonly string[]) {
   return z.preprocess((raw) => {
     if (raw === null || raw === undefined) return [];
     if (!isRecord(raw)) return raw;
+    // An object with no fields carries no item (an object-shaped result endpoint before data exists).
+    if (Object.keys(raw).length === 0) return [];
     for (const key of keys) if (Array.isArray(raw[key])) return raw[key];
     return [raw];
   }, z.array(item));
