@@ -1,8 +1,8 @@
 /**
  * Composition of the notification channels for a handler: settings from `NOTIFICATION_SETTINGS`,
  * the delivery ledger on the state table (so a retried step never posts twice), Slack credentials
- * from `SLACK_SECRET_ARN`, and the SNS / EventBridge clients, each loaded only when its channel is
- * enabled. Built once per container, on first use.
+ * from `SLACK_SECRET_ARN`, and the SNS / EventBridge / Security Hub (and STS) clients, each loaded
+ * only when its channel is enabled. Built once per container, on first use.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
@@ -12,6 +12,7 @@ import { createNotifiers, type NotifierDeps } from '../core/notifiers/create-not
 import { DynamoDeliveryLedger } from '../core/notifiers/delivery-ledger.js';
 import { createNotificationRouter, type NotificationRouter } from '../core/notifiers/router.js';
 import { parseNotificationSettings } from '../core/notifiers/settings.js';
+import type { ScanFindingsSource } from '../core/notifiers/security-hub-notifier.js';
 import type { Log } from '../core/ports.js';
 import { SlackSettings } from '../core/secrets/schemas.js';
 import type { SecretsProvider } from '../core/secrets/secrets-provider.js';
@@ -21,6 +22,8 @@ export interface NotificationWiring {
   readonly tableName: () => string;
   readonly secrets: () => SecretsProvider | Promise<SecretsProvider>;
   readonly log: Log;
+  /** The complete findings of a scan (the scan history); needed only by the scan's notify step when Security Hub is on. */
+  readonly scanFindings?: () => ScanFindingsSource;
 }
 
 /**
@@ -65,6 +68,12 @@ async function build(wiring: NotificationWiring): Promise<NotificationRouter> {
   if (settings.eventBridge?.enabled) {
     const { EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
     deps.eventBridge = new EventBridgeClient({});
+  }
+  if (settings.securityHub?.enabled) {
+    if (!wiring.scanFindings) throw new ConfigError('securityHub is enabled for a function that has no scan findings to import (only NotifyScan has)');
+    const { AccountSecurityHubClients } = await import('../core/notifiers/security-hub-clients.js');
+    const { centralAccountId, partition } = settings.securityHub;
+    deps.securityHub = { clients: new AccountSecurityHubClients({ centralAccountId, partition }), source: wiring.scanFindings() };
   }
   return createNotificationRouter(settings, { notifiers: createNotifiers(settings, deps), log: wiring.log });
 }
