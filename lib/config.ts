@@ -387,6 +387,18 @@ export const ZsaConfigSchema = z
       .prefault({}),
     /** ZDX webhook endpoint. */
     webhook: WebhookSettings,
+    /**
+     * AWS Security Hub (CSPM) findings from every scan: one per failed asset and policy, fixed ones
+     * archived. Security Hub must be enabled in each scanned account and Region. @default { enabled: false, regions: [] }
+     */
+    securityHub: z
+      .strictObject({
+        /** Import the findings of every scan. @default false */
+        enabled: z.boolean().default(false),
+        /** Regions whose Security Hub receives the findings. @default [] (the central stack's Region) */
+        regions: uniqueStrings(Region, 'Region').default([]),
+      })
+      .prefault({}),
     /** Retention of every Lambda and state machine log group (a CloudWatch Logs period). @default 30 */
     logRetentionDays: z
       .number()
@@ -657,7 +669,10 @@ export function diagnosticsSettings(config: ZsaConfig): Record<string, unknown> 
  * `NOTIFICATION_SETTINGS` (the notifiers' schema). The topic ARN is a deploy-time token: serialize
  * the result with `Stack.of(scope).toJsonString(...)`.
  */
-export function notificationSettings(config: ZsaConfig, refs: { readonly topicArn: string }): Record<string, unknown> {
+export function notificationSettings(
+  config: ZsaConfig,
+  refs: { readonly topicArn: string; readonly securityHub?: SecurityHubRefs },
+): Record<string, unknown> {
   const { environment, slack, sns, eventBridge } = config.notifications;
   type Route = Pick<ZsaConfig['notifications']['slack'], 'enabled' | 'kinds' | 'minSeverity' | 'scan'>;
   const route = ({ enabled, kinds, minSeverity, scan }: Route) => ({ enabled, kinds, minSeverity, scan });
@@ -666,7 +681,22 @@ export function notificationSettings(config: ZsaConfig, refs: { readonly topicAr
     slack: { ...route(slack), mode: slack.mode },
     sns: { ...route(sns), topicArn: refs.topicArn },
     eventBridge: { ...route(eventBridge), eventBusName: eventBridge.busName },
+    ...(refs.securityHub && config.securityHub.enabled
+      ? { securityHub: { enabled: true, regions: securityHubRegions(config, refs.securityHub.region), centralAccountId: refs.securityHub.accountId, partition: refs.securityHub.partition } }
+      : {}),
   };
+}
+
+/** The deploying stack's account, Region and partition (tokens allowed) for the Security Hub channel. */
+export interface SecurityHubRefs {
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+}
+
+/** Regions whose Security Hub receives the findings: the configured ones, else `stackRegion`. */
+export function securityHubRegions(config: ZsaConfig, stackRegion: string): string[] {
+  return config.securityHub.regions.length > 0 ? [...config.securityHub.regions] : [stackRegion];
 }
 
 function accountMappingsRecord(config: ZsaConfig): Record<string, string> {

@@ -122,6 +122,12 @@ export class IntegrationStack extends Stack {
       const label = name.charAt(0).toUpperCase() + name.slice(1);
       new CfnOutput(this, `${label}SecretArn`, { value: secret.secretArn, description: `Secret to fill in: ${name} credentials` });
     }
+    if (config.securityHub.enabled) {
+      new CfnOutput(this, 'SecurityHubImporterRoleArn', {
+        value: this.postDeployScan.functions.notifyScan.role!.roleArn,
+        description: 'SecurityHubImporterRoleArn parameter of the forwarder stack/StackSet: the only role its Security Hub import role trusts',
+      });
+    }
     if (this.centralBus) {
       new CfnOutput(this, 'CentralEventBusArn', {
         value: this.centralBus.bus.eventBusArn,

@@ -12,7 +12,7 @@ import { ACCOUNT_MAPPINGS_FILE_NAME, accountMappingsEnv, accountMappingsFile, no
 import type { IntegrationSettings } from '../integration-stack.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { TeamFunction, type TeamFunctionProps } from './team-function.js';
-import { bindNotificationChannels } from './notification-channels.js';
+import { bindNotificationChannels, bindSecurityHubImport } from './notification-channels.js';
 import { StandardStateMachine, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
 
 /** EventBridge detail-types of the deployment events (lambdas/use-cases/scan/cfn-event.ts parses the same). */
@@ -83,6 +83,9 @@ export class PostDeployScanWorkflow extends Construct {
       }),
     };
     const notifyEnv = { NOTIFICATION_SETTINGS: stack.toJsonString(notificationSettings(config, { topicArn: props.topic.topicArn })) };
+    // Only the report's notify step has findings to import.
+    const securityHub = { accountId: Aws.ACCOUNT_ID, region: Aws.REGION, partition: Aws.PARTITION };
+    const notifyScanEnv = { NOTIFICATION_SETTINGS: stack.toJsonString(notificationSettings(config, { topicArn: props.topic.topicArn, securityHub })) };
     const fn = (name: string, entry: string, extra: Omit<TeamFunctionProps, 'entry' | 'defaults'>): TeamFunction => {
       const created = new TeamFunction(this, name, { entry, defaults: props.settings.functionDefaults, ...extra });
       created.node.addMetadata(HANDLER_ENTRY_METADATA, entry);
@@ -129,9 +132,10 @@ export class PostDeployScanWorkflow extends Construct {
       description: 'PostDeployScan: notifies the scan result or failure and finishes the scan window',
       invocation: 'sync',
       timeout: Duration.seconds(60),
-      environment: { ...scanEnv, ...notifyEnv },
+      environment: { ...scanEnv, ...notifyScanEnv },
     }).bindTable(props.table, { leadingKeys: [KeyPrefix.scanWindow, KeyPrefix.idempotency] });
     bindNotificationChannels(notifyScan, { config, slackSecret: props.slackSecret, topic: props.topic });
+    bindSecurityHubImport(notifyScan, config);
 
     const definition = this.definition({ initiateScan, getScanStatus, collectReport, notifyScan });
     const scanTimeoutSeconds = config.scan.timeoutMinutes * 60;

@@ -12,7 +12,7 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import { systemClock, type Clock } from '../ports.js';
 import { classifyAwsError } from './aws-errors.js';
 import type { SecurityHubClients } from './security-hub-importer.js';
-import { memberImportRoleName } from './security-hub-notifier.js';
+import { memberImportRoleName } from './security-hub-findings.js';
 
 export interface AccountSecurityHubClientsOptions {
   /** The account the integration runs in: its findings are imported without assuming a role. */

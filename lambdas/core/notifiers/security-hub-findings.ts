@@ -115,6 +115,17 @@ export interface ScanFindingsInput {
   readonly target: FindingTarget;
 }
 
+/** Prefix of the role each member account's forwarder stack creates per Region . */
+export const MEMBER_IMPORT_ROLE_PREFIX = 'zsa-securityhub-import';
+
+/**
+ * Name of the import role in a member account for `region`. One role per Region, because the
+ * forwarder stack is deployed once per account and Region and IAM names are account-wide.
+ */
+export function memberImportRoleName(region: string): string {
+  return `${MEMBER_IMPORT_ROLE_PREFIX}-${region}`;
+}
+
 /** `ProductName` / `CompanyName` of every finding (a custom integration may set both). */
 export const FINDING_PRODUCT = { productName: 'ZCSPM post-deploy scan', companyName: 'Zscaler' } as const;
 

@@ -15,17 +15,6 @@ import { deliverOnce, type DeliveryLedger } from './delivery-ledger.js';
 import { buildScanFindings, type AsffFinding, type AsffPartition, type TrackedFinding } from './security-hub-findings.js';
 import { isTransientFailure, type SecurityHubImporter } from './security-hub-importer.js';
 
-/** Prefix of the role each member account's forwarder stack creates per Region (see {@link memberImportRoleName}). */
-export const MEMBER_IMPORT_ROLE_PREFIX = 'zsa-securityhub-import';
-
-/**
- * Name of the import role in a member account for `region`. One role per Region, because the
- * forwarder stack is deployed once per account and Region and IAM names are account-wide.
- */
-export function memberImportRoleName(region: string): string {
-  return `${MEMBER_IMPORT_ROLE_PREFIX}-${region}`;
-}
-
 /** The complete failed and fixed lists of a scan, with what earlier scans remember of each. */
 export interface ScanFindingsSource {
   findingsOf(report: ScanReport): Promise<{ readonly failed: readonly TrackedFinding[]; readonly fixed: readonly TrackedFinding[] }>;
