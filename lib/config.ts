@@ -520,6 +520,8 @@ export const RuntimeEnv = {
   DIAGNOSTICS_SETTINGS: 'DIAGNOSTICS_SETTINGS',
   /** JSON, lambdas/core/notifiers/settings.ts `NotificationSettingsSchema`. */
   NOTIFICATION_SETTINGS: 'NOTIFICATION_SETTINGS',
+  /** JSON, lambdas/core/notifiers/settings.ts `SecurityHubSettingsSchema` (the scan's notify function only). */
+  SECURITY_HUB_SETTINGS: 'SECURITY_HUB_SETTINGS',
 } as const;
 
 /**
@@ -669,10 +671,7 @@ export function diagnosticsSettings(config: ZsaConfig): Record<string, unknown> 
  * `NOTIFICATION_SETTINGS` (the notifiers' schema). The topic ARN is a deploy-time token: serialize
  * the result with `Stack.of(scope).toJsonString(...)`.
  */
-export function notificationSettings(
-  config: ZsaConfig,
-  refs: { readonly topicArn: string; readonly securityHub?: SecurityHubRefs },
-): Record<string, unknown> {
+export function notificationSettings(config: ZsaConfig, refs: { readonly topicArn: string }): Record<string, unknown> {
   const { environment, slack, sns, eventBridge } = config.notifications;
   type Route = Pick<ZsaConfig['notifications']['slack'], 'enabled' | 'kinds' | 'minSeverity' | 'scan'>;
   const route = ({ enabled, kinds, minSeverity, scan }: Route) => ({ enabled, kinds, minSeverity, scan });
@@ -681,10 +680,17 @@ export function notificationSettings(
     slack: { ...route(slack), mode: slack.mode },
     sns: { ...route(sns), topicArn: refs.topicArn },
     eventBridge: { ...route(eventBridge), eventBusName: eventBridge.busName },
-    ...(refs.securityHub && config.securityHub.enabled
-      ? { securityHub: { enabled: true, regions: securityHubRegions(config, refs.securityHub.region), centralAccountId: refs.securityHub.accountId, partition: refs.securityHub.partition } }
-      : {}),
   };
+}
+
+/**
+ * `SECURITY_HUB_SETTINGS` (lambdas/core/notifiers/settings.ts `SecurityHubSettingsSchema`) for the scan's
+ * notify function, the only one with findings to import; undefined when Security Hub is off. Apart
+ * from `NOTIFICATION_SETTINGS` so every notifying function keeps the same channel settings.
+ */
+export function securityHubSettings(config: ZsaConfig, refs: SecurityHubRefs): Record<string, unknown> | undefined {
+  if (!config.securityHub.enabled) return undefined;
+  return { enabled: true, regions: securityHubRegions(config, refs.region), centralAccountId: refs.accountId, partition: refs.partition };
 }
 
 /** The deploying stack's account, Region and partition (tokens allowed) for the Security Hub channel. */

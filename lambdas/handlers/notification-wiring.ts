@@ -11,7 +11,7 @@ import { ConfigError } from '../core/errors.js';
 import { createNotifiers, type NotifierDeps } from '../core/notifiers/create-notifiers.js';
 import { DynamoDeliveryLedger } from '../core/notifiers/delivery-ledger.js';
 import { createNotificationRouter, type NotificationRouter } from '../core/notifiers/router.js';
-import { parseNotificationSettings } from '../core/notifiers/settings.js';
+import { parseNotificationSettings, parseSecurityHubSettings } from '../core/notifiers/settings.js';
 import type { ScanFindingsSource } from '../core/notifiers/security-hub-notifier.js';
 import type { Log } from '../core/ports.js';
 import { SlackSettings } from '../core/secrets/schemas.js';
@@ -42,7 +42,10 @@ export function notificationRouter(wiring: NotificationWiring): () => Promise<No
 }
 
 async function build(wiring: NotificationWiring): Promise<NotificationRouter> {
-  const settings = parseNotificationSettings(process.env.NOTIFICATION_SETTINGS);
+  const channels = parseNotificationSettings(process.env.NOTIFICATION_SETTINGS);
+  // Only a function with scan findings reads the Security Hub channel (NotifyScan; in the sandbox every handler shares one environment).
+  const securityHub = wiring.scanFindings ? parseSecurityHubSettings(process.env.SECURITY_HUB_SETTINGS) : undefined;
+  const settings = securityHub ? { ...channels, securityHub } : channels;
   const ledger = new DynamoDeliveryLedger({ dynamo: wiring.dynamo(), tableName: wiring.tableName() });
   const deps: { -readonly [K in keyof NotifierDeps]: NotifierDeps[K] } = { ledger, log: wiring.log };
   if (settings.slack?.enabled) {
@@ -69,10 +72,9 @@ async function build(wiring: NotificationWiring): Promise<NotificationRouter> {
     const { EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
     deps.eventBridge = new EventBridgeClient({});
   }
-  if (settings.securityHub?.enabled) {
-    if (!wiring.scanFindings) throw new ConfigError('securityHub is enabled for a function that has no scan findings to import (only NotifyScan has)');
+  if (securityHub?.enabled && wiring.scanFindings) {
     const { AccountSecurityHubClients } = await import('../core/notifiers/security-hub-clients.js');
-    const { centralAccountId, partition } = settings.securityHub;
+    const { centralAccountId, partition } = securityHub;
     deps.securityHub = { clients: new AccountSecurityHubClients({ centralAccountId, partition }), source: wiring.scanFindings() };
   }
   return createNotificationRouter(settings, { notifiers: createNotifiers(settings, deps), log: wiring.log });

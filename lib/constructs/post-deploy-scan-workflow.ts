@@ -8,7 +8,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { KeyPrefix } from '../../lambdas/core/store/table-schema.js';
-import { ACCOUNT_MAPPINGS_FILE_NAME, accountMappingsEnv, accountMappingsFile, notificationSettings, scanSettings, type ZsaConfig } from '../config.js';
+import { ACCOUNT_MAPPINGS_FILE_NAME, accountMappingsEnv, accountMappingsFile, notificationSettings, scanSettings, securityHubSettings, type ZsaConfig } from '../config.js';
 import type { IntegrationSettings } from '../integration-stack.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { TeamFunction, type TeamFunctionProps } from './team-function.js';
@@ -84,8 +84,8 @@ export class PostDeployScanWorkflow extends Construct {
     };
     const notifyEnv = { NOTIFICATION_SETTINGS: stack.toJsonString(notificationSettings(config, { topicArn: props.topic.topicArn })) };
     // Only the report's notify step has findings to import.
-    const securityHub = { accountId: Aws.ACCOUNT_ID, region: Aws.REGION, partition: Aws.PARTITION };
-    const notifyScanEnv = { NOTIFICATION_SETTINGS: stack.toJsonString(notificationSettings(config, { topicArn: props.topic.topicArn, securityHub })) };
+    const securityHub = securityHubSettings(config, { accountId: Aws.ACCOUNT_ID, region: Aws.REGION, partition: Aws.PARTITION });
+    const notifyScanEnv = { ...notifyEnv, ...(securityHub ? { SECURITY_HUB_SETTINGS: stack.toJsonString(securityHub) } : {}) };
     const fn = (name: string, entry: string, extra: Omit<TeamFunctionProps, 'entry' | 'defaults'>): TeamFunction => {
       const created = new TeamFunction(this, name, { entry, defaults: props.settings.functionDefaults, ...extra });
       created.node.addMetadata(HANDLER_ENTRY_METADATA, entry);

@@ -62,7 +62,8 @@ const EventBridgeSettingsSchema = z.lazy(() => z.strictObject({
   eventBusName: z.string().min(1).max(1600).default('default'),
 }));
 
-const SecurityHubSettingsSchema = z.lazy(() => z.strictObject({
+/** `SECURITY_HUB_SETTINGS`: given only to the function that has scan findings to import. */
+export const SecurityHubSettingsSchema = z.lazy(() => z.strictObject({
   ...RouteFields,
   /** Only scans have findings; diagnostics and failures are never sent to Security Hub. */
   kinds: z.array(z.literal('scan')).min(1).default(['scan']),
@@ -101,6 +102,12 @@ export type ChannelRoute = z.infer<typeof LogSettingsSchema>;
  */
 export function parseNotificationSettings(json: string | undefined, variable = 'NOTIFICATION_SETTINGS'): NotificationSettings {
   return parseJsonSetting(json, variable, NotificationSettingsSchema);
+}
+
+/** Parses `SECURITY_HUB_SETTINGS`; undefined when the variable is absent or empty (channel off). */
+export function parseSecurityHubSettings(json: string | undefined, variable = 'SECURITY_HUB_SETTINGS'): z.infer<typeof SecurityHubSettingsSchema> | undefined {
+  if (json === undefined || json.trim() === '') return undefined;
+  return parseJsonSetting(json, variable, SecurityHubSettingsSchema);
 }
 
 /**

@@ -70,17 +70,17 @@ describe('Security Hub import permissions', () => {
       ]);
     });
 
-    it('turns the channel on in the notify function\'s settings only', () => {
+    it('gives the Security Hub settings to the notify function only', () => {
       const { stack, template } = enabled;
       const notifyFunction = stack.getLogicalId(stack.postDeployScan.functions.notifyScan.node.defaultChild as never);
 
       const withSecurityHub = Object.entries(template.findResources('AWS::Lambda::Function'))
-        .filter(([, resource]) => JSON.stringify(resource).includes('securityHub'))
+        .filter(([, resource]) => JSON.stringify(resource).includes('SECURITY_HUB_SETTINGS'))
         .map(([logicalId]) => logicalId);
 
       expect(withSecurityHub).toEqual([notifyFunction]);
-      const settings = JSON.stringify(template.toJSON().Resources[notifyFunction].Properties.Environment.Variables.NOTIFICATION_SETTINGS);
-      expect(settings).toContain('\\"securityHub\\":{\\"enabled\\":true,\\"regions\\":[\\"eu-west-1\\",\\"us-east-1\\"],\\"centralAccountId\\":\\"');
+      const settings = JSON.stringify(template.toJSON().Resources[notifyFunction].Properties.Environment.Variables.SECURITY_HUB_SETTINGS);
+      expect(settings).toContain('{\\"enabled\\":true,\\"regions\\":[\\"eu-west-1\\",\\"us-east-1\\"],\\"centralAccountId\\":\\"');
     });
 
     it('grants nothing and outputs no importer role when Security Hub is off', () => {
