@@ -255,7 +255,7 @@ function findingTypes(report: ScanReport): string[] {
 function describe(finding: TrackedFinding, status: 'FAILED' | 'PASSED', report: ScanReport): string {
   const what = `${finding.resourceType} ${finding.resourceName}`;
   const category = finding.categoryName ? ` (${finding.categoryName})` : '';
-  const account = report.zcspmAccountName ? `${report.zcspmAccountName} (${report.awsAccountId})` : report.awsAccountId;
+  const account = report.zcspmAccountName ? `${report.awsAccountId} (ZCSPM account "${report.zcspmAccountName}")` : report.awsAccountId;
   const origin = finding.introducedBy ? ` It first failed after stack ${finding.introducedBy.stackName} was deployed at ${finding.introducedBy.time}.` : '';
   return status === 'FAILED'
     ? `ZCSPM policy ${finding.policyId}${category} fails on ${what} in account ${account}: ${finding.shortTitle}.${origin}`
