@@ -26,6 +26,7 @@ import { TraceSlots } from '../use-cases/diagnostics/trace-slots.js';
 import type { DiagnosticsExecutionInput, ExecutionStarter } from '../use-cases/diagnostics/workflow-input.js';
 import type { DiagnosticsZdx, ZdxCallOptions } from '../use-cases/diagnostics/zdx-port.js';
 import { once, secrets } from './shared-wiring.js';
+import { meteredRateLimiter } from '../core/observability/metrics.js';
 
 export { secrets } from './shared-wiring.js';
 
@@ -97,7 +98,8 @@ export async function zdxClient(): Promise<DiagnosticsZdx> {
   const fingerprint = tokenCacheKey('zdx', env.ZDX_BASE_URL, credentials.keyId, credentials.keySecret);
   if (zdxCache?.fingerprint === fingerprint) return zdxCache.client;
   const http = zdxHttp();
-  const rateLimiter = zdxRateBudget();
+  // Counted from outside the budget (ZdxCallsAdmitted, ZdxBudgetWaitMs) for the dashboard.
+  const rateLimiter = meteredRateLimiter(zdxRateBudget());
   const tokens = new SharedTokenCache({
     dynamo: dynamo(),
     tableName: tableName(),

@@ -3,6 +3,7 @@
  * failure to the configured channels, then finish the window (or move it on to a follow-up scan).
  */
 import { asLog, createLogger } from '../core/observability/logger.js';
+import { pipelineMetrics, recordScanOutcome } from '../core/observability/metrics.js';
 import { withMiddleware } from '../core/observability/middleware.js';
 import { NotifyInputSchema, notifyScan, type NotifyOutput } from '../use-cases/scan/notify-scan.js';
 import { notificationRouter } from './notification-wiring.js';
@@ -16,7 +17,9 @@ const delivery = notificationRouter({ dynamo, tableName, secrets, log, scanFindi
 export const handler = withMiddleware<unknown, NotifyOutput>(
   async (event, context) => {
     const input = parseStepInput(NotifyInputSchema, event, 'NotifyScan');
-    return notifyScan(input, { delivery, windows: windowStore(), settings: scanSettings(), log, call: callOptions(context) });
+    const output = await notifyScan(input, { delivery, windows: windowStore(), settings: scanSettings(), log, call: callOptions(context) });
+    recordScanOutcome(pipelineMetrics(), input.mode === 'result' ? input.state.report : { failureReason: output.outcome });
+    return output;
   },
-  { logger, correlationIds: scanCorrelationIds },
+  { logger, metrics: pipelineMetrics(), correlationIds: scanCorrelationIds },
 );
