@@ -117,16 +117,10 @@ export class ForwarderStack extends Stack {
       ...(props.centralEventBusArn ? { default: props.centralEventBusArn } : {}),
     });
     this.centralEventBusArn.overrideLogicalId(CENTRAL_EVENT_BUS_ARN_PARAMETER);
-    const alarmTopicArn = new CfnParameter(this, ALARM_TOPIC_ARN_PARAMETER, {
-      type: 'String',
+    const { parameter: alarmTopicArn, given: hasAlarmTopic } = optionalArnParameter(this, ALARM_TOPIC_ARN_PARAMETER, 'HasAlarmTopic', {
       description: 'Optional: SNS topic in this account and Region notified when events could not be forwarded',
-      default: '',
-      allowedPattern: '^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]+$',
-      constraintDescription: 'must be empty or an SNS topic ARN',
-    });
-    alarmTopicArn.overrideLogicalId(ALARM_TOPIC_ARN_PARAMETER);
-    const hasAlarmTopic = new CfnCondition(this, 'HasAlarmTopic', {
-      expression: Fn.conditionNot(Fn.conditionEquals(alarmTopicArn.valueAsString, '')),
+      pattern: 'arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]+',
+      what: 'an SNS topic ARN',
     });
 
     const centralBus = events.EventBus.fromEventBusArn(this, 'CentralEventBus', this.centralEventBusArn.valueAsString);
@@ -180,16 +174,10 @@ export class ForwarderStack extends Stack {
  * deployed once per Region.
  */
 function securityHubImportRole(stack: Stack): iam.Role {
-  const importerRoleArn = new CfnParameter(stack, SECURITY_HUB_IMPORTER_ROLE_ARN_PARAMETER, {
-    type: 'String',
+  const { parameter: importerRoleArn, given: enabled } = optionalArnParameter(stack, SECURITY_HUB_IMPORTER_ROLE_ARN_PARAMETER, 'HasSecurityHubImporter', {
     description: 'Optional: role of the central scan notify function (output SecurityHubImporterRoleArn of the central stack); creates the Security Hub import role',
-    default: '',
-    allowedPattern: '^$|^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$',
-    constraintDescription: 'must be empty or an IAM role ARN',
-  });
-  importerRoleArn.overrideLogicalId(SECURITY_HUB_IMPORTER_ROLE_ARN_PARAMETER);
-  const enabled = new CfnCondition(stack, 'HasSecurityHubImporter', {
-    expression: Fn.conditionNot(Fn.conditionEquals(importerRoleArn.valueAsString, '')),
+    pattern: 'arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+',
+    what: 'an IAM role ARN',
   });
   const role = new iam.Role(stack, 'SecurityHubImportRole', {
     roleName: memberImportRoleName(Aws.REGION),
@@ -214,6 +202,28 @@ function securityHubImportRole(stack: Stack): iam.Role {
     condition: enabled,
   });
   return role;
+}
+
+/**
+ * An optional ARN parameter (empty by default, named exactly `name` in the template) and the condition
+ * that holds when it was given.
+ */
+function optionalArnParameter(
+  stack: Stack,
+  name: string,
+  conditionId: string,
+  options: { readonly description: string; readonly pattern: string; readonly what: string },
+): { parameter: CfnParameter; given: CfnCondition } {
+  const parameter = new CfnParameter(stack, name, {
+    type: 'String',
+    description: options.description,
+    default: '',
+    allowedPattern: `^$|^${options.pattern}$`,
+    constraintDescription: `must be empty or ${options.what}`,
+  });
+  parameter.overrideLogicalId(name);
+  const given = new CfnCondition(stack, conditionId, { expression: Fn.conditionNot(Fn.conditionEquals(parameter.valueAsString, '')) });
+  return { parameter, given };
 }
 
 /**
