@@ -48,9 +48,24 @@ let shared: Metrics | undefined;
  * which flushes it after each invocation, and helpers such as {@link meteredRateLimiter} add to it.
  */
 export function pipelineMetrics(): Metrics {
-  shared ??= new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
+  shared ??= new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE, logger: METRICS_LOG });
   return shared;
 }
+
+/**
+ * Where Powertools Metrics reports problems. An invocation that had nothing to count (a scan step
+ * that saw no delay, a notify step for a failure) is normal here, not worth a warning per invocation;
+ * every other warning (a bad dimension, a timestamp out of range) is kept.
+ */
+const METRICS_LOG = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('No application metrics to publish')) return;
+    console.warn(...args);
+  },
+  error: (...args: unknown[]) => console.error(...args),
+};
 
 /** Adds one figure without an extra dimension. */
 export function addMetric(metrics: Metrics, name: PipelineMetric, value: number): void {
