@@ -51,13 +51,15 @@ beforeAll(async () => {
     const scans = await ScanPipelineHarness.start({
       awsAccounts: Object.values(ACCOUNTS),
       dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
-      scanSettings: (settings) => ({ ...settings, polling: { ...(settings.polling as object), scanTimeoutSeconds: 2 } }),
+      // Scans last about 120 ms here; a scan still running after 10 s has timed out.
+      scanSettings: (settings) => ({ ...settings, polling: { ...(settings.polling as object), scanTimeoutSeconds: 10 } }),
     });
     try {
       const deploy = (account: string) =>
         scans.deliver(stackEvent({ account, region: 'eu-west-1', stackUuid: randomUUID(), token: `token-${randomUUID()}` }));
-      // A scan long enough to be seen running before it is seen done (the detection delay needs both).
-      scans.simulator.zcspm.setNextScan(scans.mappings[ACCOUNTS.ok] as string, { durationMs: 600_000 });
+      // A scan of about 4 s, so a status check sees it running before one sees it done (the detection
+      // delay needs both) however slow the machine, and it still ends well before the 10 s deadline.
+      scans.simulator.zcspm.setNextScan(scans.mappings[ACCOUNTS.ok] as string, { durationMs: 4_000_000 });
       scans.simulator.zcspm.setNextScan(scans.mappings[ACCOUNTS.failed] as string, { outcome: 'failed' });
       scans.simulator.zcspm.setNextScan(scans.mappings[ACCOUNTS.never] as string, { outcome: 'never' });
       for (const account of Object.values(ACCOUNTS)) await deploy(account);
