@@ -446,6 +446,18 @@ export const ZsaConfigSchema = z
       .prefault({}),
     /** ZDX webhook endpoint. */
     webhook: WebhookSettings,
+    /**
+     * AWS Security Hub (CSPM) findings from every scan: one per failed asset and policy, fixed ones
+     * archived. Security Hub must be enabled in each scanned account and Region. @default { enabled: false, regions: [] }
+     */
+    securityHub: z
+      .strictObject({
+        /** Import the findings of every scan. @default false */
+        enabled: z.boolean().default(false),
+        /** Regions whose Security Hub receives the findings. @default [] (the central stack's Region) */
+        regions: uniqueStrings(Region, 'Region').default([]),
+      })
+      .prefault({}),
     /** Retention of every Lambda and state machine log group (a CloudWatch Logs period). @default 30 */
     logRetentionDays: z
       .number()
@@ -631,6 +643,8 @@ export const RuntimeEnv = {
   DIAGNOSTICS_SETTINGS: 'DIAGNOSTICS_SETTINGS',
   /** JSON, lambdas/core/notifiers/settings.ts `NotificationSettingsSchema`. */
   NOTIFICATION_SETTINGS: 'NOTIFICATION_SETTINGS',
+  /** JSON, lambdas/core/notifiers/settings.ts `SecurityHubSettingsSchema` (the scan's notify function only). */
+  SECURITY_HUB_SETTINGS: 'SECURITY_HUB_SETTINGS',
 } as const;
 
 /**
@@ -807,6 +821,28 @@ export function notificationSettings(config: ZsaConfig, refs: { readonly topicAr
     sns: { ...route(sns), topicArn: refs.topicArn },
     eventBridge: { ...route(eventBridge), eventBusName: eventBridge.busName },
   };
+}
+
+/**
+ * `SECURITY_HUB_SETTINGS` (lambdas/core/notifiers/settings.ts `SecurityHubSettingsSchema`) for the scan's
+ * notify function, the only one with findings to import; undefined when Security Hub is off. Apart
+ * from `NOTIFICATION_SETTINGS` so every notifying function keeps the same channel settings.
+ */
+export function securityHubSettings(config: ZsaConfig, refs: SecurityHubRefs): Record<string, unknown> | undefined {
+  if (!config.securityHub.enabled) return undefined;
+  return { enabled: true, regions: securityHubRegions(config, refs.region), centralAccountId: refs.accountId, partition: refs.partition };
+}
+
+/** The deploying stack's account, Region and partition (tokens allowed) for the Security Hub channel. */
+export interface SecurityHubRefs {
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+}
+
+/** Regions whose Security Hub receives the findings: the configured ones, else `stackRegion`. */
+export function securityHubRegions(config: ZsaConfig, stackRegion: string): string[] {
+  return config.securityHub.regions.length > 0 ? [...config.securityHub.regions] : [stackRegion];
 }
 
 function accountMappingsRecord(config: ZsaConfig): Record<string, string> {

@@ -22,6 +22,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { ConfigError } from '../lambdas/core/errors.js';
+import { memberImportRoleName } from '../lambdas/core/notifiers/security-hub-findings.js';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.js';
 import { STACK_INSTANCE_DETAIL_TYPE, STACK_STATUS_DETAIL_TYPE } from './constructs/post-deploy-scan-workflow.js';
 
@@ -29,6 +30,12 @@ import { STACK_INSTANCE_DETAIL_TYPE, STACK_STATUS_DETAIL_TYPE } from './construc
 export const CENTRAL_EVENT_BUS_ARN_PARAMETER = 'CentralEventBusArn';
 /** Optional template parameter: an SNS topic (same account and Region) for the dead-letter alarm. */
 export const ALARM_TOPIC_ARN_PARAMETER = 'AlarmTopicArn';
+/**
+ * Optional template parameter: the role of the central integration's scan notify function (output
+ * `SecurityHubImporterRoleArn` of the central stack). When given, the stack creates the Security Hub
+ * import role, which only that role may assume.
+ */
+export const SECURITY_HUB_IMPORTER_ROLE_ARN_PARAMETER = 'SecurityHubImporterRoleArn';
 /** Context key bin/forwarder.ts reads the central bus ARN from (the parameter's default). */
 export const CENTRAL_EVENT_BUS_ARN_CONTEXT_KEY = 'centralEventBusArn';
 /** What a central bus ARN looks like (also the parameter's AllowedPattern). */
@@ -85,6 +92,11 @@ export class ForwarderStack extends Stack {
   readonly deadLetterAlarm: cloudwatch.Alarm;
   /** The `CentralEventBusArn` template parameter. */
   readonly centralEventBusArn: CfnParameter;
+  /**
+   * The role the central integration assumes to import this account's Security Hub findings in this
+   * Region; created only when the `SecurityHubImporterRoleArn` parameter is given.
+   */
+  readonly securityHubImportRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: ForwarderStackProps) {
     super(scope, id, {
@@ -105,16 +117,10 @@ export class ForwarderStack extends Stack {
       ...(props.centralEventBusArn ? { default: props.centralEventBusArn } : {}),
     });
     this.centralEventBusArn.overrideLogicalId(CENTRAL_EVENT_BUS_ARN_PARAMETER);
-    const alarmTopicArn = new CfnParameter(this, ALARM_TOPIC_ARN_PARAMETER, {
-      type: 'String',
+    const { parameter: alarmTopicArn, given: hasAlarmTopic } = optionalArnParameter(this, ALARM_TOPIC_ARN_PARAMETER, 'HasAlarmTopic', {
       description: 'Optional: SNS topic in this account and Region notified when events could not be forwarded',
-      default: '',
-      allowedPattern: '^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]+$',
-      constraintDescription: 'must be empty or an SNS topic ARN',
-    });
-    alarmTopicArn.overrideLogicalId(ALARM_TOPIC_ARN_PARAMETER);
-    const hasAlarmTopic = new CfnCondition(this, 'HasAlarmTopic', {
-      expression: Fn.conditionNot(Fn.conditionEquals(alarmTopicArn.valueAsString, '')),
+      pattern: 'arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]+',
+      what: 'an SNS topic ARN',
     });
 
     const centralBus = events.EventBus.fromEventBusArn(this, 'CentralEventBus', this.centralEventBusArn.valueAsString);
@@ -151,9 +157,73 @@ export class ForwarderStack extends Stack {
       reason: 'The topic parameter defaults to empty, but it becomes an alarm action only under HasAlarmTopic, i.e. when it is not empty.',
     });
 
+    this.securityHubImportRole = securityHubImportRole(this);
+
     new CfnOutput(this, 'ForwardingRuleArn', { value: this.rule.ruleArn, description: 'Rule that forwards CloudFormation events' });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queue.queueUrl, description: 'Events that could not be forwarded' });
   }
+}
+
+/**
+ * The Security Hub import role (under a condition: only when `SecurityHubImporterRoleArn` is given).
+ * `BatchImportFindings` must be called by the account the findings belong to, so the central
+ * integration assumes this role to import this account's findings. It trusts exactly the central
+ * notify function's role (by ARN, no wildcard, so no other principal of the central account can use
+ * it) and allows nothing but `securityhub:BatchImportFindings` on this account's own default product
+ * in this Region. Its name carries the Region because IAM names are account-wide and the forwarder is
+ * deployed once per Region.
+ */
+function securityHubImportRole(stack: Stack): iam.Role {
+  const { parameter: importerRoleArn, given: enabled } = optionalArnParameter(stack, SECURITY_HUB_IMPORTER_ROLE_ARN_PARAMETER, 'HasSecurityHubImporter', {
+    description: 'Optional: role of the central scan notify function (output SecurityHubImporterRoleArn of the central stack); creates the Security Hub import role',
+    pattern: 'arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+',
+    what: 'an IAM role ARN',
+  });
+  const role = new iam.Role(stack, 'SecurityHubImportRole', {
+    roleName: memberImportRoleName(Aws.REGION),
+    assumedBy: new iam.ArnPrincipal(importerRoleArn.valueAsString),
+    description: 'Lets the central Zscaler AWS automations import the ZCSPM findings of this account into Security Hub in this Region',
+    maxSessionDuration: Duration.hours(1),
+    inlinePolicies: {
+      BatchImportFindings: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            actions: ['securityhub:BatchImportFindings'],
+            resources: [`arn:${Aws.PARTITION}:securityhub:${Aws.REGION}:${Aws.ACCOUNT_ID}:product/${Aws.ACCOUNT_ID}/default`],
+          }),
+        ],
+      }),
+    },
+  });
+  (role.node.defaultChild as iam.CfnRole).cfnOptions.condition = enabled;
+  new CfnOutput(stack, 'SecurityHubImportRoleArn', {
+    value: role.roleArn,
+    description: 'Role the central integration assumes to import this account\'s Security Hub findings',
+    condition: enabled,
+  });
+  return role;
+}
+
+/**
+ * An optional ARN parameter (empty by default, named exactly `name` in the template) and the condition
+ * that holds when it was given.
+ */
+function optionalArnParameter(
+  stack: Stack,
+  name: string,
+  conditionId: string,
+  options: { readonly description: string; readonly pattern: string; readonly what: string },
+): { parameter: CfnParameter; given: CfnCondition } {
+  const parameter = new CfnParameter(stack, name, {
+    type: 'String',
+    description: options.description,
+    default: '',
+    allowedPattern: `^$|^${options.pattern}$`,
+    constraintDescription: `must be empty or ${options.what}`,
+  });
+  parameter.overrideLogicalId(name);
+  const given = new CfnCondition(stack, conditionId, { expression: Fn.conditionNot(Fn.conditionEquals(parameter.valueAsString, '')) });
+  return { parameter, given };
 }
 
 /**

@@ -11,6 +11,7 @@ import { Credentials } from './constructs/credentials.js';
 import { ExecutionFailureAlerts } from './constructs/execution-failure-alerts.js';
 import { NotificationTopic } from './constructs/notification-topic.js';
 import { OperationsAlarms, monitoredResources } from './constructs/operations-alarms.js';
+import { OperationsDashboard } from './constructs/operations-dashboard.js';
 import { PostDeployScanWorkflow } from './constructs/post-deploy-scan-workflow.js';
 import { StateTable } from './constructs/state-table.js';
 import type { TeamFunctionDefaults } from './constructs/team-function.js';
@@ -58,6 +59,8 @@ export class IntegrationStack extends Stack {
   readonly postDeployScan: PostDeployScanWorkflow;
   /** Pipeline 2: ZDX alert webhook -> deep traces -> diagnosis -> notification. */
   readonly alertDiagnostics: AlertDiagnosticsWorkflow;
+  /** The CloudWatch dashboard of both pipelines. */
+  readonly dashboard: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: IntegrationStackProps) {
     super(scope, id, {
@@ -122,6 +125,12 @@ export class IntegrationStack extends Stack {
       const label = name.charAt(0).toUpperCase() + name.slice(1);
       new CfnOutput(this, `${label}SecretArn`, { value: secret.secretArn, description: `Secret to fill in: ${name} credentials` });
     }
+    if (config.securityHub.enabled) {
+      new CfnOutput(this, 'SecurityHubImporterRoleArn', {
+        value: this.postDeployScan.functions.notifyScan.role!.roleArn,
+        description: 'SecurityHubImporterRoleArn parameter of the forwarder stack/StackSet: the only role its Security Hub import role trusts',
+      });
+    }
     if (this.centralBus) {
       new CfnOutput(this, 'CentralEventBusArn', {
         value: this.centralBus.bus.eventBusArn,
@@ -131,10 +140,17 @@ export class IntegrationStack extends Stack {
 
     // Last, so it sees every function, queue, state machine and API created above.
     // AcquireTraceSlot's BusyError is normal waiting for a slot (retried by the state machine), not an error.
+    const monitored = monitoredResources(this);
     new OperationsAlarms(this, 'OperationsAlarms', {
       topic: this.topic,
-      ...monitoredResources(this),
+      ...monitored,
       flowControlFunctions: [this.alertDiagnostics.functions.acquireTraceSlot],
     });
+    this.dashboard = new OperationsDashboard(this, 'OperationsDashboard', {
+      stateMachines: monitored.stateMachines,
+      deadLetterQueues: monitored.deadLetterQueues,
+      zdxRatePerMinute: config.diagnostics.zdxRatePerMinute,
+    });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'CloudWatch dashboard: posture, scans, diagnostics, ZDX budget, health' });
   }
 }

@@ -181,7 +181,7 @@ export type PipelineResult = z.infer<typeof PipelineResultSchema>;
 
 /** What one delivery sent (the sandbox prints these; tests assert on them). */
 export interface SentNotification {
-  readonly channel: 'slack' | 'sns' | 'eventbridge' | 'log';
+  readonly channel: 'slack' | 'sns' | 'eventbridge' | 'securityhub' | 'log';
   /** Exactly the body that was (or would be) sent. */
   readonly payload: unknown;
 }

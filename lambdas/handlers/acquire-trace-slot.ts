@@ -3,6 +3,7 @@
  * are taken; the state machine retries it with backoff, so the device waits and the cap holds.
  */
 import { createLogger } from '../core/observability/logger.js';
+import { addMetric, pipelineMetrics } from '../core/observability/metrics.js';
 import { withMiddleware } from '../core/observability/middleware.js';
 import { traceSlotHolder, traceSlotLeaseSeconds } from '../use-cases/diagnostics/trace-slots.js';
 import { DeviceTaskInputSchema, parseStateInput } from '../use-cases/diagnostics/workflow-state.js';
@@ -15,7 +16,9 @@ export const handler = withMiddleware(
     const input = parseStateInput(DeviceTaskInputSchema, event, 'AcquireTraceSlot');
     const holder = traceSlotHolder(input.executionName, input.device.deviceId);
     const { holders } = await traceSlots().acquire(holder, { capacity: settings().tenantTraceSlots, leaseSeconds: traceSlotLeaseSeconds(settings()) });
+    addMetric(pipelineMetrics(), 'TraceSlotsInUse', holders);
+    addMetric(pipelineMetrics(), 'TraceSlotCapacity', settings().tenantTraceSlots);
     return { holder, holders };
   },
-  { logger, correlationIds: diagnosticsCorrelationIds },
+  { logger, metrics: pipelineMetrics(), correlationIds: diagnosticsCorrelationIds },
 );

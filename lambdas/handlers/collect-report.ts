@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { readEnv } from '../core/config.js';
 import { asLog, createLogger } from '../core/observability/logger.js';
+import { addMetric, pipelineMetrics } from '../core/observability/metrics.js';
 import { withMiddleware } from '../core/observability/middleware.js';
 import type { ScanReport } from '../core/reports.js';
 import { collectReport } from '../use-cases/scan/collect-report.js';
@@ -26,6 +27,11 @@ const stacks = once(
 export const handler = withMiddleware<unknown, ScanReport>(
   async (event, context) => {
     const input = parseStepInput(ScanStepInputSchema, event, 'CollectReport');
+    const { detectedAfterSeconds, lastRunningAfterSeconds } = input.scan;
+    // How late the finished scan was noticed, at most: between the last check that saw it running and the first that saw it done.
+    if (detectedAfterSeconds !== null && lastRunningAfterSeconds !== null) {
+      addMetric(pipelineMetrics(), 'DetectionDelaySeconds', Math.max(0, detectedAfterSeconds - lastRunningAfterSeconds));
+    }
     return collectReport(input.window, input.scan, {
       windows: windowStore(),
       history: historyStore(),
@@ -37,5 +43,5 @@ export const handler = withMiddleware<unknown, ScanReport>(
       executionId: input.executionId,
     });
   },
-  { logger, correlationIds: scanCorrelationIds },
+  { logger, metrics: pipelineMetrics(), correlationIds: scanCorrelationIds },
 );

@@ -1,6 +1,7 @@
 /** CollectTraceResults: reads the six result endpoints of a finished trace into evidence. */
 import * as z from 'zod';
 import { createLogger } from '../core/observability/logger.js';
+import { pipelineMetrics } from '../core/observability/metrics.js';
 import { withMiddleware } from '../core/observability/middleware.js';
 import { collectTraceResults } from '../use-cases/diagnostics/deep-trace.js';
 import { DeviceWorkSchema, TraceHandleSchema, TraceStatusSchema, parseStateInput, type DeviceRun } from '../use-cases/diagnostics/workflow-state.js';
@@ -17,5 +18,5 @@ export const handler = withMiddleware(
     if (run.evidence?.missing.length) logger.warn('some trace results could not be read', { missing: run.evidence.missing });
     return run;
   },
-  { logger, correlationIds: diagnosticsCorrelationIds },
+  { logger, metrics: pipelineMetrics(), correlationIds: diagnosticsCorrelationIds },
 );

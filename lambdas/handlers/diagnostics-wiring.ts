@@ -29,6 +29,7 @@ import { TraceSlots } from '../use-cases/diagnostics/trace-slots.js';
 import type { DiagnosticsExecutionInput, ExecutionStarter } from '../use-cases/diagnostics/workflow-input.js';
 import type { DiagnosticsZdx, ZdxCallOptions } from '../use-cases/diagnostics/zdx-port.js';
 import { once, secrets } from './shared-wiring.js';
+import { meteredRateLimiter } from '../core/observability/metrics.js';
 
 export { secrets } from './shared-wiring.js';
 
@@ -138,7 +139,8 @@ export async function zdxClient(): Promise<DiagnosticsZdx> {
   const strategy = await zdxTokenStrategy();
   if (zdxCache?.fingerprint === strategy.fingerprint) return zdxCache.client;
   const http = zdxHttp();
-  const rateLimiter = zdxRateBudget();
+  // Counted from outside the budget (ZdxCallsAdmitted, ZdxBudgetWaitMs) for the dashboard.
+  const rateLimiter = meteredRateLimiter(zdxRateBudget());
   const tokens = new SharedTokenCache({
     dynamo: dynamo(),
     tableName: tableName(),

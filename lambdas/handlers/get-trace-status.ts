@@ -1,6 +1,7 @@
 /** GetTraceStatus: one status poll of a running deep trace. */
 import * as z from 'zod';
 import { createLogger } from '../core/observability/logger.js';
+import { pipelineMetrics } from '../core/observability/metrics.js';
 import { withMiddleware } from '../core/observability/middleware.js';
 import { getTraceStatus } from '../use-cases/diagnostics/deep-trace.js';
 import { DeviceWorkSchema, TraceHandleSchema, TraceStatusSchema, parseStateInput, type TraceStatus } from '../use-cases/diagnostics/workflow-state.js';
@@ -15,5 +16,5 @@ export const handler = withMiddleware(
     const input = parseStateInput(InputSchema, event, 'GetTraceStatus');
     return getTraceStatus(input, { zdx: await zdxClient(), settings: settings(), call: callOptions(context) });
   },
-  { logger, correlationIds: diagnosticsCorrelationIds },
+  { logger, metrics: pipelineMetrics(), correlationIds: diagnosticsCorrelationIds },
 );

@@ -1,8 +1,8 @@
 /**
  * Composition of the notification channels for a handler: settings from `NOTIFICATION_SETTINGS`,
  * the delivery ledger on the state table (so a retried step never posts twice), Slack credentials
- * from `SLACK_SECRET_ARN`, and the SNS / EventBridge clients, each loaded only when its channel is
- * enabled. Built once per container, on first use.
+ * from `SLACK_SECRET_ARN`, and the SNS / EventBridge / Security Hub (and STS) clients, each loaded
+ * only when its channel is enabled. Built once per container, on first use.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
@@ -11,7 +11,8 @@ import { ConfigError } from '../core/errors.js';
 import { createNotifiers, type NotifierDeps } from '../core/notifiers/create-notifiers.js';
 import { DynamoDeliveryLedger } from '../core/notifiers/delivery-ledger.js';
 import { createNotificationRouter, type NotificationRouter } from '../core/notifiers/router.js';
-import { parseNotificationSettings } from '../core/notifiers/settings.js';
+import { parseNotificationSettings, parseSecurityHubSettings } from '../core/notifiers/settings.js';
+import type { ScanFindingsSource } from '../core/notifiers/security-hub-notifier.js';
 import type { Log } from '../core/ports.js';
 import { SlackSettings } from '../core/secrets/schemas.js';
 import type { SecretsProvider } from '../core/secrets/secrets-provider.js';
@@ -21,6 +22,8 @@ export interface NotificationWiring {
   readonly tableName: () => string;
   readonly secrets: () => SecretsProvider | Promise<SecretsProvider>;
   readonly log: Log;
+  /** The complete findings of a scan (the scan history); needed only by the scan's notify step when Security Hub is on. */
+  readonly scanFindings?: () => ScanFindingsSource;
 }
 
 /**
@@ -39,7 +42,10 @@ export function notificationRouter(wiring: NotificationWiring): () => Promise<No
 }
 
 async function build(wiring: NotificationWiring): Promise<NotificationRouter> {
-  const settings = parseNotificationSettings(process.env.NOTIFICATION_SETTINGS);
+  const channels = parseNotificationSettings(process.env.NOTIFICATION_SETTINGS);
+  // Only a function with scan findings reads the Security Hub channel (NotifyScan; in the sandbox every handler shares one environment).
+  const securityHub = wiring.scanFindings ? parseSecurityHubSettings(process.env.SECURITY_HUB_SETTINGS) : undefined;
+  const settings = securityHub ? { ...channels, securityHub } : channels;
   const ledger = new DynamoDeliveryLedger({ dynamo: wiring.dynamo(), tableName: wiring.tableName() });
   const deps: { -readonly [K in keyof NotifierDeps]: NotifierDeps[K] } = { ledger, log: wiring.log };
   if (settings.slack?.enabled) {
@@ -65,6 +71,11 @@ async function build(wiring: NotificationWiring): Promise<NotificationRouter> {
   if (settings.eventBridge?.enabled) {
     const { EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
     deps.eventBridge = new EventBridgeClient({});
+  }
+  if (securityHub?.enabled && wiring.scanFindings) {
+    const { AccountSecurityHubClients } = await import('../core/notifiers/security-hub-clients.js');
+    const { centralAccountId, partition } = securityHub;
+    deps.securityHub = { clients: new AccountSecurityHubClients({ centralAccountId, partition }), source: wiring.scanFindings() };
   }
   return createNotificationRouter(settings, { notifiers: createNotifiers(settings, deps), log: wiring.log });
 }

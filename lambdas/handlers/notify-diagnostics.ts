@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { DiagnosticsReportSchema, type SentNotification } from '../core/reports.js';
 import { asLog, createLogger } from '../core/observability/logger.js';
 import { withMiddleware } from '../core/observability/middleware.js';
+import { pipelineMetrics, recordDiagnosticsOutcome } from '../core/observability/metrics.js';
 import { diagnosticsFailureReport } from '../use-cases/diagnostics/failure.js';
 import { parseStateInput } from '../use-cases/diagnostics/workflow-state.js';
 import { callOptions, diagnosticsCorrelationIds, dynamo, executionUrl, secrets, tableName } from './diagnostics-wiring.js';
@@ -40,7 +41,8 @@ export const handler = withMiddleware(
             occurredAt: new Date().toISOString(),
           });
     const notifications = await (await router()).deliver(result, { idempotencyKey: input.executionId, ...callOptions(context) });
+    recordDiagnosticsOutcome(pipelineMetrics(), result);
     return { notifications };
   },
-  { logger, correlationIds: (event) => diagnosticsCorrelationIds((event as { result?: { alert?: unknown } } | null)?.result ?? event) },
+  { logger, metrics: pipelineMetrics(), correlationIds: (event) => diagnosticsCorrelationIds((event as { result?: { alert?: unknown } } | null)?.result ?? event) },
 );

@@ -3,19 +3,23 @@
  * failure to the configured channels, then finish the window (or move it on to a follow-up scan).
  */
 import { asLog, createLogger } from '../core/observability/logger.js';
+import { pipelineMetrics, recordScanOutcome } from '../core/observability/metrics.js';
 import { withMiddleware } from '../core/observability/middleware.js';
 import { NotifyInputSchema, notifyScan, type NotifyOutput } from '../use-cases/scan/notify-scan.js';
 import { notificationRouter } from './notification-wiring.js';
-import { callOptions, dynamo, parseStepInput, scanCorrelationIds, scanSettings, secrets, tableName, windowStore } from './scan-wiring.js';
+import { ScanHistoryFindings } from '../use-cases/scan/scan-findings.js';
+import { callOptions, dynamo, historyStore, parseStepInput, scanCorrelationIds, scanSettings, secrets, tableName, windowStore } from './scan-wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'scan', step: 'NotifyScan' } });
 const log = asLog(logger);
-const delivery = notificationRouter({ dynamo, tableName, secrets, log });
+const delivery = notificationRouter({ dynamo, tableName, secrets, log, scanFindings: () => new ScanHistoryFindings(historyStore()) });
 
 export const handler = withMiddleware<unknown, NotifyOutput>(
   async (event, context) => {
     const input = parseStepInput(NotifyInputSchema, event, 'NotifyScan');
-    return notifyScan(input, { delivery, windows: windowStore(), settings: scanSettings(), log, call: callOptions(context) });
+    const output = await notifyScan(input, { delivery, windows: windowStore(), settings: scanSettings(), log, call: callOptions(context) });
+    recordScanOutcome(pipelineMetrics(), input.mode === 'result' ? input.state.report : { failureReason: output.outcome });
+    return output;
   },
-  { logger, correlationIds: scanCorrelationIds },
+  { logger, metrics: pipelineMetrics(), correlationIds: scanCorrelationIds },
 );

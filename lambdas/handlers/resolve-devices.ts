@@ -1,6 +1,7 @@
 /** ResolveDevices: the alert's application and the devices to trace (cap, cooldown). */
 import * as z from 'zod';
 import { createLogger } from '../core/observability/logger.js';
+import { pipelineMetrics } from '../core/observability/metrics.js';
 import { withMiddleware } from '../core/observability/middleware.js';
 import { resolveDevices } from '../use-cases/diagnostics/resolve-devices.js';
 import { DiagnosticsExecutionInputSchema } from '../use-cases/diagnostics/workflow-input.js';
@@ -18,5 +19,5 @@ export const handler = withMiddleware(
     logger.info('devices resolved', { devices: resolved.devices.length, skipped: resolved.skipped.length, notes: resolved.notes });
     return resolved;
   },
-  { logger, correlationIds: diagnosticsCorrelationIds },
+  { logger, metrics: pipelineMetrics(), correlationIds: diagnosticsCorrelationIds },
 );

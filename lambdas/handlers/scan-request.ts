@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { readEnv } from '../core/config.js';
 import { asLog, createLogger } from '../core/observability/logger.js';
+import { addMetric, pipelineMetrics } from '../core/observability/metrics.js';
 import { withMiddleware } from '../core/observability/middleware.js';
 import type { ResultDelivery } from '../use-cases/scan/ports.js';
 import { requestScan, type ScanRequestResult } from '../use-cases/scan/request-scan.js';
@@ -26,14 +27,17 @@ const notifications = async (): Promise<ResultDelivery> => {
 };
 
 export const handler = withMiddleware<unknown, ScanRequestResult>(
-  async (event) =>
-    requestScan(event, {
+  async (event) => {
+    const result = await requestScan(event, {
       settings: scanSettings(),
       mappings: accountMappings(),
       windows: windowStore(),
       executions: executions(),
       notifications,
       log,
-    }),
-  { logger },
+    });
+    if ('executionStarted' in result && result.executionStarted) addMetric(pipelineMetrics(), 'ScansStarted', 1);
+    return result;
+  },
+  { logger, metrics: pipelineMetrics() },
 );

@@ -2,7 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import type { ZsaConfig } from '../config.js';
+import { memberImportRoleName } from '../../lambdas/core/notifiers/security-hub-findings.js';
+import { securityHubRegions, type ZsaConfig } from '../config.js';
 import type { TeamFunction } from './team-function.js';
 
 /** What a notifying function may reach; only the channels the configuration enables are granted. */
@@ -32,4 +33,33 @@ export function bindNotificationChannels(fn: TeamFunction, channels: Notificatio
       }),
     );
   }
+}
+
+/**
+ * Lets `fn` import Security Hub findings (only called for the scan's notify function, and only when
+ * `securityHub.enabled`): `securityhub:BatchImportFindings` on this account's own default product in
+ * each findings Region, and `sts:AssumeRole` on the import role each mapped member account's
+ * forwarder stack creates per Region (a member's findings must be imported from that account).
+ */
+export function bindSecurityHubImport(fn: TeamFunction, config: ZsaConfig): void {
+  if (!config.securityHub.enabled) return;
+  const stack = Stack.of(fn);
+  const regions = securityHubRegions(config, stack.region);
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['securityhub:BatchImportFindings'],
+      resources: regions.map((region) => stack.formatArn({ service: 'securityhub', region, resource: 'product', resourceName: `${stack.account}/default` })),
+    }),
+  );
+  // The central account itself may be mapped too (its deployments are scanned); it needs no role.
+  const members = [...new Set(config.accountMappings.map((mapping) => mapping.awsAccountId))].filter((account) => account !== stack.account);
+  if (members.length === 0) return;
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['sts:AssumeRole'],
+      resources: members.flatMap((account) =>
+        regions.map((region) => stack.formatArn({ service: 'iam', region: '', account, resource: 'role', resourceName: memberImportRoleName(region) })),
+      ),
+    }),
+  );
 }

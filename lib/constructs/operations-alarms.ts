@@ -163,7 +163,7 @@ export function monitoredResources(scope: IConstruct): Required<MonitoredResourc
 }
 
 /** The construct path below the stack, e.g. `PostDeployScan/PostDeployScan/StateMachine`. */
-function labelOf(resource: IConstruct): string {
+export function labelOf(resource: IConstruct): string {
   const stackPath = Stack.of(resource).node.path;
   const path = resource.node.path;
   return path.startsWith(`${stackPath}/`) ? path.slice(stackPath.length + 1) : path;

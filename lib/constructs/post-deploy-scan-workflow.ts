@@ -8,11 +8,11 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { KeyPrefix } from '../../lambdas/core/store/table-schema.js';
-import { ACCOUNT_MAPPINGS_FILE_NAME, accountMappingsEnv, accountMappingsFile, notificationSettings, scanSettings, type ZsaConfig } from '../config.js';
+import { ACCOUNT_MAPPINGS_FILE_NAME, accountMappingsEnv, accountMappingsFile, notificationSettings, scanSettings, securityHubSettings, type ZsaConfig } from '../config.js';
 import type { IntegrationSettings } from '../integration-stack.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { TeamFunction, type TeamFunctionProps } from './team-function.js';
-import { bindNotificationChannels } from './notification-channels.js';
+import { bindNotificationChannels, bindSecurityHubImport } from './notification-channels.js';
 import { StandardStateMachine, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
 
 /** EventBridge detail-types of the deployment events (lambdas/use-cases/scan/cfn-event.ts parses the same). */
@@ -83,6 +83,9 @@ export class PostDeployScanWorkflow extends Construct {
       }),
     };
     const notifyEnv = { NOTIFICATION_SETTINGS: stack.toJsonString(notificationSettings(config, { topicArn: props.topic.topicArn })) };
+    // Only the report's notify step has findings to import.
+    const securityHub = securityHubSettings(config, { accountId: Aws.ACCOUNT_ID, region: Aws.REGION, partition: Aws.PARTITION });
+    const notifyScanEnv = { ...notifyEnv, ...(securityHub ? { SECURITY_HUB_SETTINGS: stack.toJsonString(securityHub) } : {}) };
     const fn = (name: string, entry: string, extra: Omit<TeamFunctionProps, 'entry' | 'defaults'>): TeamFunction => {
       const created = new TeamFunction(this, name, { entry, defaults: props.settings.functionDefaults, ...extra });
       created.node.addMetadata(HANDLER_ENTRY_METADATA, entry);
@@ -129,9 +132,10 @@ export class PostDeployScanWorkflow extends Construct {
       description: 'PostDeployScan: notifies the scan result or failure and finishes the scan window',
       invocation: 'sync',
       timeout: Duration.seconds(60),
-      environment: { ...scanEnv, ...notifyEnv },
+      environment: { ...scanEnv, ...notifyScanEnv },
     }).bindTable(props.table, { leadingKeys: [KeyPrefix.scanWindow, KeyPrefix.idempotency] });
     bindNotificationChannels(notifyScan, { config, slackSecret: props.slackSecret, topic: props.topic });
+    bindSecurityHubImport(notifyScan, config);
 
     const definition = this.definition({ initiateScan, getScanStatus, collectReport, notifyScan });
     const scanTimeoutSeconds = config.scan.timeoutMinutes * 60;

@@ -2,7 +2,9 @@
  * Local stand-ins for the AWS services that have no local emulator, for in-process runs of the real
  * handlers: Secrets Manager (fixed values), Step Functions' StartExecution (runs the local state
  * machine), CloudFormation's ListStackResources (given resources), SNS Publish and EventBridge
- * PutEvents (recorded), plus Slack incoming webhooks (recorded through undici's global dispatcher;
+ * PutEvents (recorded), STS AssumeRole and Security Hub BatchImportFindings (a findings store that,
+ * like Security Hub, updates a finding imported again under the same Id and refuses findings of an
+ * account other than the caller's), plus Slack incoming webhooks (recorded through undici's global dispatcher;
  * answered locally, or really posted when a real webhook URL is configured).
  *
  * Every captured notification is tagged with the task that sent it ({@link currentTask}), so the
@@ -12,17 +14,19 @@ import { CloudFormationClient, ListStackResourcesCommand, type StackResourceSumm
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { BatchImportFindingsCommand, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Agent, MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
-import { currentTask, type LocalExecution, type LocalStateMachineRunner, type TaskContext } from './state-machine-runner.js';
+import { LOCAL_ACCOUNT, currentTask, type LocalExecution, type LocalStateMachineRunner, type TaskContext } from './state-machine-runner.js';
 
 /** The sandbox's Slack webhook when no real one is given; answered locally, never sent. */
 export const SANDBOX_SLACK_WEBHOOK = 'https://hooks.slack.com/services/TSANDBOX/BSANDBOX/sandbox-webhook';
 
-/** One message a notifier sent, exactly as it was sent. */
+/** One message a notifier sent, exactly as it was sent (for Security Hub: one BatchImportFindings call). */
 export interface CapturedNotification {
-  readonly channel: 'slack' | 'sns' | 'eventbridge';
+  readonly channel: 'slack' | 'sns' | 'eventbridge' | 'securityhub';
   readonly payload: unknown;
   /** The task that sent it (undefined outside a state machine task, e.g. ScanRequest). */
   readonly task: TaskContext | undefined;
@@ -40,9 +44,19 @@ export interface AwsStandInsOptions {
   readonly deferExecutions?: boolean;
 }
 
+/** Access key id prefix of the credentials the STS stand-in issues; the account id follows it. */
+const ASSUMED_KEY_PREFIX = 'ASIASANDBOX';
+/** Credentials of the process itself: the central account's role (never real ones, nothing leaves the process). */
+const CENTRAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIASANDBOXCENTRAL', AWS_SECRET_ACCESS_KEY: 'sandbox-central' } as const;
+
 /** Installs the stand-ins; `restore()` removes them. One set per process at a time. */
 export class AwsStandIns {
   readonly notifications: CapturedNotification[] = [];
+  /** Security Hub's findings as imported, by account, Region and Id: a re-import replaces the finding. */
+  readonly securityHubFindings = new Map<string, AwsSecurityFinding>();
+  /** Every role ARN assumed through STS, in order. */
+  readonly assumedRoles: string[] = [];
+  #previousCredentials: Record<string, string | undefined> = {};
   readonly #options: AwsStandInsOptions;
   readonly #stubs: Array<{ restore(): void }> = [];
   readonly #queued: Array<{ stateMachine: string; name: string; input: unknown }> = [];
@@ -105,7 +119,46 @@ export class AwsStandIns {
       return { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: crypto.randomUUID() })) };
     });
 
-    this.#stubs.push(secrets, sfn, cloudFormation, sns, eventBridge);
+    const sts = mockClient(STSClient);
+    sts.on(AssumeRoleCommand).callsFake(async (input: { RoleArn?: string; DurationSeconds?: number }) => {
+      const roleArn = String(input.RoleArn);
+      this.assumedRoles.push(roleArn);
+      const account = roleArn.split(':')[4] ?? '';
+      return {
+        Credentials: {
+          AccessKeyId: `${ASSUMED_KEY_PREFIX}${account}`,
+          SecretAccessKey: 'sandbox',
+          SessionToken: 'sandbox',
+          Expiration: new Date(Date.now() + (input.DurationSeconds ?? 3600) * 1000),
+        },
+        AssumedRoleUser: { Arn: `${roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/')}/session`, AssumedRoleId: 'AROASANDBOX:session' },
+      };
+    });
+
+    const securityHub = mockClient(SecurityHubClient);
+    securityHub.on(BatchImportFindingsCommand).callsFake(async (input: { Findings?: AwsSecurityFinding[] }, getClient) => {
+      const findings = input.Findings ?? [];
+      this.notifications.push({ channel: 'securityhub', payload: { Findings: findings }, task: currentTask() });
+      const { accessKeyId } = await getClient().config.credentials();
+      const caller = accessKeyId.startsWith(ASSUMED_KEY_PREFIX) ? accessKeyId.slice(ASSUMED_KEY_PREFIX.length) : LOCAL_ACCOUNT;
+      const region = await getClient().config.region();
+      const failed = [];
+      for (const finding of findings) {
+        const productAccount = String(finding.ProductArn).split(':')[4];
+        if (finding.AwsAccountId !== caller || productAccount !== caller || String(finding.ProductArn).split(':')[3] !== region) {
+          failed.push({ Id: finding.Id, ErrorCode: 'AccessDeniedException', ErrorMessage: `account ${caller} in ${region} cannot import findings of ${String(finding.AwsAccountId)} under ${String(finding.ProductArn)}` });
+          continue;
+        }
+        this.securityHubFindings.set(`${caller}|${region}|${String(finding.Id)}`, finding);
+      }
+      return { SuccessCount: findings.length - failed.length, FailedCount: failed.length, FailedFindings: failed };
+    });
+
+    this.#previousCredentials = { AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: process.env.AWS_SESSION_TOKEN };
+    delete process.env.AWS_SESSION_TOKEN;
+    Object.assign(process.env, CENTRAL_CREDENTIALS);
+
+    this.#stubs.push(secrets, sfn, cloudFormation, sns, eventBridge, sts, securityHub);
     this.#installSlack();
     return this;
   }
@@ -121,6 +174,11 @@ export class AwsStandIns {
   async restore(): Promise<void> {
     for (const stub of this.#stubs) stub.restore();
     this.#stubs.length = 0;
+    for (const [name, value] of Object.entries(this.#previousCredentials)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    this.#previousCredentials = {};
     if (this.#previousDispatcher) setGlobalDispatcher(this.#previousDispatcher);
     await this.#slackDispatcher?.close();
   }

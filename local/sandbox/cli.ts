@@ -281,6 +281,10 @@ function summary(document: SandboxDocument): string {
       );
     }
     lines.push(`  notifications: ${scan.notifications.map((notification) => notification.channel).join(', ') || 'none'}`);
+    if (scan.securityHubFindings.length > 0) {
+      const archived = scan.securityHubFindings.filter((finding) => finding.RecordState === 'ARCHIVED').length;
+      lines.push(`  Security Hub: ${scan.securityHubFindings.length - archived} failed finding(s) imported, ${archived} archived as fixed (--json lists them)`);
+    }
   }
   for (const entry of document.ignored) lines.push(`Ignored ${entry.source}: ${entry.reason}`);
   return `${lines.join('\n')}\n`;

@@ -13,6 +13,7 @@ import type { SandboxDiagnostics } from './diagnostics/sandbox.js';
 import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import type { StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import type { Posture, ScanDelta } from '../../lambdas/core/reports.js';
 import { UsageError } from '../cli/args.js';
 import { parseDeploymentEvent } from '../../lambdas/use-cases/scan/cfn-event.js';
@@ -56,6 +57,8 @@ export interface SandboxScan {
   readonly deploymentFailureCount: number | null;
   readonly failure?: { readonly reason: string };
   readonly notifications: ReadonlyArray<{ channel: string; payload: unknown }>;
+  /** The AWS Security Hub findings (ASFF) this scan imports: one per failed asset and policy, plus the fixed ones archived. */
+  readonly securityHubFindings: readonly AwsSecurityFinding[];
 }
 
 /** The document `--json` prints. */
@@ -142,6 +145,8 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxDocume
     realSlackWebhook: options.slackWebhookUrl,
     deferExecutions: true,
     stackResources: demoStackResources,
+    // The sandbox shows the Security Hub findings a scan would import (in the stand-in's store, never sent).
+    config: { securityHub: { enabled: true } },
     ...(progress ? { onProgress: (line: string) => say(line) } : {}),
   });
   try {
@@ -188,7 +193,9 @@ export function toSandboxScan(outcome: ScanOutcome): SandboxScan {
     delta: outcome.delta,
     deploymentFailureCount: outcome.report?.deploymentFailureCount ?? null,
     ...(outcome.failure ? { failure: outcome.failure } : {}),
-    notifications: outcome.notifications.map(({ channel, payload }) => ({ channel, payload })),
+    // The findings are listed once, under `securityHubFindings`, not again as raw import calls.
+    notifications: outcome.notifications.filter(({ channel }) => channel !== 'securityhub').map(({ channel, payload }) => ({ channel, payload })),
+    securityHubFindings: outcome.securityHubFindings,
   };
 }
 

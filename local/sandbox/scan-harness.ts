@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import type { Stack } from 'aws-cdk-lib';
 import { SIMULATOR_CREDENTIALS, startSimulator, type DeepPartial, type RunningSimulator, type SimulatorConfig } from '../simulator/index.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../dynamodb-local.js';
@@ -74,6 +75,8 @@ export interface ScanOutcome {
   readonly report: ScanReport | null;
   readonly failure: { readonly reason: string } | null;
   readonly notifications: ReadonlyArray<Pick<CapturedNotification, 'channel' | 'payload'>>;
+  /** The findings this scan's notify step gave to BatchImportFindings (empty with Security Hub off). */
+  readonly securityHubFindings: readonly AwsSecurityFinding[];
 }
 
 
@@ -158,6 +161,8 @@ export class ScanPipelineHarness {
         // Local stacks live in the sandbox's accounts, not in the fake "home" account of the synthesized stack.
         HOME_ACCOUNT_ID: '',
         POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+        // EMF lines on stdout would mix with the sandbox's output; tests that read them turn them on.
+        POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       });
 
       const secret = (path: string) => runner.resolver.arnOf(resourcesOfType(stack.template, 'AWS::SecretsManager::Secret', path)[0] ?? path);
@@ -226,6 +231,7 @@ export class ScanPipelineHarness {
       const output = run.output as NotifyOutput;
       const { window, scan } = input.state;
       const report = input.mode === 'result' ? (input.state.report as ScanReport) : null;
+      const sent = this.standIns.notifications.filter((notification) => notification.task?.taskId === run.taskId);
       const deployments = report ? report.deployments : await windows.deployments(window);
       outcomes.push({
         executionName: run.executionName,
@@ -240,9 +246,10 @@ export class ScanPipelineHarness {
         delta: report?.delta ?? null,
         report,
         failure: report ? null : { reason: output.outcome },
-        notifications: this.standIns.notifications
-          .filter((notification) => notification.task?.taskId === run.taskId)
-          .map(({ channel, payload }) => ({ channel, payload })),
+        notifications: sent.map(({ channel, payload }) => ({ channel, payload })),
+        securityHubFindings: sent
+          .filter((notification) => notification.channel === 'securityhub')
+          .flatMap((notification) => (notification.payload as { Findings: AwsSecurityFinding[] }).Findings),
       });
     }
     return outcomes;

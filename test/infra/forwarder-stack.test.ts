@@ -6,6 +6,7 @@ import {
   ALARM_TOPIC_ARN_PARAMETER,
   CENTRAL_EVENT_BUS_ARN_PARAMETER,
   ForwarderStack,
+  SECURITY_HUB_IMPORTER_ROLE_ARN_PARAMETER,
   type ForwarderStackProps,
   forwardedEventPattern,
 } from '../../lib/forwarder-stack.js';
@@ -101,7 +102,8 @@ describe('ForwarderStack', () => {
         },
         ManagedPolicyArns: Match.absent(),
       });
-      template.resourceCountIs('AWS::IAM::Role', 1);
+      // The other role is the conditional Security Hub import role (test/infra/constructs/security-hub-import.test.ts).
+      template.resourceCountIs('AWS::IAM::Role', 2);
     });
 
     it('may only put events on the central bus', () => {
@@ -179,7 +181,7 @@ describe('ForwarderStack', () => {
       const artifact = (stack.node.root as App).synth().getStackByName(stack.stackName);
 
       const template = artifact.template as { Parameters: Record<string, unknown>; Rules?: unknown; Resources: Record<string, { Type: string }> };
-      expect(Object.keys(template.Parameters).sort()).toEqual([ALARM_TOPIC_ARN_PARAMETER, CENTRAL_EVENT_BUS_ARN_PARAMETER].sort());
+      expect(Object.keys(template.Parameters).sort()).toEqual([ALARM_TOPIC_ARN_PARAMETER, CENTRAL_EVENT_BUS_ARN_PARAMETER, SECURITY_HUB_IMPORTER_ROLE_ARN_PARAMETER].sort());
       expect(template.Rules).toBeUndefined();
       expect(Object.values(template.Resources).map((resource) => resource.Type)).not.toContain('AWS::CDK::Metadata');
       expect(artifact.assumeRoleArn).toBeUndefined();

@@ -75,7 +75,7 @@ describe('IntegrationStack', () => {
 
       const outputs = Object.keys(templateOf(stack).findOutputs('*'));
 
-      expect(outputs.sort()).toEqual(['NotificationTopicArn', 'SlackSecretArn', 'StateTableName', 'WebhookSecretArn', 'ZcspmSecretArn', 'ZdxSecretArn', 'ZdxWebhookUrl']);
+      expect(outputs.sort()).toEqual(['DashboardName', 'NotificationTopicArn', 'SlackSecretArn', 'StateTableName', 'WebhookSecretArn', 'ZcspmSecretArn', 'ZdxSecretArn', 'ZdxWebhookUrl']);
     });
 
     it('subscribes the configured emails and the alarm email', () => {

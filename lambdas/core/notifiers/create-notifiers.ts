@@ -15,6 +15,8 @@ import type { NotificationSettings } from './settings.js';
 import { SlackBotNotifier, type SlackBotCredentials } from './slack-bot-notifier.js';
 import type { SlackHttpOptions } from './slack-http.js';
 import { SlackWebhookNotifier } from './slack-webhook-notifier.js';
+import { SecurityHubImporter, type SecurityHubClients } from './security-hub-importer.js';
+import { SecurityHubNotifier, type ScanFindingsSource } from './security-hub-notifier.js';
 import { SnsNotifier } from './sns-notifier.js';
 
 export interface NotifierDeps {
@@ -31,6 +33,11 @@ export interface NotifierDeps {
   };
   readonly sns?: SNSClient;
   readonly eventBridge?: EventBridgeClient;
+  readonly securityHub?: {
+    readonly clients: SecurityHubClients;
+    /** The complete failed and fixed lists of a scan (the scan history). */
+    readonly source: ScanFindingsSource;
+  };
 }
 
 /** One notifier per enabled channel. Throws {@link ConfigError} naming what an enabled channel lacks. */
@@ -63,6 +70,18 @@ export function createNotifiers(settings: NotificationSettings, deps: NotifierDe
   if (settings.eventBridge?.enabled) {
     if (!deps.eventBridge) throw new ConfigError('eventBridge is enabled but no EventBridge client was provided');
     notifiers.eventBridge = new EventBridgeNotifier({ client: deps.eventBridge, eventBusName: settings.eventBridge.eventBusName, ledger, log });
+  }
+  if (settings.securityHub?.enabled) {
+    if (!deps.securityHub) throw new ConfigError('securityHub is enabled but no Security Hub clients and scan findings source were provided');
+    const { regions, partition } = settings.securityHub;
+    notifiers.securityHub = new SecurityHubNotifier({
+      importer: new SecurityHubImporter({ clients: deps.securityHub.clients, log }),
+      source: deps.securityHub.source,
+      regions,
+      partition,
+      ledger,
+      log,
+    });
   }
   if (settings.log.enabled) notifiers.log = new LogNotifier({ log });
   return notifiers;

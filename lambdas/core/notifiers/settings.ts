@@ -17,6 +17,7 @@ import * as z from 'zod';
 import { parseJsonSetting } from '../config.js';
 import { ConfigError } from '../errors.js';
 import type { PipelineResult } from '../reports.js';
+import { ASFF_PARTITIONS } from './security-hub-findings.js';
 import { SEVERITY_LEVELS, resultSeverity, severityRank } from './result-facts.js';
 
 /** Result kinds a channel can opt into; `failure` is not listed because it always goes out. */
@@ -61,6 +62,18 @@ const EventBridgeSettingsSchema = z.lazy(() => z.strictObject({
   eventBusName: z.string().min(1).max(1600).default('default'),
 }));
 
+/** `SECURITY_HUB_SETTINGS`: given only to the function that has scan findings to import. */
+export const SecurityHubSettingsSchema = z.lazy(() => z.strictObject({
+  ...RouteFields,
+  /** Only scans have findings; diagnostics and failures are never sent to Security Hub. */
+  kinds: z.array(z.literal('scan')).min(1).default(['scan']),
+  /** Regions whose Security Hub receives the findings. */
+  regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS Region code')).min(1),
+  /** The account the integration runs in: imports its own findings directly, the others through their import roles. */
+  centralAccountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+  partition: z.enum(ASFF_PARTITIONS).default('aws'),
+}));
+
 const LogSettingsSchema = z.lazy(() => z.strictObject({ ...RouteFields }));
 
 export const NotificationSettingsSchema = z.lazy(() => z.strictObject({
@@ -69,6 +82,7 @@ export const NotificationSettingsSchema = z.lazy(() => z.strictObject({
   slack: SlackSettingsSchema.optional(),
   sns: SnsSettingsSchema.optional(),
   eventBridge: EventBridgeSettingsSchema.optional(),
+  securityHub: SecurityHubSettingsSchema.optional(),
   /** The structured log line; on by default so a result is never only in memory. */
   log: LogSettingsSchema.default({ enabled: true, kinds: ['scan', 'diagnostics'], minSeverity: 'info', scan: {} }),
 }));
@@ -77,8 +91,8 @@ export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
 export type NotificationSettingsInput = z.input<typeof NotificationSettingsSchema>;
 
 /** Keys of the channels in the settings. */
-export type ChannelKey = 'slack' | 'sns' | 'eventBridge' | 'log';
-export const CHANNEL_KEYS: readonly ChannelKey[] = ['slack', 'sns', 'eventBridge', 'log'];
+export type ChannelKey = 'slack' | 'sns' | 'eventBridge' | 'securityHub' | 'log';
+export const CHANNEL_KEYS: readonly ChannelKey[] = ['slack', 'sns', 'eventBridge', 'securityHub', 'log'];
 
 export type ChannelRoute = z.infer<typeof LogSettingsSchema>;
 
@@ -88,6 +102,12 @@ export type ChannelRoute = z.infer<typeof LogSettingsSchema>;
  */
 export function parseNotificationSettings(json: string | undefined, variable = 'NOTIFICATION_SETTINGS'): NotificationSettings {
   return parseJsonSetting(json, variable, NotificationSettingsSchema);
+}
+
+/** Parses `SECURITY_HUB_SETTINGS`; undefined when the variable is absent or empty (channel off). */
+export function parseSecurityHubSettings(json: string | undefined, variable = 'SECURITY_HUB_SETTINGS'): z.infer<typeof SecurityHubSettingsSchema> | undefined {
+  if (json === undefined || json.trim() === '') return undefined;
+  return parseJsonSetting(json, variable, SecurityHubSettingsSchema);
 }
 
 /**

@@ -10,7 +10,8 @@ import { systemClock, type Clock, type Log } from '../../core/ports.js';
 import type { Deployment, ScanReport } from '../../core/reports.js';
 import { estimateDuration } from './polling.js';
 import type { CallOptions, StackRef, StackResourcesReader, ZcspmScanApi } from './ports.js';
-import { buildScanReport, normalizeFailedAsset, toPosture, uniqueFailures, type StackResources } from './report.js';
+import { trackFailures, withoutLineage } from './finding-lineage.js';
+import { buildScanReport, normalizeFailedAsset, stackOwner, toPosture, uniqueFailures, type StackResources } from './report.js';
 import type { RememberedFailure, ScanHistoryStore } from './scan-history-store.js';
 import type { ScanWindowStore } from './scan-window-store.js';
 import type { ScanSettings } from './settings.js';
@@ -64,7 +65,7 @@ export async function collectReport(
     failures,
     truncated,
     previous: previous
-      ? { jobId: previous.run.jobId, compliancePercent: previous.run.compliancePercent, failures: previous.failures, truncated: previous.run.truncated }
+      ? { jobId: previous.run.jobId, compliancePercent: previous.run.compliancePercent, failures: previous.failures.map(withoutLineage), truncated: previous.run.truncated }
       : undefined,
     stacks,
     startedAt: scan.startedAt,
@@ -86,7 +87,7 @@ export async function collectReport(
       failedAssetCount: failures.length,
       truncated,
     },
-    failures,
+    trackFailures(failures, previous?.failures, { seenAt: completedAt, ownerOf: stackOwner(stacks), deployments }),
   );
   deps.log.info('scan report built', {
     zcspmAccountId: accountId,

@@ -76,6 +76,12 @@ export interface StackResources {
  * account and Region, when the ARN names them, are the stack's). Returns the stack name or undefined.
  */
 export function stackMatcher(stacks: readonly StackResources[]): (failure: RememberedFailure) => string | undefined {
+  const owner = stackOwner(stacks);
+  return (failure) => owner(failure)?.stackName;
+}
+
+/** Like {@link stackMatcher}, but returns the whole stack (its id too). */
+export function stackOwner(stacks: readonly StackResources[]): (failure: RememberedFailure) => StackRef | undefined {
   const index = new Map<string, { stack: StackRef }>();
   for (const entry of stacks) {
     for (const resource of entry.resources) {
@@ -91,7 +97,7 @@ export function stackMatcher(stacks: readonly StackResources[]): (failure: Remem
       if (!hit) continue;
       if (arn && arn.account && arn.account !== hit.stack.awsAccountId) continue;
       if (arn && arn.region && arn.region !== hit.stack.region) continue;
-      return hit.stack.stackName;
+      return hit.stack;
     }
     return undefined;
   };

@@ -13,6 +13,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { ResponseShapeError, describeIssues } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../core/ports.js';
+import type { TrackedFinding } from '../../core/notifiers/security-hub-findings.js';
 import type { FailedAsset } from '../../core/reports.js';
 import { TableStore, ttlSeconds, type StoreValue } from '../../core/store/table-store.js';
 import { KeyPrefix } from '../../core/store/table-schema.js';
@@ -32,6 +33,9 @@ export interface ScanRun {
 
 /** A failed asset as remembered (no per-report annotations). */
 export type RememberedFailure = Omit<FailedAsset, 'fromDeployment' | 'stackName'>;
+
+/** A remembered failure with its lineage: when a scan first saw it and which deployment introduced it. */
+export type TrackedFailure = RememberedFailure & Pick<TrackedFinding, 'firstSeenAt' | 'introducedBy'>;
 
 const RunSchema = z.lazy(() => z.object({
   jobId: z.string(),
@@ -53,6 +57,11 @@ const CompactFailureSchema = z.lazy(() => z.tuple([
   z.string(),
   z.string().nullable(),
   z.string().nullable(),
+  // Lineage (first seen, introducing stack name, stack id, deployment time); absent in older items.
+  z.string().nullable().optional(),
+  z.string().nullable().optional(),
+  z.string().nullable().optional(),
+  z.string().nullable().optional(),
 ]));
 
 export interface ScanHistoryStoreOptions {
@@ -89,17 +98,36 @@ export class ScanHistoryStore {
   async previousRun(
     zcspmAccountId: string,
     excludeJobId: string,
-  ): Promise<{ run: ScanRun; failures: RememberedFailure[] } | undefined> {
+  ): Promise<{ run: ScanRun; failures: TrackedFailure[] } | undefined> {
     const runs = await this.#runs(zcspmAccountId, 2);
     const run = runs.find((candidate) => candidate.jobId !== excludeJobId);
     if (!run) return undefined;
-    const items = await this.#table.query(historyPk(zcspmAccountId), { skPrefix: `fail#${run.completedAt}#${run.jobId}#` });
-    const failures = items.flatMap((item) => parseStored(z.array(CompactFailureSchema), JSON.parse(String(item.failures)), String(item.sk)).map(expand));
-    return { run: stripParts(run), failures };
+    return { run: stripParts(run), failures: await this.#failures(zcspmAccountId, run) };
+  }
+
+  /**
+   * The recorded scan `jobId` with its failed assets, and the scan before it with its own (for what
+   * it found fixed). Undefined when `jobId` is not among the account's `recent` newest scans.
+   */
+  async runWithPrevious(
+    zcspmAccountId: string,
+    jobId: string,
+    recent = 5,
+  ): Promise<{ run: ScanRun; failures: TrackedFailure[]; previous?: { run: ScanRun; failures: TrackedFailure[] } } | undefined> {
+    const runs = await this.#runs(zcspmAccountId, recent);
+    const index = runs.findIndex((candidate) => candidate.jobId === jobId);
+    if (index === -1) return undefined;
+    const run = runs[index]!;
+    const before = runs.slice(index + 1).find((candidate) => candidate.jobId !== jobId);
+    const [failures, previous] = await Promise.all([
+      this.#failures(zcspmAccountId, run),
+      before ? this.#failures(zcspmAccountId, before).then((list) => ({ run: stripParts(before), failures: list })) : undefined,
+    ]);
+    return { run: stripParts(run), failures, ...(previous ? { previous } : {}) };
   }
 
   /** Remembers one successful scan and its failed assets (idempotent per job and completion time). */
-  async recordRun(zcspmAccountId: string, run: ScanRun, failures: readonly RememberedFailure[]): Promise<void> {
+  async recordRun(zcspmAccountId: string, run: ScanRun, failures: readonly TrackedFailure[]): Promise<void> {
     const expiresAt = ttlSeconds(this.#clock.now() + this.#retentionMs);
     const parts = this.#split(failures.map(compact));
     for (const [index, part] of parts.entries()) {
@@ -117,6 +145,11 @@ export class ScanHistoryStore {
       parts: parts.length,
       expiresAt,
     });
+  }
+
+  async #failures(zcspmAccountId: string, run: Pick<ScanRun, 'completedAt' | 'jobId'>): Promise<TrackedFailure[]> {
+    const items = await this.#table.query(historyPk(zcspmAccountId), { skPrefix: `fail#${run.completedAt}#${run.jobId}#` });
+    return items.flatMap((item) => parseStored(z.array(CompactFailureSchema), JSON.parse(String(item.failures)), String(item.sk)).map(expand));
   }
 
   async #runs(zcspmAccountId: string, limit: number): Promise<Array<z.infer<typeof RunSchema>>> {
@@ -166,7 +199,9 @@ function stripParts(run: z.infer<typeof RunSchema>): ScanRun {
   return rest;
 }
 
-function compact(failure: RememberedFailure): readonly (string | null)[] {
+function compact(failure: TrackedFailure): readonly (string | null)[] {
+  const lineage = [failure.firstSeenAt ?? null, failure.introducedBy?.stackName ?? null, failure.introducedBy?.stackId ?? null, failure.introducedBy?.time ?? null];
+  // Rows without lineage keep the older, shorter form.
   return [
     failure.policyId,
     failure.resourceId,
@@ -176,11 +211,12 @@ function compact(failure: RememberedFailure): readonly (string | null)[] {
     failure.shortTitle,
     failure.categoryName ?? null,
     failure.region ?? null,
+    ...(lineage.some((value) => value !== null) ? lineage : []),
   ];
 }
 
-function expand(row: z.infer<typeof CompactFailureSchema>): RememberedFailure {
-  const [policyId, resourceId, resourceName, resourceType, severity, shortTitle, categoryName, region] = row;
+function expand(row: z.infer<typeof CompactFailureSchema>): TrackedFailure {
+  const [policyId, resourceId, resourceName, resourceType, severity, shortTitle, categoryName, region, firstSeenAt, stackName, stackId, deployedAt] = row;
   return {
     policyId,
     resourceId,
@@ -190,5 +226,7 @@ function expand(row: z.infer<typeof CompactFailureSchema>): RememberedFailure {
     shortTitle,
     ...(categoryName !== null ? { categoryName } : {}),
     ...(region !== null ? { region } : {}),
+    ...(firstSeenAt ? { firstSeenAt } : {}),
+    ...(stackName && stackId && deployedAt ? { introducedBy: { stackName, stackId, time: deployedAt } } : {}),
   };
 }

@@ -139,6 +139,8 @@ export class DiagnosticsPipelineHarness {
       Object.assign(process.env, {
         DYNAMODB_ENDPOINT: endpoint,
         POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+        // EMF lines on stdout would mix with the sandbox's output; tests that read them turn them on.
+        POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
         ...(options.zdxRate
           ? { ZDX_RATE_PER_SECOND: String(options.zdxRate.perSecond), ZDX_RATE_PER_MINUTE: String(options.zdxRate.perMinute), ZDX_RATE_SAFETY_MARGIN: '0' }
           : {}),

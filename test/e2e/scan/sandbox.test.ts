@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { asffProblems } from '../../../lambdas/core/notifiers/asff-schema.js';
 import { runSandbox, type SandboxDocument } from '../../../local/sandbox/sandbox.js';
 
 const fixture = (name: string) => resolve('test/fixtures/scan', name);
@@ -42,6 +43,16 @@ describe('runSandbox', () => {
       expect(scan.notifications.find((notification) => notification.channel === 'slack')?.payload).toMatchObject({ text: expect.any(String), blocks: expect.any(Array) });
       expect(scan.notifications.find((notification) => notification.channel === 'sns')?.payload).toMatchObject({ Subject: expect.any(String), Message: expect.any(String) });
     }
+  });
+
+  it('lists the valid Security Hub findings each scan imports, the deployed stack\'s own one naming that stack', () => {
+    for (const scan of document.scans) {
+      expect(scan.securityHubFindings.length).toBeGreaterThan(0);
+      for (const finding of scan.securityHubFindings) expect(asffProblems(finding)).toEqual([]);
+    }
+    const teststack = document.scans.find((scan) => scan.awsAccountId === '111122223333')!;
+    const own = teststack.securityHubFindings.filter((finding) => finding.ProductFields?.['zsa/IntroducedByStackName'] === 'teststack');
+    expect(own).toEqual([expect.objectContaining({ Resources: [expect.objectContaining({ Type: 'AwsS3Bucket', Id: 'arn:aws:s3:::teststack-logs' })] })]);
   });
 
   it('lists what was not scanned under ignored, with a reason', () => {

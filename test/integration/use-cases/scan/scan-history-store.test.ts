@@ -80,4 +80,21 @@ describe('ScanHistoryStore', () => {
       expect(await history.previousRun('acc-none', 'j1')).toBeUndefined();
     });
   });
+
+  describe('runWithPrevious', () => {
+    it('returns a recorded scan and the one before it, with each failure\'s lineage', async () => {
+      const history = new ScanHistoryStore({ dynamo, tableName, clock: new FakeClock() });
+      const introducedBy = { stackName: 'payments-api', stackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/payments-api/1', time: '2024-05-01T09:55:00Z' };
+      const tracked = [{ ...failure(1), firstSeenAt: '2024-05-01T10:00:00Z', introducedBy }, { ...failure(2), firstSeenAt: '2024-05-01T10:00:00Z' }];
+      await history.recordRun('acc-lineage', run('j1', '2024-05-01T10:00:00Z', 600), tracked);
+      await history.recordRun('acc-lineage', run('j2', '2024-05-01T11:00:00Z', 600), [tracked[0]!, failure(3)]);
+
+      const recorded = await history.runWithPrevious('acc-lineage', 'j2');
+
+      expect(recorded?.run.jobId).toBe('j2');
+      expect(recorded?.failures).toEqual([tracked[0], failure(3)]);
+      expect(recorded?.previous).toEqual({ run: run('j1', '2024-05-01T10:00:00Z', 600), failures: tracked });
+      expect(await history.runWithPrevious('acc-lineage', 'j9')).toBeUndefined();
+    });
+  });
 });
