@@ -20,6 +20,7 @@ import { parseConfig, type ZsaConfigInput } from '../../../lib/config.js';
 import { MANUAL_TRIGGER_DETAIL_TYPE, MANUAL_TRIGGER_SOURCE, WEBHOOK_PATH } from '../../../lib/constructs/alert-diagnostics-workflow.js';
 import { IntegrationStack } from '../../../lib/integration-stack.js';
 import type { DiagnosticsReport } from '../../../lambdas/core/reports.js';
+import { ZDX_RATE_TIERS } from '../../../lambdas/core/rate-budget/zdx-rate-tiers.js';
 import { createDynamoClient } from '../../../lambdas/core/store/dynamo-client.js';
 import { createTableInput } from '../../../lambdas/core/store/table-schema.js';
 import { AwsStandIns, SANDBOX_SLACK_WEBHOOK, type CapturedNotification } from '../aws-stand-ins.js';
@@ -34,8 +35,19 @@ export interface DiagnosticsHarnessOptions {
   readonly simulator?: DeepPartial<SimulatorConfig>;
   /** Deployment configuration layered over the harness's (the simulator URL and license are set by it). */
   readonly config?: Partial<ZsaConfigInput>;
-  /** The limits of the shared ZDX rate budget (env ZDX_RATE_PER_*). @default 5 per second, 180 per minute, like the simulator */
-  readonly zdxRate?: { readonly perSecond: number; readonly perMinute: number };
+  /**
+   * The limits of the shared ZDX rate budget (env ZDX_RATE_*), with no safety margin. Without them the
+   * budget has the simulator's (tier 4) limits and the whole tenant (share 1). `windowScale` shortens
+   * every budget window alike (the simulator's are set through `simulator`).
+   */
+  readonly zdxRate?: {
+    readonly perSecond: number;
+    readonly perMinute: number;
+    readonly perHour?: number;
+    readonly perDay?: number;
+    readonly share?: number;
+    readonly windowScale?: number;
+  };
   /** Real ms per Wait state (one number or per state name). @default { WaitForSession: one session at the simulator's time scale, WaitForPoll: 20 } */
   readonly waitMs?: number | Readonly<Record<string, number>>;
   /** Real ms between retries (slot waits, rate limits). @default 25 */
@@ -66,10 +78,11 @@ export interface DiagnosticsOutcome {
 const DEFAULT_TIME_SCALE = 0.0003;
 
 /**
- * ZDX limits of local runs: licence tier 4 (the real 5 per second, 180 per minute), so a demo alert
- * is not held up for minutes by tier 1's 30 per minute. Both the simulator and the budget use them.
+ * ZDX limits of local runs: licence tier 4 (the real 5 per second, 180 per minute, 9,000 per hour),
+ * so a demo alert is not held up for minutes by tier 1's 30 per minute. Both the simulator and the
+ * budget use them; the budget takes the whole of it (the simulated tenant has no other API users).
  */
-const LOCAL_ZDX_LIMITS = { perSecond: 5, perMinute: 180 } as const;
+const LOCAL_ZDX_LIMITS = ZDX_RATE_TIERS[4];
 
 /** The pipeline, running locally. Create with {@link DiagnosticsPipelineHarness.start}; always `close()`. */
 export class DiagnosticsPipelineHarness {
@@ -105,7 +118,7 @@ export class DiagnosticsPipelineHarness {
         zcspmBaseUrl: simulator.url,
         zdxBaseUrl: simulator.url,
         ...options.config,
-        diagnostics: { zdxRatePerSecond: LOCAL_ZDX_LIMITS.perSecond, zdxRatePerMinute: LOCAL_ZDX_LIMITS.perMinute, ...options.config?.diagnostics },
+        diagnostics: { zdxRateTier: 4, zdxRateShare: 1, ...options.config?.diagnostics },
         notifications: { slack: { enabled: true }, sns: { enabled: true }, eventBridge: { enabled: true }, ...options.config?.notifications },
       });
       const stack = synthesizeStack((app) => new IntegrationStack(app, 'ZscalerAwsAutomations', { config }) as Stack);
@@ -133,9 +146,7 @@ export class DiagnosticsPipelineHarness {
       Object.assign(process.env, {
         DYNAMODB_ENDPOINT: endpoint,
         POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
-        ...(options.zdxRate
-          ? { ZDX_RATE_PER_SECOND: String(options.zdxRate.perSecond), ZDX_RATE_PER_MINUTE: String(options.zdxRate.perMinute), ZDX_RATE_SAFETY_MARGIN: '0' }
-          : {}),
+        ...(options.zdxRate ? budgetEnv(options.zdxRate) : {}),
       });
 
       const webhookToken = `local-${randomUUID()}`;
@@ -240,6 +251,19 @@ export class DiagnosticsPipelineHarness {
     await this.simulator.close();
     await this.ownedDynamo?.stop();
   }
+}
+
+/** The env of the shared rate budget for explicit limits (unset windows and share: the tier-4 ones, share 1). */
+function budgetEnv(rate: NonNullable<DiagnosticsHarnessOptions['zdxRate']>): Record<string, string> {
+  return {
+    ZDX_RATE_PER_SECOND: String(rate.perSecond),
+    ZDX_RATE_PER_MINUTE: String(rate.perMinute),
+    ZDX_RATE_PER_HOUR: String(rate.perHour ?? LOCAL_ZDX_LIMITS.perHour),
+    ZDX_RATE_PER_DAY: String(rate.perDay ?? LOCAL_ZDX_LIMITS.perDay),
+    ZDX_RATE_SHARE: String(rate.share ?? 1),
+    ZDX_RATE_WINDOW_SCALE: String(rate.windowScale ?? 1),
+    ZDX_RATE_SAFETY_MARGIN: '0',
+  };
 }
 
 /** The failure as NotifyFailure received it (`{ failure: { error, alert } }`). */

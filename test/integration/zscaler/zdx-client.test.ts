@@ -14,7 +14,7 @@ describe('ZdxClient (contract, simulator)', () => {
   beforeAll(async () => {
     sim = await startSimulator({
       seed: 3,
-      config: { timeScale: 0.0002, zdx: { rateLimit: { perSecond: 10_000, perMinute: 100_000 } } },
+      config: { timeScale: 0.0002, zdx: { rateLimit: { perSecond: 10_000, perMinute: 100_000, perHour: 10_000_000, perDay: 100_000_000 } } },
     });
     http = new HttpClient({ baseUrl: sim.url, timeoutMs: 5_000 });
     tokens = new MemoryTokenSource((signal) => fetchZdxToken(http, SIMULATOR_CREDENTIALS.zdx, undefined, { signal }));
