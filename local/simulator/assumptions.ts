@@ -29,6 +29,7 @@ export const SIMULATOR_ASSUMPTIONS: readonly SimulatorAssumption[] = [
   { id: 'zdx-pagination', choice: 'next_offset is an opaque base64url string (null on the last page); default limit 50, max 500; an offset this API did not issue -> 400.', reference: 'zdx-api.md §5.1', configurable: 'zdx.defaultPageLimit, zdx.maxPageLimit' },
   { id: 'zdx-time-range', choice: 'from/to must be integer epoch seconds, to >= from, span <= 14 days (else 400). Without them nothing is filtered (no implicit 2-hour window). Ongoing alerts are filtered by started_on <= to; historical ones by ended_on within [from, to].', reference: 'zdx-api.md §3.1, §5.2' },
   { id: 'zdx-alert-values', choice: 'severity High|Medium|Low; alert_type "Application"; alert_status "Ongoing"|"Completed"; ended_on 0 while ongoing; geolocations [{id (string), name, num_devices}].', reference: 'zdx-api.md §3.3' },
+  { id: 'zdx-affected-devices-loc', choice: '/alerts/{id}/affected_devices honours loc (Zscaler location ids, repeated or comma-separated); its items stay the documented id, name, userid, userName, userEmail (no location field).', reference: 'zdx-api.md §3.2, §3.3' },
   { id: 'zdx-device-filters', choice: '/devices accepts both userids and user_ids, and emails; values repeated or comma-separated.', reference: 'zdx-api.md §4' },
   { id: 'zdx-probe-ids', choice: 'Probes are configured per app, tenant-wide: web probe id 1000+appId, Cloud Path probe id 2000+appId; each device monitors 4 apps (always Outlook Online, id 1).', reference: 'zdx-api.md §4' },
   // ZDX: deep traces

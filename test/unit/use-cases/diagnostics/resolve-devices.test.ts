@@ -33,7 +33,63 @@ function setup(options: { cap?: number; cooldownMinutes?: number } = {}) {
   return { clock, zdx, cooldown, deps };
 }
 
+/** A budget gauge whose hour window has `free` calls left of 450, freeing up in 22 minutes. */
+function hourBudget(free: number) {
+  const hour = { window: 'hour' as const, used: 450 - free, limit: 450, tenantLimit: 1_000, fractionUsed: (450 - free) / 450, freesInMs: 21.5 * 60_000 };
+  return { usage: async () => ({ budgetKey: 'zdx:test', share: 0.5, nextSlotInMs: 0, windows: [hour] }) };
+}
+
 describe('resolve-devices', () => {
+  describe('resolveDevices with a short ZDX budget', () => {
+    it('traces only what the hour can pay for, one device per location first, and says what was skipped and why', async () => {
+      const { zdx, deps, cooldown } = setup();
+      zdx.alert = { ...(zdx.alert as object), locations: [{ id: 71, name: 'HQ', num_devices: 4 }, { id: 72, name: 'Remote', num_devices: 2 }] };
+      zdx.affected = devices(6).map((device, i) => ({ ...device, location: i < 4 ? 71 : 72 }));
+
+      // High, 6 devices: 4.4% headroom -> 430 usable, 42 free = 3 traces of 12 calls, less 1 for the two location reads.
+      const resolved = await resolveDevices(webhookInput, { ...deps, budget: hourBudget(62) }, 'alert-7263519');
+
+      expect(resolved.devices.map((device) => device.deviceId)).toEqual(['1001', '1005']);
+      expect(resolved.skipped.map((device) => [device.deviceId, device.status])).toEqual([
+        ['1002', 'skipped_budget'],
+        ['1006', 'skipped_budget'],
+        ['1003', 'skipped_budget'],
+        ['1004', 'skipped_budget'],
+      ]);
+      expect(resolved.notes).toEqual(['4 devices not traced: hourly API budget 86% used; next window in 22 min']);
+      expect(zdx.calls.filter((call) => call.includes('loc='))).toEqual([
+        'GET /alerts/7263519/affected_devices?loc=71&offset=0',
+        'GET /alerts/7263519/affected_devices?loc=71&offset=2',
+        'GET /alerts/7263519/affected_devices?loc=72&offset=0',
+      ]);
+      // A device skipped for budget is not put in cooldown: the next alert may trace it.
+      expect((await cooldown.claim('1002', { claimant: 'later', alertId: 'later' }, 60)).claimed).toBe(true);
+    });
+
+    it('reads no locations and skips nothing while the budget covers every device', async () => {
+      const { zdx, deps } = setup();
+      zdx.alert = { ...(zdx.alert as object), locations: [{ id: 71 }, { id: 72 }] };
+      zdx.affected = devices(3);
+
+      const resolved = await resolveDevices(webhookInput, { ...deps, budget: hourBudget(450) }, 'alert-7263519');
+
+      expect(resolved.devices).toHaveLength(3);
+      expect(resolved.notes).toEqual([]);
+      expect(zdx.calls.some((call) => call.includes('loc='))).toBe(false);
+    });
+
+    it('traces nothing when the budget is spent, and tells the notification so', async () => {
+      const { zdx, deps } = setup();
+      zdx.affected = devices(2);
+
+      const resolved = await resolveDevices(webhookInput, { ...deps, budget: hourBudget(0) }, 'alert-7263519');
+
+      expect(resolved.devices).toEqual([]);
+      expect(resolved.notes).toEqual(['2 devices not traced: hourly API budget 100% used; next window in 22 min']);
+      expect(resolved.skipped[0]?.reason).toBe('not traced: the hour API budget cannot pay for another deep trace');
+    });
+  });
+
   describe('resolveDevices', () => {
     it('returns every affected device across pages with the alert application', async () => {
       const { zdx, deps } = setup();
