@@ -80,7 +80,6 @@ const zdxEnv = /* @__PURE__ */ once(() =>
  */
 export const zdxRateBudget = /* @__PURE__ */ once(() => {
   const env = zdxEnv();
-  const scale = env.ZDX_RATE_WINDOW_SCALE;
   return new SharedRateBudget({
     dynamo: dynamo(),
     tableName: tableName(),
@@ -91,7 +90,7 @@ export const zdxRateBudget = /* @__PURE__ */ once(() => {
     perDay: env.ZDX_RATE_PER_DAY,
     share: env.ZDX_RATE_SHARE,
     safetyMargin: env.ZDX_RATE_SAFETY_MARGIN,
-    ...(scale < 1 ? { secondWindowMs: 1_000 * scale, minuteWindowMs: 60_000 * scale, hourWindowMs: 3_600_000 * scale, dayWindowMs: 86_400_000 * scale } : {}),
+    windowScale: env.ZDX_RATE_WINDOW_SCALE,
   });
 });
 

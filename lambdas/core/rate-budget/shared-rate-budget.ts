@@ -27,6 +27,14 @@
  * take a minute instead of six seconds) or, with a burst allowance big enough to avoid that, admits up
  * to twice the limit in some 60 s windows. The log is small (tier 4: 180 numbers plus reservations).
  *
+ * Pledges: work that needs many calls over several minutes (a deep trace: about a dozen) pledges
+ * them before it starts, so thirty alerts resolving at once do not each see the same free hour and
+ * start ten times the traces it can pay for. `pledge()` grants, in one conditional write, as many
+ * units as the hour and day can still pay for after the calls counted and the pledges outstanding;
+ * a pledge is taken to be spent evenly over its duration (its outstanding part decays to zero), as
+ * its calls then show up in the counts. Pledges only steer how much work starts; admission of each
+ * call still checks the counts alone, so a wrong pledge can waste budget but never exceed a limit.
+ *
  * Share: the tenant's budget is shared with the ZDX portal's dashboards and other integrations, so
  * this integration takes only `share` of every window (e.g. 0.5: at most 2 of 5 per second, 500 of
  * 1,000 per hour); the rest stays free for them whatever this integration does.
@@ -83,6 +91,11 @@ export interface SharedRateBudgetOptions {
   readonly maxWaitMs?: number;
   /** Up to this much random delay spreads callers that keep losing the race for the item. @default 25 */
   readonly jitterMs?: number;
+  /**
+   * Default window lengths and pledge durations are multiplied by this (local benchmarks compress an
+   * hour into minutes); explicit window lengths are taken as given. @default 1
+   */
+  readonly windowScale?: number | undefined;
   readonly sleep?: Sleep;
   readonly random?: () => number;
 }
@@ -110,6 +123,27 @@ export interface WindowUsage {
   readonly fractionUsed: number;
   /** Until the oldest counted admission leaves the window (0 when nothing is counted). */
   readonly freesInMs: number;
+  /** Calls pledged and not yet spent (long windows only; 0 otherwise). */
+  readonly pledged: number;
+}
+
+/** A request for pledged budget (see {@link SharedRateBudget.pledge}). */
+export interface PledgeRequest {
+  /** Units of work wanted, e.g. devices to trace. */
+  readonly units: number;
+  /** Calls one unit costs at most. */
+  readonly callsEach: number;
+  /** Fraction of each long window to leave free for work that outranks this one, 0 <= headroom < 1. */
+  readonly headroom: number;
+  /** How long the work takes (real time; scaled like the windows). */
+  readonly durationMs: number;
+}
+
+/** What {@link SharedRateBudget.pledge} granted. */
+export interface PledgeGrant {
+  readonly granted: number;
+  /** The long window with the least room when fewer units than wanted were granted. */
+  readonly binding?: WindowUsage | undefined;
 }
 
 /** The budget's use in every window, for notifications and metrics. */
@@ -128,6 +162,8 @@ const budgetItemSchema = z.lazy(() => z.object({
   version: z.number().int().nonnegative(),
   /** Long windows: flat [bucketIndex, count, bucketIndex, count, ...] per window name. */
   buckets: z.record(z.string(), z.array(z.number())).optional(),
+  /** Pledges: flat [startMs, durationMs, calls, ...]. */
+  pledges: z.array(z.number()).optional(),
 }));
 
 type BudgetState = z.infer<typeof budgetItemSchema>;
@@ -227,6 +263,7 @@ export class SharedRateBudget implements RateLimiter {
   /** Fraction of the tenant's limits this budget uses. */
   readonly share: number;
   readonly #tenantLimits: Readonly<Record<WindowName, number | undefined>>;
+  readonly #scale: number;
   readonly #store: TableStore;
   readonly #key: TableKey;
   readonly #clock: Clock;
@@ -252,8 +289,11 @@ export class SharedRateBudget implements RateLimiter {
       if (!Number.isInteger(value) || (value as number) < 1) throw new ConfigError(`rate budget ${options.budgetKey}: ${name} must be a positive integer, got ${value}`);
     }
     const allowance = options.latencyAllowanceMs ?? 100;
-    const secondMs = options.secondWindowMs ?? 1_000;
-    const minuteMs = options.minuteWindowMs ?? 60_000;
+    const scale = options.windowScale ?? 1;
+    if (!(scale > 0 && scale <= 1)) throw new ConfigError(`rate budget ${options.budgetKey}: windowScale must be in (0, 1], got ${scale}`);
+    this.#scale = scale;
+    const secondMs = options.secondWindowMs ?? 1_000 * scale;
+    const minuteMs = options.minuteWindowMs ?? 60_000 * scale;
     this.budgetKey = options.budgetKey;
     this.share = share;
     this.#tenantLimits = { second: options.perSecond, minute: options.perMinute, hour: options.perHour, day: options.perDay };
@@ -265,11 +305,11 @@ export class SharedRateBudget implements RateLimiter {
     ];
     const long: BucketWindow[] = [];
     if (options.perHour !== undefined) {
-      const lengthMs = options.hourWindowMs ?? 3_600_000;
+      const lengthMs = options.hourWindowMs ?? 3_600_000 * scale;
       long.push({ name: 'hour', lengthMs: lengthMs + allowance, limit: effectiveLimit(options.perHour * share, margin), bucketMs: Math.max(1, Math.ceil(lengthMs / 60)) });
     }
     if (options.perDay !== undefined) {
-      const lengthMs = options.dayWindowMs ?? 86_400_000;
+      const lengthMs = options.dayWindowMs ?? 86_400_000 * scale;
       long.push({ name: 'day', lengthMs: lengthMs + allowance, limit: effectiveLimit(options.perDay * share, margin), bucketMs: Math.max(1, Math.ceil(lengthMs / 96)) });
     }
     this.bucketWindows = long;
@@ -326,20 +366,84 @@ export class SharedRateBudget implements RateLimiter {
     for (const window of this.windows) {
       const inWindow = state.stamps.filter((stamp) => stamp > now - window.lengthMs).sort((a, b) => a - b);
       const oldest = inWindow[0];
-      windows.push(this.#windowUsage(window.name as WindowName, inWindow.length, window.limit, oldest === undefined ? 0 : oldest + window.lengthMs - now));
+      windows.push(this.#windowUsage(window.name as WindowName, inWindow.length, window.limit, oldest === undefined ? 0 : oldest + window.lengthMs - now, 0));
     }
-    for (const { window, counts } of buckets) {
-      const live = liveBuckets(counts, now, window);
-      const used = live.reduce((sum, [, count]) => sum + count, 0);
-      const oldest = live[0];
-      windows.push(this.#windowUsage(window.name, used, window.limit, oldest === undefined ? 0 : (oldest[0] + 1) * window.bucketMs + window.lengthMs - now));
-    }
+    windows.push(...this.#longUsage(state, buckets, now));
     const stamps = state.stamps.filter((stamp) => stamp > now - this.#retentionMs);
     return { budgetKey: this.budgetKey, share: this.share, windows, nextSlotInMs: nextAdmissionAt(stamps, now, this.windows, buckets) - now };
   }
 
-  #windowUsage(name: WindowName, used: number, limit: number, freesInMs: number): WindowUsage {
-    return { window: name, used, limit, tenantLimit: this.#tenantLimits[name] as number, fractionUsed: used / limit, freesInMs: Math.max(0, freesInMs) };
+  /**
+   * Pledges as many of `request.units` as the hour and day can still pay for, leaving `headroom` of
+   * each free, after the calls counted and the pledges outstanding; one conditional write (retried
+   * on conflicts), so concurrent callers never pledge the same room twice.
+   */
+  async pledge(request: PledgeRequest): Promise<PledgeGrant> {
+    if (!(request.headroom >= 0 && request.headroom < 1)) throw new ConfigError(`rate budget ${this.budgetKey}: headroom must be in [0, 1), got ${request.headroom}`);
+    let state = await this.#read();
+    for (;;) {
+      const now = this.#clock.now();
+      const long = this.#longUsage(state, this.#bucketCounts(state, now), now);
+      let granted = request.units;
+      let binding: WindowUsage | undefined;
+      for (const window of long) {
+        const free = Math.floor(window.limit * (1 - request.headroom)) - window.used - window.pledged;
+        const affordable = Math.max(0, Math.floor(free / request.callsEach));
+        if (affordable < granted) {
+          granted = affordable;
+          binding = window;
+        }
+      }
+      if (granted <= 0 || long.length === 0) return { granted: Math.max(0, granted), binding };
+      const pledges = this.#livePledges(state, now);
+      pledges.push(now, Math.max(1, request.durationMs * this.#scale), granted * request.callsEach);
+      const written = await this.#store.put(
+        { ...state, ...this.#key, version: state.version + 1, pledges, expiresAt: ttlSeconds(now + this.#longestMs() + 3_600_000) } as Record<string, StoreValue> & TableKey,
+        state.version === 0 ? { condition: 'attribute_not_exists(pk)' } : { condition: 'version = :version', values: { ':version': state.version } },
+      );
+      if (written.ok) return { granted, binding };
+      this.stats.conflicts += 1;
+      state = written.current ? this.#parse(written.current) : await this.#read();
+    }
+  }
+
+  /** Outstanding pledges at `now` (each decays linearly to zero over its duration), flat triples. */
+  #livePledges(state: BudgetState, now: number): number[] {
+    const flat = state.pledges ?? [];
+    const live: number[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      const [start, duration] = [flat[i] as number, flat[i + 1] as number];
+      if (now < start + duration) live.push(start, duration, flat[i + 2] as number);
+    }
+    return live;
+  }
+
+  #outstanding(state: BudgetState, now: number): number {
+    const live = this.#livePledges(state, now);
+    let total = 0;
+    for (let i = 0; i < live.length; i += 3) {
+      const [start, duration, calls] = [live[i] as number, live[i + 1] as number, live[i + 2] as number];
+      total += calls * Math.min(1, Math.max(0, 1 - (now - start) / duration));
+    }
+    return Math.ceil(total - 1e-9);
+  }
+
+  #longUsage(state: BudgetState, buckets: readonly BucketCounts[], now: number): WindowUsage[] {
+    const pledged = this.#outstanding(state, now);
+    return buckets.map(({ window, counts }) => {
+      const live = liveBuckets(counts, now, window);
+      const used = live.reduce((sum, [, count]) => sum + count, 0);
+      const oldest = live[0];
+      return this.#windowUsage(window.name, used, window.limit, oldest === undefined ? 0 : (oldest[0] + 1) * window.bucketMs + window.lengthMs - now, pledged);
+    });
+  }
+
+  #longestMs(): number {
+    return Math.max(this.#retentionMs, ...this.bucketWindows.map((window) => window.lengthMs + window.bucketMs));
+  }
+
+  #windowUsage(name: WindowName, used: number, limit: number, freesInMs: number, pledged: number): WindowUsage {
+    return { window: name, used, limit, tenantLimit: this.#tenantLimits[name] as number, fractionUsed: used / limit, freesInMs: Math.max(0, freesInMs), pledged };
   }
 
   /** Queues one reservation; the callers of one instance share each DynamoDB write. */
@@ -409,7 +513,7 @@ export class SharedRateBudget implements RateLimiter {
         assigned.push([waiter, slotAt]);
       }
       if (assigned.length === 0) return;
-      const written = await this.#write(state.version, stamps, buckets, stamps.at(-1) as number, now);
+      const written = await this.#write(state.version, stamps, buckets, this.#livePledges(state, now), stamps.at(-1) as number, now);
       if (written.ok) {
         for (const [waiter, slotAt] of assigned) waiter.resolve(slotAt);
         return;
@@ -447,11 +551,12 @@ export class SharedRateBudget implements RateLimiter {
     version: number,
     stamps: number[],
     buckets: readonly BucketCounts[],
+    pledges: number[],
     latest: number,
     startedAt: number,
   ): Promise<{ ok: true } | { ok: false; current?: BudgetState }> {
-    const longest = Math.max(this.#retentionMs, ...this.bucketWindows.map((window) => window.lengthMs + window.bucketMs));
-    const item: Record<string, StoreValue> & TableKey = { ...this.#key, stamps, version: version + 1, expiresAt: ttlSeconds(latest + longest + 3_600_000) };
+    const item: Record<string, StoreValue> & TableKey = { ...this.#key, stamps, version: version + 1, expiresAt: ttlSeconds(latest + this.#longestMs() + 3_600_000) };
+    if (pledges.length > 0) item.pledges = pledges;
     if (buckets.length > 0) {
       item.buckets = Object.fromEntries(buckets.map(({ window, counts }) => [window.name, [...counts].sort((a, b) => a[0] - b[0]).flat()]));
     }

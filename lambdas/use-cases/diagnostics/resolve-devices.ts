@@ -13,7 +13,7 @@
  */
 import type { AlertSummary, DeviceResult } from '../../core/reports.js';
 import type { Clock } from '../../core/ports.js';
-import type { BudgetUsage } from '../../core/rate-budget/shared-rate-budget.js';
+import type { PledgeGrant, PledgeRequest } from '../../core/rate-budget/shared-rate-budget.js';
 import { systemClock } from '../../core/ports.js';
 import { alertThresholds } from './criteria.js';
 import type { DeviceCooldownPort } from './device-cooldown.js';
@@ -21,7 +21,7 @@ import { alertExecutionName } from './execution-name.js';
 import { passesSeverityFilter, type DiagnosticsSettings } from './settings.js';
 import type { DiagnosticsExecutionInput } from './workflow-input.js';
 import type { DeviceWork, ResolvedAlert } from './workflow-state.js';
-import { budgetHeadroom, budgetRoom, budgetShortNote, orderByPriority, type BudgetRoom } from './work-priority.js';
+import { budgetHeadroom, budgetShortNote, orderByPriority } from './work-priority.js';
 import { readZdx, ZdxAffectedDeviceSchema, ZdxAlertViewSchema, type DiagnosticsZdx, type ZdxCallOptions } from './zdx-port.js';
 
 /** Devices past the cap that the report names one by one; beyond this they are counted. */
@@ -34,19 +34,22 @@ export const MAX_LISTED_SKIPPED = 100;
  */
 export const ZDX_CALLS_PER_DEEP_TRACE = 12;
 
-/** Reads the shared budget's use (SharedRateBudget.usage). */
-export interface BudgetGauge {
-  usage(): Promise<BudgetUsage>;
+/** Pledges budget for work before it starts (SharedRateBudget.pledge). */
+export interface BudgetPledger {
+  pledge(request: PledgeRequest): Promise<PledgeGrant>;
 }
+
+/** Beyond the session, a traced device's calls (start, polls, results) take about this long. */
+const TRACE_OVERHEAD_MS = 2 * 60_000;
 
 export interface ResolveDevicesDeps {
   readonly zdx: DiagnosticsZdx;
   readonly cooldown: DeviceCooldownPort;
-  readonly settings: Pick<DiagnosticsSettings, 'perAlertDeviceCap' | 'deviceCooldownMinutes' | 'minSeverity'>;
+  readonly settings: Pick<DiagnosticsSettings, 'perAlertDeviceCap' | 'deviceCooldownMinutes' | 'minSeverity'> & Partial<Pick<DiagnosticsSettings, 'sessionLengthMinutes'>>;
   readonly clock?: Clock;
   readonly call?: ZdxCallOptions;
   /** The tenant's ZDX budget; without it every device is assumed affordable. */
-  readonly budget?: BudgetGauge;
+  readonly budget?: BudgetPledger;
 }
 
 function summaryFromInput(input: DiagnosticsExecutionInput): AlertSummary {
@@ -121,15 +124,16 @@ export async function resolveDevices(input: DiagnosticsExecutionInput, deps: Res
 
   const cap = deps.settings.perAlertDeviceCap;
   const priority = { priorityClass: 'deepTrace' as const, severity: summary.severity, impactedDevices: Math.max(affected.length, summary.impactedDeviceCount ?? 0) };
-  let room: BudgetRoom = { affordable: Number.POSITIVE_INFINITY };
+  let room: PledgeGrant = { granted: Number.POSITIVE_INFINITY };
   let ordered = affected;
-  if (deps.budget) {
-    room = budgetRoom((await deps.budget.usage()).windows, ZDX_CALLS_PER_DEEP_TRACE, budgetHeadroom(priority));
-    const locations = (view.locations ?? []).filter((location) => location.id !== undefined);
-    if (room.affordable < Math.min(cap, affected.length) && room.affordable > 0 && locations.length >= 2 && locations.length <= MAX_LOCATION_READS) {
+  const wanted = Math.min(cap, affected.length);
+  if (deps.budget && wanted > 0) {
+    const durationMs = (deps.settings.sessionLengthMinutes ?? 5) * 60_000 + TRACE_OVERHEAD_MS;
+    room = await deps.budget.pledge({ units: wanted, callsEach: ZDX_CALLS_PER_DEEP_TRACE, headroom: budgetHeadroom(priority), durationMs });
+    const locations = (view.locations ?? []).filter((location) => location.id !== undefined && location.id !== null);
+    if (room.granted < wanted && room.granted > 0 && locations.length >= 2 && locations.length <= MAX_LOCATION_READS) {
       const locationOf = await deviceLocations(deps, summary.alertId, locations);
       ordered = orderByPriority(affected, (work) => ({ ...priority, group: locationOf.get(work.deviceId) }));
-      room = { ...room, affordable: Math.max(0, room.affordable - Math.ceil(locations.length / ZDX_CALLS_PER_DEEP_TRACE)) };
     }
   }
 
@@ -147,7 +151,7 @@ export async function resolveDevices(input: DiagnosticsExecutionInput, deps: Res
       skip({ ...identity, traceId: null, status: 'capped', diagnosis: null, reason: `not traced: the per-alert cap of ${cap} devices was reached` });
       continue;
     }
-    if (devices.length >= room.affordable) {
+    if (devices.length >= room.granted) {
       budgetSkipped++;
       skip({ ...identity, traceId: null, status: 'skipped_budget', diagnosis: null, reason: `not traced: the ${room.binding?.window ?? 'ZDX'} API budget cannot pay for another deep trace` });
       continue;

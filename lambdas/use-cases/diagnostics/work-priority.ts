@@ -3,7 +3,7 @@
  *
  * Pure: callers describe each piece of work (its class, the alert's severity and impacted devices,
  * and a group such as the device's location or ISP) and get an order back, or the headroom of the
- * budget a piece of work must leave to the work that outranks it. Within one batch the order is:
+ * budget a piece of work must leave to the work that outranks it (SharedRateBudget.pledge takes it). Within one batch the order is:
  * first looks before deep traces; then higher severity; then alerts with more impacted devices;
  * then one representative per group before a second of the same group (round robin, so the
  * tenth device of one location never goes before the first of another); then the order given.
@@ -69,28 +69,6 @@ export function budgetHeadroom(priority: WorkPriority): number {
   const base = [0.05, 0.15, 0.25, 0.25][severityRank(priority.severity)] as number;
   const breadth = 0.05 * Math.min(1, Math.max(0, priority.impactedDevices) / 50);
   return Math.max(0, Math.round((base - breadth) * 1_000) / 1_000);
-}
-
-/** How many pieces of work of `callsEach` ZDX calls fit the long windows, and which window binds. */
-export interface BudgetRoom {
-  readonly affordable: number;
-  /** The window with the least room (undefined when no long window is known). */
-  readonly binding?: WindowUsage | undefined;
-}
-
-/**
- * Pieces of work of `callsEach` calls that fit every hour and day window of `windows` while leaving
- * `headroom` of each window free. Second and minute windows only delay work, so they do not count.
- */
-export function budgetRoom(windows: readonly WindowUsage[], callsEach: number, headroom: number): BudgetRoom {
-  let room: BudgetRoom = { affordable: Number.POSITIVE_INFINITY };
-  for (const window of windows) {
-    if (window.window !== 'hour' && window.window !== 'day') continue;
-    const free = Math.floor(window.limit * (1 - headroom)) - window.used;
-    const affordable = Math.max(0, Math.floor(free / callsEach));
-    if (affordable < room.affordable) room = { affordable, binding: window };
-  }
-  return room;
 }
 
 const WINDOW_ADJECTIVE = { second: 'per-second', minute: 'per-minute', hour: 'hourly', day: 'daily' } as const;

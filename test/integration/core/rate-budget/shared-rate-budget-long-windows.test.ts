@@ -82,6 +82,7 @@ describe('SharedRateBudget hour and day windows', () => {
       limit: 10,
       tenantLimit: 20,
       fractionUsed: 1,
+      pledged: 0,
       // The hour counts the first admissions' one-minute bucket whole, until the hour after its end.
       freesInMs: firstBucketLeaves - clock.now(),
     });
@@ -111,5 +112,21 @@ describe('SharedRateBudget hour and day windows', () => {
     expect(usage.windows.map((window) => [window.window, window.limit])).toEqual([['second', 5], ['minute', 180], ['hour', 10], ['day', 50]]);
     expect(usage.windows.find((window) => window.window === 'day')).toMatchObject({ used: 50, fractionUsed: 1 });
     expect(usage.nextSlotInMs).toBeGreaterThan(0);
+  });
+
+  it('never pledges the same room twice when many containers pledge at once, and lets pledges decay as they are spent', async () => {
+    const clock = manualClock();
+    const instances = budgets(10, { perSecond: 5, perMinute: 180, perHour: 1_000, perDay: 10_000, share: 0.5, safetyMargin: 0.1, clock });
+
+    const grants = await Promise.all(instances.map((budget) => budget.pledge({ units: 10, callsEach: 12, headroom: 0, durationMs: 600_000 })));
+
+    // 450 calls of the hour share pay for 37 traces of 12 calls, whoever asks first.
+    expect(grants.reduce((sum, grant) => sum + grant.granted, 0)).toBe(37);
+    expect(grants.filter((grant) => grant.granted < 10).every((grant) => grant.binding?.window === 'hour')).toBe(true);
+    expect((await instances[0]!.usage()).windows.find((window) => window.window === 'hour')).toMatchObject({ used: 0, pledged: 444 });
+    clock.advance(300_000);
+    expect((await instances[0]!.usage()).windows.find((window) => window.window === 'hour')?.pledged).toBe(222);
+    const later = await instances[1]!.pledge({ units: 30, callsEach: 12, headroom: 0.1, durationMs: 600_000 });
+    expect(later.granted).toBe(Math.floor((405 - 222) / 12));
   });
 });

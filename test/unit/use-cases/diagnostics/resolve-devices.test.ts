@@ -1,4 +1,5 @@
 import { ResponseShapeError } from '../../../../lambdas/core/errors.js';
+import type { PledgeRequest } from '../../../../lambdas/core/rate-budget/shared-rate-budget.js';
 import { resolveDevices } from '../../../../lambdas/use-cases/diagnostics/resolve-devices.js';
 import type { DiagnosticsExecutionInput } from '../../../../lambdas/use-cases/diagnostics/workflow-input.js';
 import { FakeCooldown, FakeZdx, ManualClock } from '../../../helpers/diagnostics/fakes.js';
@@ -33,10 +34,17 @@ function setup(options: { cap?: number; cooldownMinutes?: number } = {}) {
   return { clock, zdx, cooldown, deps };
 }
 
-/** A budget gauge whose hour window has `free` calls left of 450, freeing up in 22 minutes. */
-function hourBudget(free: number) {
-  const hour = { window: 'hour' as const, used: 450 - free, limit: 450, tenantLimit: 1_000, fractionUsed: (450 - free) / 450, freesInMs: 21.5 * 60_000 };
-  return { usage: async () => ({ budgetKey: 'zdx:test', share: 0.5, nextSlotInMs: 0, windows: [hour] }) };
+/** A budget whose hour window pays for `traces` more traces, 86% used, freeing up in 22 minutes; it records each request. */
+function hourBudget(traces: number) {
+  const hour = { window: 'hour' as const, used: 388, limit: 450, tenantLimit: 1_000, fractionUsed: 388 / 450, freesInMs: 21.5 * 60_000, pledged: 0 };
+  const requests: PledgeRequest[] = [];
+  return {
+    requests,
+    pledge: async (request: PledgeRequest) => {
+      requests.push(request);
+      return request.units <= traces ? { granted: request.units } : { granted: traces, binding: hour };
+    },
+  };
 }
 
 describe('resolve-devices', () => {
@@ -46,8 +54,9 @@ describe('resolve-devices', () => {
       zdx.alert = { ...(zdx.alert as object), locations: [{ id: 71, name: 'HQ', num_devices: 4 }, { id: 72, name: 'Remote', num_devices: 2 }] };
       zdx.affected = devices(6).map((device, i) => ({ ...device, location: i < 4 ? 71 : 72 }));
 
-      // High, 6 devices: 4.4% headroom -> 430 usable, 42 free = 3 traces of 12 calls, less 1 for the two location reads.
-      const resolved = await resolveDevices(webhookInput, { ...deps, budget: hourBudget(62) }, 'alert-7263519');
+      const budget = hourBudget(2);
+
+      const resolved = await resolveDevices(webhookInput, { ...deps, budget }, 'alert-7263519');
 
       expect(resolved.devices.map((device) => device.deviceId)).toEqual(['1001', '1005']);
       expect(resolved.skipped.map((device) => [device.deviceId, device.status])).toEqual([
@@ -57,6 +66,8 @@ describe('resolve-devices', () => {
         ['1004', 'skipped_budget'],
       ]);
       expect(resolved.notes).toEqual(['4 devices not traced: hourly API budget 86% used; next window in 22 min']);
+      // High severity, 6 devices: 4.4% of the hour left to higher priorities; 5-min session + 2 min of calls.
+      expect(budget.requests).toEqual([{ units: 6, callsEach: 12, headroom: 0.044, durationMs: 7 * 60_000 }]);
       expect(zdx.calls.filter((call) => call.includes('loc='))).toEqual([
         'GET /alerts/7263519/affected_devices?loc=71&offset=0',
         'GET /alerts/7263519/affected_devices?loc=71&offset=2',
@@ -71,7 +82,7 @@ describe('resolve-devices', () => {
       zdx.alert = { ...(zdx.alert as object), locations: [{ id: 71 }, { id: 72 }] };
       zdx.affected = devices(3);
 
-      const resolved = await resolveDevices(webhookInput, { ...deps, budget: hourBudget(450) }, 'alert-7263519');
+      const resolved = await resolveDevices(webhookInput, { ...deps, budget: hourBudget(50) }, 'alert-7263519');
 
       expect(resolved.devices).toHaveLength(3);
       expect(resolved.notes).toEqual([]);
@@ -85,7 +96,7 @@ describe('resolve-devices', () => {
       const resolved = await resolveDevices(webhookInput, { ...deps, budget: hourBudget(0) }, 'alert-7263519');
 
       expect(resolved.devices).toEqual([]);
-      expect(resolved.notes).toEqual(['2 devices not traced: hourly API budget 100% used; next window in 22 min']);
+      expect(resolved.notes).toEqual(['2 devices not traced: hourly API budget 86% used; next window in 22 min']);
       expect(resolved.skipped[0]?.reason).toBe('not traced: the hour API budget cannot pay for another deep trace');
     });
   });

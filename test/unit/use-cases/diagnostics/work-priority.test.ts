@@ -1,10 +1,10 @@
 import type { WindowUsage } from '../../../../lambdas/core/rate-budget/shared-rate-budget.js';
-import { budgetHeadroom, budgetRoom, budgetShortNote, orderByPriority, severityRank, type WorkPriority } from '../../../../lambdas/use-cases/diagnostics/work-priority.js';
+import { budgetHeadroom, budgetShortNote, orderByPriority, severityRank, type WorkPriority } from '../../../../lambdas/use-cases/diagnostics/work-priority.js';
 
 const deepTrace = (overrides: Partial<WorkPriority> = {}): WorkPriority => ({ priorityClass: 'deepTrace', severity: 'High', impactedDevices: 10, ...overrides });
 
 function usage(window: WindowUsage['window'], used: number, limit: number, freesInMs = 0): WindowUsage {
-  return { window, used, limit, tenantLimit: limit * 2, fractionUsed: used / limit, freesInMs };
+  return { window, used, limit, tenantLimit: limit * 2, fractionUsed: used / limit, freesInMs, pledged: 0 };
 }
 
 describe('work-priority', () => {
@@ -66,28 +66,6 @@ describe('work-priority', () => {
       ];
 
       expect(headrooms).toEqual([0, 0, 0.05, 0.125, 0.25]);
-    });
-  });
-
-  describe('budgetRoom', () => {
-    it('counts the traces the tighter of the hour and the day can pay for, ignoring the short windows', () => {
-      const windows = [usage('second', 2, 2), usage('minute', 13, 13), usage('hour', 300, 450), usage('day', 4_000, 4_500)];
-
-      const room = budgetRoom(windows, 12, 0);
-
-      expect(room.affordable).toBe(12);
-      expect(room.binding?.window).toBe('hour');
-    });
-
-    it('keeps the headroom free and never goes below zero', () => {
-      const windows = [usage('hour', 400, 450)];
-
-      expect(budgetRoom(windows, 12, 0).affordable).toBe(4);
-      expect(budgetRoom(windows, 12, 0.2).affordable).toBe(0);
-    });
-
-    it('has room for anything when no long window is known', () => {
-      expect(budgetRoom([usage('minute', 1, 13)], 12, 0)).toEqual({ affordable: Number.POSITIVE_INFINITY });
     });
   });
 
