@@ -425,7 +425,7 @@ export class SharedRateBudget implements RateLimiter {
       const [start, duration, calls] = [live[i] as number, live[i + 1] as number, live[i + 2] as number];
       total += calls * Math.min(1, Math.max(0, 1 - (now - start) / duration));
     }
-    return Math.ceil(total - 1e-9);
+    return Math.max(0, Math.ceil(total - 1e-9));
   }
 
   #longUsage(state: BudgetState, buckets: readonly BucketCounts[], now: number): WindowUsage[] {
