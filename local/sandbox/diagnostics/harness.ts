@@ -47,6 +47,8 @@ export interface DiagnosticsHarnessOptions {
     readonly perDay?: number;
     readonly share?: number;
     readonly windowScale?: number;
+    /** @default 0 */
+    readonly safetyMargin?: number;
   };
   /** Real ms per Wait state (one number or per state name). @default { WaitForSession: one session at the simulator's time scale, WaitForPoll: 20 } */
   readonly waitMs?: number | Readonly<Record<string, number>>;
@@ -56,6 +58,8 @@ export interface DiagnosticsHarnessOptions {
   readonly realSlackWebhook?: string | undefined;
   /** Progress lines (state entered, with the execution). */
   readonly onProgress?: (line: string) => void;
+  /** Every state entered, with its execution's name (benchmarks time the steps with it). */
+  readonly onState?: (executionName: string, stateName: string) => void;
 }
 
 /** What the webhook answered. */
@@ -129,11 +133,12 @@ export class DiagnosticsPipelineHarness {
         refs: (_logicalId, resource) => (resource.Type === 'AWS::DynamoDB::Table' ? tableName : undefined),
         waitMs: options.waitMs ?? { WaitForSession: Math.ceil(sessionMs), WaitForPoll: 20 },
         retryIntervalMs: options.retryIntervalMs ?? 25,
-        ...(progress
+        ...(progress || options.onState
           ? {
               onState: (execution: LocalExecution, state: { name: string; input: unknown }) => {
-                const line = describeState(execution.name, state.name, state.input);
-                if (line) progress(line);
+                options.onState?.(execution.name, state.name);
+                const line = progress ? describeState(execution.name, state.name, state.input) : undefined;
+                if (line) progress?.(line);
               },
             }
           : {}),
@@ -262,7 +267,7 @@ function budgetEnv(rate: NonNullable<DiagnosticsHarnessOptions['zdxRate']>): Rec
     ZDX_RATE_PER_DAY: String(rate.perDay ?? LOCAL_ZDX_LIMITS.perDay),
     ZDX_RATE_SHARE: String(rate.share ?? 1),
     ZDX_RATE_WINDOW_SCALE: String(rate.windowScale ?? 1),
-    ZDX_RATE_SAFETY_MARGIN: '0',
+    ZDX_RATE_SAFETY_MARGIN: String(rate.safetyMargin ?? 0),
   };
 }
 

@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BusyError } from '../../../../lambdas/core/errors.js';
 import { SharedRateBudget, type SharedRateBudgetOptions } from '../../../../lambdas/core/rate-budget/shared-rate-budget.js';
 import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
-import { maxInAnyWindow } from '../../../helpers/windows.js';
+import { maxInAnyWindow } from '../../../../bench/lib/stats.js';
 
 function manualClock(start = 1_800_000_000_000) {
   let now = start;
