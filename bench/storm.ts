@@ -112,17 +112,25 @@ export async function runStormBenchmark(options: { dynamoEndpoint: string; progr
   const tier = ZDX_RATE_TIERS[1];
   const scaled = { secondWindowMs: WINDOWS.second / c, minuteWindowMs: WINDOWS.minute / c, hourWindowMs: WINDOWS.hour / c, dayWindowMs: WINDOWS.day / c };
   const diagnoseAt = new Map<string, number>();
+  let statesEntered = 0;
+  let taskStatesEntered = 0;
   const harness = await DiagnosticsPipelineHarness.start({
     dynamoEndpoint: options.dynamoEndpoint,
-    zdxRate: { ...tier, share: SHARE, windowScale: 1 / c, safetyMargin: 0.1 },
+    // A call can reach the simulator a few hundred ms after its slot on this shared 2-core machine
+    // (Lambda is not that late): with the second window compressed to 50 ms that is several windows,
+    // so the budget's allowance for lateness is raised from 100 ms to 400 ms here.
+    zdxRate: { ...tier, share: SHARE, windowScale: 1 / c, safetyMargin: 0.1, latencyAllowanceMs: 400 },
     simulator: { timeScale: 1 / c, zdx: { rateLimit: { ...tier, ...scaled }, deepTraces: { tenantCap: 15 } } },
     config: {
       diagnostics: { maxDevicesPerAlert: 60, tenantTraceCap: 10, mapConcurrency: 10 },
       notifications: { slack: { enabled: false }, sns: { enabled: true }, eventBridge: { enabled: false } },
     },
-    // Step Functions retry waits (a busy budget: 10 s doubling to 60 s) compressed like the rest.
-    retryIntervalMs: Math.round(10_000 / c),
-    onState: (executionName, stateName) => {
+    // Step Functions retry waits (a busy budget: 10 s doubling to 60 s; a full trace-slot pool: about
+    // 60 s on average) compressed like the rest: one interval of about 40 s of simulated time.
+    retryIntervalMs: Math.round(40_000 / c),
+    onState: (executionName, stateName, stateType) => {
+      statesEntered += 1;
+      if (stateType === 'Task') taskStatesEntered += 1;
       if (stateName === 'Diagnose' && !diagnoseAt.has(executionName)) diagnoseAt.set(executionName, performance.now());
     },
   });
@@ -173,7 +181,6 @@ export async function runStormBenchmark(options: { dynamoEndpoint: string; progr
       const from = deliveredAt.get(outcome.executionName);
       if (diagnosed > 0 && at !== undefined && from !== undefined) firstVerdicts.push(((at - from) / 1000) * c);
     }
-    const executions = harness.executions();
     return {
       alerts: ALERTS,
       devicesAffected,
@@ -187,8 +194,9 @@ export async function runStormBenchmark(options: { dynamoEndpoint: string; progr
       devicesWithVerdict,
       deepTraces: Object.values(harness.simulator.counters.tracesStarted).reduce((sum, count) => sum + count, 0),
       devicesSkippedForBudget,
-      transitions: executions.reduce((sum, execution) => sum + execution.states.length, 0),
-      // Every task of every execution, plus the webhook's AlertIntake.
+      // Step Functions bills every state entered and every retry of a task.
+      transitions: statesEntered + Math.max(0, harness.runner.taskRuns.length - taskStatesEntered),
+      // Every task of every execution (retries included), plus the webhook's AlertIntake.
       invocations: harness.runner.taskRuns.length + ALERTS,
       wallSeconds: round(wallSeconds, 0),
     };

@@ -48,6 +48,8 @@ export const EnvVar = {
    * hour of budget passes in minutes. Unset in AWS. @default 1
    */
   ZDX_RATE_WINDOW_SCALE: z.lazy(() => z.coerce.number().gt(0).max(1).default(1)),
+  /** Local runs only (benchmarks on a loaded machine): the budget's latency allowance. @default 100 */
+  ZDX_RATE_LATENCY_ALLOWANCE_MS: z.lazy(() => positiveInt(100)),
   /** Fraction of the ZDX limits held back. @default 0.1 */
   ZDX_RATE_SAFETY_MARGIN: z.lazy(() => z.coerce.number().min(0).lt(1).default(0.1)),
   /** How long fetched secrets are reused. @default 300 */

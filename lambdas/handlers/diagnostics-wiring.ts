@@ -70,6 +70,7 @@ const zdxEnv = /* @__PURE__ */ once(() =>
       ZDX_RATE_SHARE: EnvVar.ZDX_RATE_SHARE,
       ZDX_RATE_SAFETY_MARGIN: EnvVar.ZDX_RATE_SAFETY_MARGIN,
       ZDX_RATE_WINDOW_SCALE: EnvVar.ZDX_RATE_WINDOW_SCALE,
+      ZDX_RATE_LATENCY_ALLOWANCE_MS: EnvVar.ZDX_RATE_LATENCY_ALLOWANCE_MS,
     }),
   ),
 );
@@ -91,6 +92,7 @@ export const zdxRateBudget = /* @__PURE__ */ once(() => {
     share: env.ZDX_RATE_SHARE,
     safetyMargin: env.ZDX_RATE_SAFETY_MARGIN,
     windowScale: env.ZDX_RATE_WINDOW_SCALE,
+    latencyAllowanceMs: env.ZDX_RATE_LATENCY_ALLOWANCE_MS,
   });
 });
 

@@ -137,6 +137,11 @@ export interface PledgeRequest {
   readonly headroom: number;
   /** How long the work takes (real time; scaled like the windows). */
   readonly durationMs: number;
+  /**
+   * The most one request may take of what the long windows can still pay for (at least one unit),
+   * so the first of many concurrent requests does not take everything. @default 1
+   */
+  readonly fairShare?: number;
 }
 
 /** What {@link SharedRateBudget.pledge} granted. */
@@ -388,7 +393,8 @@ export class SharedRateBudget implements RateLimiter {
       let binding: WindowUsage | undefined;
       for (const window of long) {
         const free = Math.floor(window.limit * (1 - request.headroom)) - window.used - window.pledged;
-        const affordable = Math.max(0, Math.floor(free / request.callsEach));
+        const room = Math.max(0, Math.floor(free / request.callsEach));
+        const affordable = room === 0 ? 0 : Math.max(1, Math.floor(room * (request.fairShare ?? 1)));
         if (affordable < granted) {
           granted = affordable;
           binding = window;

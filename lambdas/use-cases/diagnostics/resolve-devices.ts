@@ -39,6 +39,12 @@ export interface BudgetPledger {
   pledge(request: PledgeRequest): Promise<PledgeGrant>;
 }
 
+/**
+ * The most one alert may pledge of what the hour and day can still pay for: in a storm the first
+ * alert would otherwise take the whole hour and leave every later one without a single trace.
+ */
+const FAIR_SHARE_OF_ROOM = 0.25;
+
 /** Beyond the session, a traced device's calls (start, polls, results) take about this long. */
 const TRACE_OVERHEAD_MS = 2 * 60_000;
 
@@ -129,7 +135,7 @@ export async function resolveDevices(input: DiagnosticsExecutionInput, deps: Res
   const wanted = Math.min(cap, affected.length);
   if (deps.budget && wanted > 0) {
     const durationMs = (deps.settings.sessionLengthMinutes ?? 5) * 60_000 + TRACE_OVERHEAD_MS;
-    room = await deps.budget.pledge({ units: wanted, callsEach: ZDX_CALLS_PER_DEEP_TRACE, headroom: budgetHeadroom(priority), durationMs });
+    room = await deps.budget.pledge({ units: wanted, callsEach: ZDX_CALLS_PER_DEEP_TRACE, headroom: budgetHeadroom(priority), durationMs, fairShare: FAIR_SHARE_OF_ROOM });
     const locations = (view.locations ?? []).filter((location) => location.id !== undefined && location.id !== null);
     if (room.granted < wanted && room.granted > 0 && locations.length >= 2 && locations.length <= MAX_LOCATION_READS) {
       const locationOf = await deviceLocations(deps, summary.alertId, locations);

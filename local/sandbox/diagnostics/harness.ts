@@ -49,6 +49,8 @@ export interface DiagnosticsHarnessOptions {
     readonly windowScale?: number;
     /** @default 0 */
     readonly safetyMargin?: number;
+    /** @default 100 */
+    readonly latencyAllowanceMs?: number;
   };
   /** Real ms per Wait state (one number or per state name). @default { WaitForSession: one session at the simulator's time scale, WaitForPoll: 20 } */
   readonly waitMs?: number | Readonly<Record<string, number>>;
@@ -58,8 +60,8 @@ export interface DiagnosticsHarnessOptions {
   readonly realSlackWebhook?: string | undefined;
   /** Progress lines (state entered, with the execution). */
   readonly onProgress?: (line: string) => void;
-  /** Every state entered, with its execution's name (benchmarks time the steps with it). */
-  readonly onState?: (executionName: string, stateName: string) => void;
+  /** Every state entered, with its execution's name and the state's type (benchmarks time and count the steps with it). */
+  readonly onState?: (executionName: string, stateName: string, stateType: string) => void;
 }
 
 /** What the webhook answered. */
@@ -135,8 +137,8 @@ export class DiagnosticsPipelineHarness {
         retryIntervalMs: options.retryIntervalMs ?? 25,
         ...(progress || options.onState
           ? {
-              onState: (execution: LocalExecution, state: { name: string; input: unknown }) => {
-                options.onState?.(execution.name, state.name);
+              onState: (execution: LocalExecution, state: { name: string; type: string; input: unknown }) => {
+                options.onState?.(execution.name, state.name, state.type);
                 const line = progress ? describeState(execution.name, state.name, state.input) : undefined;
                 if (line) progress?.(line);
               },
@@ -268,6 +270,7 @@ function budgetEnv(rate: NonNullable<DiagnosticsHarnessOptions['zdxRate']>): Rec
     ZDX_RATE_SHARE: String(rate.share ?? 1),
     ZDX_RATE_WINDOW_SCALE: String(rate.windowScale ?? 1),
     ZDX_RATE_SAFETY_MARGIN: String(rate.safetyMargin ?? 0),
+    ZDX_RATE_LATENCY_ALLOWANCE_MS: String(rate.latencyAllowanceMs ?? 100),
   };
 }
 

@@ -129,4 +129,15 @@ describe('SharedRateBudget hour and day windows', () => {
     const later = await instances[1]!.pledge({ units: 30, callsEach: 12, headroom: 0.1, durationMs: 600_000 });
     expect(later.granted).toBe(Math.floor((405 - 222) / 12));
   });
+
+  it('grants one request at most its fair share of the room, but always one unit while any is left', async () => {
+    const [budget] = budgets(1, { perSecond: 5, perMinute: 180, perHour: 1_000, share: 0.5, safetyMargin: 0.1, clock: manualClock() });
+    const request = { units: 60, callsEach: 12, headroom: 0, durationMs: 600_000, fairShare: 0.25 };
+
+    const grants = [];
+    for (let i = 0; i < 4; i++) grants.push((await budget!.pledge(request)).granted);
+
+    // 37 traces of room: a quarter (9), then a quarter of the 28 left (7), then 5, then 4.
+    expect(grants).toEqual([9, 7, 5, 4]);
+  });
 });

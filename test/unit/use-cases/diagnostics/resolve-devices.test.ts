@@ -67,7 +67,7 @@ describe('resolve-devices', () => {
       ]);
       expect(resolved.notes).toEqual(['4 devices not traced: hourly API budget 86% used; next window in 22 min']);
       // High severity, 6 devices: 4.4% of the hour left to higher priorities; 5-min session + 2 min of calls.
-      expect(budget.requests).toEqual([{ units: 6, callsEach: 12, headroom: 0.044, durationMs: 7 * 60_000 }]);
+      expect(budget.requests).toEqual([{ units: 6, callsEach: 12, headroom: 0.044, durationMs: 7 * 60_000, fairShare: 0.25 }]);
       expect(zdx.calls.filter((call) => call.includes('loc='))).toEqual([
         'GET /alerts/7263519/affected_devices?loc=71&offset=0',
         'GET /alerts/7263519/affected_devices?loc=71&offset=2',
