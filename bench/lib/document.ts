@@ -34,7 +34,7 @@ export const WebhookLatencySchema = z.object({ p50: figure, p99: figure });
 export const MemoryFigureSchema = z.object({ name: z.string(), peakRssMb: figure });
 
 /** The whole document. A partial run (`--only`) carries only the sections it measured. */
-const windowUse = z.object({ maxCalls: count, limit: count, shareLimit: count });
+const windowUse = z.object({ maxCalls: count, maxCallsAnyWindow: count, limit: count, shareLimit: count });
 export const StormFiguresSchema = z.object({
   alerts: count,
   devicesAffected: count,

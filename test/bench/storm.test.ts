@@ -1,4 +1,4 @@
-import { LIST_PRICES, orgDay } from '../../../bench/storm.js';
+import { LIST_PRICES, maxInServerWindow, orgDay } from '../../bench/storm.js';
 
 describe('orgDay', () => {
   it('scales the measured unit costs to 1,000 accounts x 10 deployments and 50 alerts, priced at list prices', () => {
@@ -14,5 +14,13 @@ describe('orgDay', () => {
       125_000 * LIST_PRICES.perDynamoWrite +
       110_000 * LIST_PRICES.perDynamoRead;
     expect(day.dollars).toBeCloseTo(dollars, 2);
+  });
+});
+
+describe('maxInServerWindow', () => {
+  it('counts windows the way ZDX does: each starts with the first call after the previous one ended', () => {
+    // Sliding, 0.9-1.1 holds 3 calls; the server's windows are [0, 1) with 2 and [1.1, 2.1) with 2.
+    expect(maxInServerWindow([0, 900, 1_100, 1_200], 1_000)).toBe(2);
+    expect(maxInServerWindow([], 1_000)).toBe(0);
   });
 });
