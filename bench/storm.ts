@@ -26,7 +26,7 @@ import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../local/dynamodb
 import { DiagnosticsPipelineHarness } from '../local/sandbox/diagnostics/harness.js';
 import { ScanPipelineHarness } from '../local/sandbox/scan-harness.js';
 import { startCountingProxy, type CountingProxy } from './lib/counting-proxy.js';
-import { maxInAnyWindow, percentile, round } from './lib/stats.js';
+import { maxInAnyWindow, mulberry32, percentile, round } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
 
 /** Simulated seconds per wall second. */
@@ -93,18 +93,6 @@ export const LIST_PRICES = {
   perDynamoRead: 0.125 / 1_000_000,
 } as const;
 
-/** A seeded generator (mulberry32), so every run has the same storm. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** The most calls in one server window: a window starts with the first call after the previous one ended (zdx-api.md §5.3). */
 export function maxInServerWindow(stamps: readonly number[], lengthMs: number): number {
   let max = 0;
@@ -156,7 +144,7 @@ export async function runStormBenchmark(options: { dynamoEndpoint: string; progr
     },
   });
   try {
-    const random = seeded(SEED);
+    const random = mulberry32(SEED);
     const storm = Array.from({ length: ALERTS }, (_, i) => ({
       alertId: FIRST_ALERT_ID + i,
       devices: 10 + Math.floor(random() * 51),
@@ -259,6 +247,17 @@ export function orgDay(perScan: UnitCost, perAlert: UnitCost, accounts = 1_000, 
   return { accounts, deploymentsPerAccount, alerts, perScan, perAlert, transitions, invocations, dynamodbRequests: reads + writes, dollars: round(dollars, 2) };
 }
 
+/** What one run cost: states entered, tasks run plus the entry function, DynamoDB requests through the proxy. */
+function unitCost(harness: { executions(): Array<{ states: readonly string[] }>; runner: { taskRuns: readonly unknown[] } }, proxy: CountingProxy): UnitCost {
+  const { reads, writes } = proxy.totals();
+  return {
+    transitions: harness.executions().reduce((sum, execution) => sum + execution.states.length, 0),
+    invocations: harness.runner.taskRuns.length + 1,
+    dynamodbReads: reads,
+    dynamodbWrites: writes,
+  };
+}
+
 async function measureScan(proxy: CountingProxy): Promise<UnitCost> {
   const account = '111122223333';
   const harness = await ScanPipelineHarness.start({ awsAccounts: [account], dynamoEndpoint: proxy.endpoint });
@@ -270,13 +269,7 @@ async function measureScan(proxy: CountingProxy): Promise<UnitCost> {
     if (!delivered.delivered) throw new Error(`the scan sample was not delivered: ${JSON.stringify(delivered)}`);
     const outcomes = await harness.scanOutcomes();
     if (outcomes.length !== 1) throw new Error(`expected one scan outcome, got ${outcomes.length}`);
-    const { reads, writes } = proxy.totals();
-    return {
-      transitions: harness.executions().reduce((sum, execution) => sum + execution.states.length, 0),
-      invocations: harness.runner.taskRuns.length + 1,
-      dynamodbReads: reads,
-      dynamodbWrites: writes,
-    };
+    return unitCost(harness, proxy);
   } finally {
     await harness.close();
   }
@@ -296,13 +289,7 @@ async function measureAlert(proxy: CountingProxy): Promise<UnitCost> {
     if (answer.statusCode !== 202) throw new Error(`the webhook answered ${answer.statusCode}`);
     const [outcome] = harness.outcomes();
     if (!outcome?.report) throw new Error('the alert produced no report');
-    const { reads, writes } = proxy.totals();
-    return {
-      transitions: harness.executions().reduce((sum, execution) => sum + execution.states.length, 0),
-      invocations: harness.runner.taskRuns.length + 1,
-      dynamodbReads: reads,
-      dynamodbWrites: writes,
-    };
+    return unitCost(harness, proxy);
   } finally {
     await harness.close();
   }
