@@ -19,8 +19,10 @@
  *
  * Run alone: `npx tsx bench/storm.ts`; `npm run bench -- --only storm` runs it from bench/run.ts.
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ZDX_RATE_TIERS } from '../lambdas/core/rate-budget/zdx-rate-tiers.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../local/dynamodb-local.js';
 import { DiagnosticsPipelineHarness } from '../local/sandbox/diagnostics/harness.js';
@@ -28,6 +30,8 @@ import { ScanPipelineHarness } from '../local/sandbox/scan-harness.js';
 import { startCountingProxy, type CountingProxy } from './lib/counting-proxy.js';
 import { maxInAnyWindow, mulberry32, percentile, round } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
+
+const execFileAsync = promisify(execFile);
 
 /** Simulated seconds per wall second. */
 export const STORM_TIME_COMPRESSION = 20;
@@ -219,13 +223,24 @@ export async function runStormBenchmark(options: { dynamoEndpoint: string; progr
 
 /** Measures one post-deploy scan and one 10-device alert, and scales them to an organization's day. */
 export async function runOrgDayModel(options: { dynamoEndpoint: string; progress?: (line: string) => void }): Promise<OrgDayFigures> {
-  const proxy = await startCountingProxy(options.dynamoEndpoint);
+  // A process of its own: the handlers keep their secrets and clients per process (as a warm Lambda
+  // does), and the storm's harness left another webhook credential behind in this one.
+  const { stdout } = await execFileAsync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), UNIT_COSTS_FLAG], {
+    env: { ...process.env, DYNAMODB_ENDPOINT: options.dynamoEndpoint },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const { perScan, perAlert } = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { perScan: UnitCost; perAlert: UnitCost };
+  options.progress?.(`org day: one scan cost ${JSON.stringify(perScan)}; one 10-device alert ${JSON.stringify(perAlert)}`);
+  return orgDay(perScan, perAlert);
+}
+
+const UNIT_COSTS_FLAG = '--unit-costs';
+
+/** Measures one scan and one alert through a counting proxy (run in a process of its own). */
+async function measureUnitCosts(dynamoEndpoint: string): Promise<{ perScan: UnitCost; perAlert: UnitCost }> {
+  const proxy = await startCountingProxy(dynamoEndpoint);
   try {
-    const perScan = await measureScan(proxy);
-    options.progress?.(`org day: one scan cost ${JSON.stringify(perScan)}`);
-    const perAlert = await measureAlert(proxy);
-    options.progress?.(`org day: one 10-device alert cost ${JSON.stringify(perAlert)}`);
-    return orgDay(perScan, perAlert);
+    return { perScan: await measureScan(proxy), perAlert: await measureAlert(proxy) };
   } finally {
     await proxy.close();
   }
@@ -326,6 +341,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   let dynamo: RunningDynamoDbLocal | undefined;
   try {
     const endpoint = process.env.DYNAMODB_ENDPOINT ?? (dynamo = await startDynamoDbLocal()).endpoint;
+    if (process.argv.includes(UNIT_COSTS_FLAG)) {
+      process.stdout.write(`${JSON.stringify(await measureUnitCosts(endpoint))}\n`);
+      process.exit(0);
+    }
     const progress = (line: string) => process.stderr.write(`[storm] ${line}\n`);
     const storm = await runStormBenchmark({ dynamoEndpoint: endpoint, progress });
     process.stdout.write(`${formatStormReport(storm)}\n${JSON.stringify(storm)}\n`);
