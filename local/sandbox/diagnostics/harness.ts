@@ -37,8 +37,9 @@ export interface DiagnosticsHarnessOptions {
   readonly config?: Partial<ZsaConfigInput>;
   /**
    * The limits of the shared ZDX rate budget (env ZDX_RATE_*), with no safety margin. Without them the
-   * budget has the simulator's (tier 4) limits and the whole tenant (share 1). `windowScale` shortens
-   * every budget window alike (the simulator's are set through `simulator`).
+   * budget has the simulator's (tier 4) limits and the whole tenant (share 1); without `perHour`, the
+   * hour and day are unbounded in the budget and the simulator alike. `windowScale` shortens every
+   * budget window alike (the simulator's are set through `simulator`).
    */
   readonly zdxRate?: {
     readonly perSecond: number;
@@ -111,6 +112,8 @@ export class DiagnosticsPipelineHarness {
     const simulator = await startSimulator({ seed: 7, config: { timeScale: DEFAULT_TIME_SCALE, zdx: { rateLimit: { ...LOCAL_ZDX_LIMITS } } } });
     let ownedDynamo: RunningDynamoDbLocal | undefined;
     try {
+      // Explicit second/minute limits without hour/day ones: only those two windows are enforced, on both sides.
+      if (options.zdxRate && options.zdxRate.perHour === undefined) simulator.update({ zdx: { rateLimit: { perHour: UNBOUNDED, perDay: UNBOUNDED } } });
       if (options.simulator) simulator.update(options.simulator);
       ownedDynamo = options.dynamoEndpoint ? undefined : await startDynamoDbLocal();
       const endpoint = options.dynamoEndpoint ?? (ownedDynamo as RunningDynamoDbLocal).endpoint;
@@ -260,13 +263,16 @@ export class DiagnosticsPipelineHarness {
   }
 }
 
-/** The env of the shared rate budget for explicit limits (unset windows and share: the tier-4 ones, share 1). */
+/** Hour and day limits of runs that set only the second and the minute: never reached. */
+const UNBOUNDED = 1_000_000_000;
+
+/** The env of the shared rate budget for explicit limits (unset hour and day: unbounded; share 1). */
 function budgetEnv(rate: NonNullable<DiagnosticsHarnessOptions['zdxRate']>): Record<string, string> {
   return {
     ZDX_RATE_PER_SECOND: String(rate.perSecond),
     ZDX_RATE_PER_MINUTE: String(rate.perMinute),
-    ZDX_RATE_PER_HOUR: String(rate.perHour ?? LOCAL_ZDX_LIMITS.perHour),
-    ZDX_RATE_PER_DAY: String(rate.perDay ?? LOCAL_ZDX_LIMITS.perDay),
+    ZDX_RATE_PER_HOUR: String(rate.perHour ?? UNBOUNDED),
+    ZDX_RATE_PER_DAY: String(rate.perDay ?? UNBOUNDED),
     ZDX_RATE_SHARE: String(rate.share ?? 1),
     ZDX_RATE_WINDOW_SCALE: String(rate.windowScale ?? 1),
     ZDX_RATE_SAFETY_MARGIN: String(rate.safetyMargin ?? 0),
