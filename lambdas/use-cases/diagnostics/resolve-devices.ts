@@ -29,7 +29,7 @@ export const MAX_LISTED_SKIPPED = 100;
 
 /**
  * ZDX calls one traced device costs, from start to results: probe lookups, the start, status polls
- * and the six result reads (the storm benchmark measures about 11 per trace; rounded up so an
+ * and the six result reads (the storm benchmark: about 10 per trace, alert reads aside; rounded up so an
  * estimate never starts a trace the budget cannot finish).
  */
 export const ZDX_CALLS_PER_DEEP_TRACE = 12;
