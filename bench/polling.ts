@@ -13,6 +13,7 @@
 import { pathToFileURL } from 'node:url';
 import { estimateDuration, firstWaitSeconds, nextWaitSeconds, planPolling } from '../lambdas/use-cases/scan/polling.js';
 import { defaultScanSettings, type PollingSettings } from '../lambdas/use-cases/scan/settings.js';
+import { mulberry32 } from './lib/stats.js';
 
 /** The figures `npm run bench -- --json` reports under `polling`. */
 export interface PollingFigures {
@@ -164,18 +165,6 @@ function quantile(values: readonly number[], q: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-}
-
-/** Small seeded PRNG so every run prints the same figures. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** The printed table. */

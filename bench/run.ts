@@ -4,7 +4,8 @@
  * everything else (progress, tables, targets) on stderr.
  *
  * Options: `--runs N` (cold-start rounds, default 11: keeps the whole run under 5 min on a shared 2-core box), `--only a,b` (a subset of: bundles,
- * token-economy, polling, fanout, webhook-latency, memory; the JSON then has only those sections).
+ * token-economy, polling, fanout, webhook-latency, memory, storm; the JSON then has only those sections; storm also
+ * computes the org-day cost model).
  * Benchmarks are not tests: the exit code is 0 whenever everything could be measured, targets met
  * or not; 1 when a benchmark could not run (a module missing, a failure), with the reason; 2 on bad
  * usage. No figure is ever made up: a section that could not be measured is absent and the run fails.
@@ -15,14 +16,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { bundleFigures, bundleHandlers, explainMisses, formatBundleTable, measureBundles } from './bundles.js';
-import { checkTargets, BenchDocumentSchema, FanoutFiguresSchema, PollingFiguresSchema, WebhookLatencySchema, type BenchDocument } from './lib/document.js';
+import { checkTargets, BenchDocumentSchema, FanoutFiguresSchema, OrgDayFiguresSchema, PollingFiguresSchema, StormFiguresSchema, WebhookLatencySchema, type BenchDocument } from './lib/document.js';
 import { formatTable } from './lib/table.js';
 import { loadTeamBenchmark, MissingBenchmarkError, type LoadedTeamBenchmark, type TeamBenchmarkSpec } from './lib/team-benchmarks.js';
 import { formatMemoryTable, runMemoryBenchmark } from './memory.js';
+import { formatOrgDayReport, formatStormReport, runOrgDayModel, runStormBenchmark } from './storm.js';
 import { formatTokenEconomyTable, runTokenEconomyBenchmark } from './token-economy.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../local/dynamodb-local.js';
 
-const BENCHMARKS = ['bundles', 'token-economy', 'polling', 'fanout', 'webhook-latency', 'memory'] as const;
+const BENCHMARKS = ['bundles', 'token-economy', 'polling', 'fanout', 'webhook-latency', 'memory', 'storm'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -151,6 +153,15 @@ async function main(): Promise<number> {
       print(`\nMemory (each bundle in its own process over one scan, one alert and one manual trace; ${report.seconds} s)\n${formatMemoryTable(report)}`);
       print(`executions: ${report.executions.join('; ')}`);
       if (report.unexpectedAwsCalls.length > 0) print(`unexpected AWS calls: ${report.unexpectedAwsCalls.join(', ')}`);
+    });
+    await attempt('storm', async () => {
+      const endpoint = await dynamoEndpoint();
+      const storm = await runStormBenchmark({ dynamoEndpoint: endpoint, progress });
+      document.storm = StormFiguresSchema.parse(storm);
+      print(`\n${formatStormReport(storm)}`);
+      const day = await runOrgDayModel({ dynamoEndpoint: endpoint, progress });
+      document.orgDay = OrgDayFiguresSchema.parse(day);
+      print(`\n${formatOrgDayReport(day)}`);
     });
   } finally {
     await dynamo?.stop();

@@ -14,6 +14,7 @@ import { resolve as resolvePath } from 'node:path';
 import * as z from 'zod';
 import { ConfigError } from '../lambdas/core/errors.js';
 import { DEFAULT_ONEAPI_BASE_URL, ZDX_AUTH_MODES, zidentityTokenUrl, type ZdxAuth } from '../lambdas/core/zscaler/zdx/oneapi.js';
+import { ZDX_RATE_TIERS } from '../lambdas/core/rate-budget/zdx-rate-tiers.js';
 
 /** Context key of the configuration object. */
 export const CONFIG_CONTEXT_KEY = 'zsa';
@@ -346,18 +347,48 @@ const DiagnosticsSettings = z
     probeDevice: z.boolean().default(true),
     /** Devices handled in parallel by the Map state. @default 10 */
     mapConcurrency: intIn(1, 40).default(10),
-    /** Tenant ZDX rate limit per second shared by every Lambda. @default 5 */
-    zdxRatePerSecond: intIn(1, 100).default(5),
-    /** Tenant ZDX rate limit per minute (30/60/120/180 by licence tier). @default 30 */
-    zdxRatePerMinute: intIn(1, 10_000).default(30),
+    /**
+     * The tenant's ZDX licence tier (zdx-api.md §5.3): 1 = 5/s, 30/min, 1,000/h, 10,000/day; 2 = 60/min,
+     * 3,000/h, 15,000/day; 3 = 120/min, 6,000/h, 30,000/day; 4 = 180/min, 9,000/h, 60,000/day. The
+     * explicit per-window keys below override it. @default 1
+     */
+    zdxRateTier: z.literal([1, 2, 3, 4], { error: 'expected a ZDX licence tier: 1, 2, 3 or 4' }).default(1),
+    /** Tenant ZDX rate limit per second shared by every Lambda. @default the tier's (5) */
+    zdxRatePerSecond: intIn(1, 100).optional(),
+    /** Tenant ZDX rate limit per minute. @default the tier's (30/60/120/180) */
+    zdxRatePerMinute: intIn(1, 10_000).optional(),
+    /** Tenant ZDX rate limit per hour. @default the tier's (1,000/3,000/6,000/9,000) */
+    zdxRatePerHour: intIn(1, 1_000_000).optional(),
+    /** Tenant ZDX rate limit per day. @default the tier's (10,000/15,000/30,000/60,000) */
+    zdxRatePerDay: intIn(1, 10_000_000).optional(),
+    /**
+     * Fraction of the tenant's ZDX budget (every window) this integration may use; the rest stays
+     * for the ZDX portal and other API users of the tenant. @default 0.5
+     */
+    zdxRateShare: z.number().gt(0, { error: 'must be more than 0' }).max(1, { error: 'must be at most 1 (the whole tenant budget)' }).default(0.5),
+  })
+  .transform(({ zdxRateTier, ...diagnostics }) => {
+    const tier = ZDX_RATE_TIERS[zdxRateTier];
+    return {
+      ...diagnostics,
+      zdxRateTier,
+      zdxRatePerSecond: diagnostics.zdxRatePerSecond ?? tier.perSecond,
+      zdxRatePerMinute: diagnostics.zdxRatePerMinute ?? tier.perMinute,
+      zdxRatePerHour: diagnostics.zdxRatePerHour ?? tier.perHour,
+      zdxRatePerDay: diagnostics.zdxRatePerDay ?? tier.perDay,
+    };
   })
   .superRefine((diagnostics, ctx) => {
-    if (diagnostics.zdxRatePerSecond > diagnostics.zdxRatePerMinute) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['zdxRatePerSecond'],
-        message: `must not exceed zdxRatePerMinute (${diagnostics.zdxRatePerMinute})`,
-      });
+    const windows = [
+      ['zdxRatePerSecond', diagnostics.zdxRatePerSecond],
+      ['zdxRatePerMinute', diagnostics.zdxRatePerMinute],
+      ['zdxRatePerHour', diagnostics.zdxRatePerHour],
+      ['zdxRatePerDay', diagnostics.zdxRatePerDay],
+    ] as const;
+    for (let i = 0; i + 1 < windows.length; i++) {
+      const [name, value] = windows[i]!;
+      const [longer, longerValue] = windows[i + 1]!;
+      if (value > longerValue) ctx.addIssue({ code: 'custom', path: [name], message: `must not exceed ${longer} (${longerValue})` });
     }
   }, whenValid(['zdxRatePerSecond'], ['zdxRatePerMinute']))
   .prefault({});
@@ -633,6 +664,10 @@ export const RuntimeEnv = {
   ZCSPM_TOKEN_LIFETIME_SECONDS: 'ZCSPM_TOKEN_LIFETIME_SECONDS',
   ZDX_RATE_PER_SECOND: 'ZDX_RATE_PER_SECOND',
   ZDX_RATE_PER_MINUTE: 'ZDX_RATE_PER_MINUTE',
+  ZDX_RATE_PER_HOUR: 'ZDX_RATE_PER_HOUR',
+  ZDX_RATE_PER_DAY: 'ZDX_RATE_PER_DAY',
+  /** Fraction of the tenant's ZDX budget the integration uses. */
+  ZDX_RATE_SHARE: 'ZDX_RATE_SHARE',
   /** JSON, lambdas/use-cases/scan/settings.ts `ScanSettingsSchema`. */
   SCAN_SETTINGS: 'SCAN_SETTINGS',
   /** JSON object `{ "<aws account id>": "<zcspm guid>" }`; only for small configurations (see `accountMappingsEnv`). */
@@ -721,6 +756,9 @@ export function coreEnv(config: ZsaConfig): Readonly<Record<string, string>> {
     [RuntimeEnv.ZCSPM_TOKEN_LIFETIME_SECONDS]: String(config.scan.zcspmTokenLifetimeMinutes * 60),
     [RuntimeEnv.ZDX_RATE_PER_SECOND]: String(config.diagnostics.zdxRatePerSecond),
     [RuntimeEnv.ZDX_RATE_PER_MINUTE]: String(config.diagnostics.zdxRatePerMinute),
+    [RuntimeEnv.ZDX_RATE_PER_HOUR]: String(config.diagnostics.zdxRatePerHour),
+    [RuntimeEnv.ZDX_RATE_PER_DAY]: String(config.diagnostics.zdxRatePerDay),
+    [RuntimeEnv.ZDX_RATE_SHARE]: String(config.diagnostics.zdxRateShare),
   };
 }
 

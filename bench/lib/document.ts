@@ -34,6 +34,38 @@ export const WebhookLatencySchema = z.object({ p50: figure, p99: figure });
 export const MemoryFigureSchema = z.object({ name: z.string(), peakRssMb: figure });
 
 /** The whole document. A partial run (`--only`) carries only the sections it measured. */
+const windowUse = z.object({ maxCalls: count, maxCallsAnyWindow: count, limit: count, shareLimit: count });
+export const StormFiguresSchema = z.object({
+  alerts: count,
+  devicesAffected: count,
+  timeCompression: figure,
+  responses429: count,
+  share: figure,
+  maxShareUsed: figure,
+  windows: z.object({ second: windowUse, minute: windowUse, hour: windowUse, day: windowUse }),
+  firstVerdictSeconds: z.object({ p50: figure, p95: figure }),
+  alertsWithVerdict: count,
+  devicesWithVerdict: count,
+  deepTraces: count,
+  devicesSkippedForBudget: count,
+  transitions: count,
+  invocations: count,
+  wallSeconds: figure,
+});
+
+const unitCost = z.object({ transitions: count, invocations: count, dynamodbReads: count, dynamodbWrites: count });
+export const OrgDayFiguresSchema = z.object({
+  accounts: count,
+  deploymentsPerAccount: count,
+  alerts: count,
+  perScan: unitCost,
+  perAlert: unitCost,
+  transitions: count,
+  invocations: count,
+  dynamodbRequests: count,
+  dollars: figure,
+});
+
 export const BenchDocumentSchema = z.object({
   bundles: z.array(BundleFigureSchema).optional(),
   tokenEconomy: TokenEconomyFiguresSchema.optional(),
@@ -41,6 +73,8 @@ export const BenchDocumentSchema = z.object({
   fanout: FanoutFiguresSchema.optional(),
   webhookLatencyMs: WebhookLatencySchema.optional(),
   memory: z.array(MemoryFigureSchema).optional(),
+  storm: StormFiguresSchema.optional(),
+  orgDay: OrgDayFiguresSchema.optional(),
 });
 /** The document `npm run bench -- --json` prints. */
 export type BenchDocument = z.infer<typeof BenchDocumentSchema>;
@@ -108,6 +142,14 @@ export function checkTargets(document: BenchDocument): TargetCheck[] {
       target: `peak RSS <= ${limit} MB (${TARGETS.memoryShare * 100}% of ${TARGETS.memoryMb} MB) for every Lambda`,
       met: over.length === 0,
       detail: over.length === 0 ? `highest ${peak} MB` : `above: ${over.map((entry) => `${entry.name} ${entry.peakRssMb} MB`).join(', ')}`,
+    });
+  }
+  if (document.storm) {
+    const { responses429, maxShareUsed, share } = document.storm;
+    checks.push({
+      target: `storm: ${TARGETS.responses429} responses 429, no window above the configured share`,
+      met: responses429 === TARGETS.responses429 && maxShareUsed <= share,
+      detail: `${responses429} x 429; busiest window used ${maxShareUsed} of the tenant limit (share ${share})`,
     });
   }
   return checks;

@@ -38,3 +38,28 @@ export function shuffled<T>(items: readonly T[], random: () => number = Math.ran
   }
   return copy;
 }
+
+/** The most stamps found in any window [t, t + lengthMs) that starts at a stamp (a sliding-window count). */
+export function maxInAnyWindow(stamps: readonly number[], lengthMs: number): number {
+  const sorted = [...stamps].sort((a, b) => a - b);
+  let max = 0;
+  let j = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    j = Math.max(j, i);
+    while (j < sorted.length && (sorted[j] as number) < (sorted[i] as number) + lengthMs) j++;
+    max = Math.max(max, j - i);
+  }
+  return max;
+}
+
+/** Small seeded PRNG so every run prints the same figures. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

@@ -43,6 +43,17 @@ export const EnvVar = {
   /** ZDX tenant limits the shared rate budget honours (tier 1 defaults). */
   ZDX_RATE_PER_SECOND: z.lazy(() => positiveInt(5)),
   ZDX_RATE_PER_MINUTE: z.lazy(() => positiveInt(30)),
+  ZDX_RATE_PER_HOUR: z.lazy(() => positiveInt(1_000)),
+  ZDX_RATE_PER_DAY: z.lazy(() => positiveInt(10_000)),
+  /** Fraction of the tenant's ZDX limits this integration uses. @default 0.5 */
+  ZDX_RATE_SHARE: z.lazy(() => z.coerce.number().gt(0).max(1).default(0.5)),
+  /**
+   * Local runs only (benchmarks): every rate window is this fraction of its real length, so an
+   * hour of budget passes in minutes. Unset in AWS. @default 1
+   */
+  ZDX_RATE_WINDOW_SCALE: z.lazy(() => z.coerce.number().gt(0).max(1).default(1)),
+  /** Local runs only (benchmarks on a loaded machine): the budget's latency allowance. @default 100 */
+  ZDX_RATE_LATENCY_ALLOWANCE_MS: z.lazy(() => positiveInt(100)),
   /** Fraction of the ZDX limits held back. @default 0.1 */
   ZDX_RATE_SAFETY_MARGIN: z.lazy(() => z.coerce.number().min(0).lt(1).default(0.1)),
   /** How long fetched secrets are reused. @default 300 */

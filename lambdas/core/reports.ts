@@ -110,7 +110,7 @@ export const DeviceDiagnosisSchema = z.lazy(() => z.object({
 }));
 export type DeviceDiagnosis = z.infer<typeof DeviceDiagnosisSchema>;
 
-export const DeviceOutcome = z.lazy(() => z.enum(['diagnosed', 'failed', 'expired', 'skipped_cooldown', 'capped', 'no_probe', 'error']));
+export const DeviceOutcome = z.lazy(() => z.enum(['diagnosed', 'failed', 'expired', 'skipped_cooldown', 'skipped_budget', 'capped', 'no_probe', 'error']));
 
 export const DeviceResultSchema = z.lazy(() => z.object({
   deviceId: z.string(),

@@ -71,12 +71,20 @@ const zdxEnv = /* @__PURE__ */ once(() =>
       ZDX_TOKEN_URL: EnvVar.ZDX_TOKEN_URL,
       ZDX_RATE_PER_SECOND: EnvVar.ZDX_RATE_PER_SECOND,
       ZDX_RATE_PER_MINUTE: EnvVar.ZDX_RATE_PER_MINUTE,
+      ZDX_RATE_PER_HOUR: EnvVar.ZDX_RATE_PER_HOUR,
+      ZDX_RATE_PER_DAY: EnvVar.ZDX_RATE_PER_DAY,
+      ZDX_RATE_SHARE: EnvVar.ZDX_RATE_SHARE,
       ZDX_RATE_SAFETY_MARGIN: EnvVar.ZDX_RATE_SAFETY_MARGIN,
+      ZDX_RATE_WINDOW_SCALE: EnvVar.ZDX_RATE_WINDOW_SCALE,
+      ZDX_RATE_LATENCY_ALLOWANCE_MS: EnvVar.ZDX_RATE_LATENCY_ALLOWANCE_MS,
     }),
   ),
 );
 
-/** The tenant's shared budget: one per ZDX host, whichever function or pipeline calls. */
+/**
+ * The tenant's shared budget: one per ZDX host, whichever function or pipeline calls; it takes
+ * `ZDX_RATE_SHARE` of each of the four windows.
+ */
 export const zdxRateBudget = /* @__PURE__ */ once(() => {
   const env = zdxEnv();
   return new SharedRateBudget({
@@ -85,7 +93,12 @@ export const zdxRateBudget = /* @__PURE__ */ once(() => {
     budgetKey: `zdx:${new URL(env.ZDX_BASE_URL).host}`,
     perSecond: env.ZDX_RATE_PER_SECOND,
     perMinute: env.ZDX_RATE_PER_MINUTE,
+    perHour: env.ZDX_RATE_PER_HOUR,
+    perDay: env.ZDX_RATE_PER_DAY,
+    share: env.ZDX_RATE_SHARE,
     safetyMargin: env.ZDX_RATE_SAFETY_MARGIN,
+    windowScale: env.ZDX_RATE_WINDOW_SCALE,
+    latencyAllowanceMs: env.ZDX_RATE_LATENCY_ALLOWANCE_MS,
   });
 });
 

@@ -1,4 +1,4 @@
-/** ResolveDevices: the alert's application and the devices to trace (cap, cooldown). */
+/** ResolveDevices: the alert's application and the devices to trace (cap, cooldown, ZDX budget). */
 import * as z from 'zod';
 import { createLogger } from '../core/observability/logger.js';
 import { pipelineMetrics } from '../core/observability/metrics.js';
@@ -6,7 +6,7 @@ import { withMiddleware } from '../core/observability/middleware.js';
 import { resolveDevices } from '../use-cases/diagnostics/resolve-devices.js';
 import { DiagnosticsExecutionInputSchema } from '../use-cases/diagnostics/workflow-input.js';
 import { parseStateInput, type ResolvedAlert } from '../use-cases/diagnostics/workflow-state.js';
-import { callOptions, deviceCooldown, diagnosticsCorrelationIds, settings, zdxClient } from './diagnostics-wiring.js';
+import { callOptions, deviceCooldown, diagnosticsCorrelationIds, settings, zdxClient, zdxRateBudget } from './diagnostics-wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
 
@@ -15,7 +15,7 @@ const InputSchema = z.object({ input: DiagnosticsExecutionInputSchema, execution
 export const handler = withMiddleware(
   async (event: unknown, context): Promise<ResolvedAlert> => {
     const { input, executionName } = parseStateInput(InputSchema, event, 'ResolveDevices');
-    const resolved = await resolveDevices(input, { zdx: await zdxClient(), cooldown: deviceCooldown(), settings: settings(), call: callOptions(context) }, executionName);
+    const resolved = await resolveDevices(input, { zdx: await zdxClient(), cooldown: deviceCooldown(), settings: settings(), call: callOptions(context), budget: zdxRateBudget() }, executionName);
     logger.info('devices resolved', { devices: resolved.devices.length, skipped: resolved.skipped.length, notes: resolved.notes });
     return resolved;
   },

@@ -3,6 +3,7 @@
  * faults. One mutable object per simulator; tests change it at runtime through `update()`.
  * Every default is the documented value where one exists (see assumptions.ts otherwise).
  */
+import { ZDX_RATE_TIERS } from '../../lambdas/core/rate-budget/zdx-rate-tiers.js';
 
 /** The sandbox credentials every local tool uses by default. They are not secrets. */
 export const SIMULATOR_CREDENTIALS = {
@@ -88,9 +89,13 @@ export interface SimulatorConfig {
       enabled: boolean;
       perSecond: number;
       perMinute: number;
-      /** Window lengths; tests shrink them. Windows start with the first call. */
+      perHour: number;
+      perDay: number;
+      /** Window lengths; tests and benchmarks shrink them. Windows start with the first call. */
       secondWindowMs: number;
       minuteWindowMs: number;
+      hourWindowMs: number;
+      dayWindowMs: number;
       /** Also send `X-Ratelimit-Limit-Second` / `X-Ratelimit-Remaining-Second` (SDK family). */
       xRateLimitHeaders: boolean;
       /** Add `Retry-After` (seconds) to rate-limit 429s (undocumented, so off by default). */
@@ -173,10 +178,12 @@ export function defaultConfig(): SimulatorConfig {
       maxPageLimit: 500,
       rateLimit: {
         enabled: true,
-        perSecond: 5,
-        perMinute: 30,
+        // Licence tier 1 (zdx-api.md §5.3).
+        ...ZDX_RATE_TIERS[1],
         secondWindowMs: 1000,
         minuteWindowMs: 60_000,
+        hourWindowMs: 3_600_000,
+        dayWindowMs: 86_400_000,
         xRateLimitHeaders: true,
         retryAfter: false,
         includeAuthCalls: true,
@@ -257,6 +264,10 @@ export function validateConfig(config: SimulatorConfig): void {
   positive('zdx.rateLimit.perMinute', config.zdx.rateLimit.perMinute);
   positive('zdx.rateLimit.secondWindowMs', config.zdx.rateLimit.secondWindowMs);
   positive('zdx.rateLimit.minuteWindowMs', config.zdx.rateLimit.minuteWindowMs);
+  positive('zdx.rateLimit.perHour', config.zdx.rateLimit.perHour);
+  positive('zdx.rateLimit.perDay', config.zdx.rateLimit.perDay);
+  positive('zdx.rateLimit.hourWindowMs', config.zdx.rateLimit.hourWindowMs);
+  positive('zdx.rateLimit.dayWindowMs', config.zdx.rateLimit.dayWindowMs);
   positive('zdx.deepTraces.tenantCap', config.zdx.deepTraces.tenantCap);
   if (!(config.faults.rate >= 0 && config.faults.rate <= 1)) problems.push(`faults.rate must be within 0..1 (got ${config.faults.rate})`);
   for (const kind of config.faults.kinds) {

@@ -1,12 +1,12 @@
 /**
- * The documented ZDX tenant rate limit (zdx-api.md §5.3): a per-second and a per-minute budget,
- * each a fixed window that starts with the first call after the previous window ended. A call over
- * either budget gets 429 and consumes nothing.
+ * The documented ZDX tenant rate limit (zdx-api.md §5.3): per-second, per-minute, per-hour and
+ * per-day budgets (tier 1 by default), each a fixed window that starts with the first call after
+ * the previous window ended. A call over any budget gets 429 and consumes nothing.
  */
 import type { SimulatorConfig } from './config.js';
 
 interface Window {
-  readonly name: 'Second' | 'Minute';
+  readonly name: 'Second' | 'Minute' | 'Hour' | 'Day';
   start: number;
   count: number;
 }
@@ -22,6 +22,8 @@ export interface RateDecision {
 export class ZdxRateLimit {
   private readonly second: Window = { name: 'Second', start: Number.NEGATIVE_INFINITY, count: 0 };
   private readonly minute: Window = { name: 'Minute', start: Number.NEGATIVE_INFINITY, count: 0 };
+  private readonly hour: Window = { name: 'Hour', start: Number.NEGATIVE_INFINITY, count: 0 };
+  private readonly day: Window = { name: 'Day', start: Number.NEGATIVE_INFINITY, count: 0 };
 
   constructor(private readonly config: SimulatorConfig) {}
 
@@ -31,6 +33,8 @@ export class ZdxRateLimit {
     const windows = [
       { window: this.second, limit: rl.perSecond, length: rl.secondWindowMs },
       { window: this.minute, limit: rl.perMinute, length: rl.minuteWindowMs },
+      { window: this.hour, limit: rl.perHour, length: rl.hourWindowMs },
+      { window: this.day, limit: rl.perDay, length: rl.dayWindowMs },
     ];
     for (const { window, length } of windows) {
       if (now >= window.start + length) {
@@ -60,9 +64,9 @@ export class ZdxRateLimit {
     return { allowed, headers };
   }
 
-  /** Forgets both windows (e.g. after a test changed the budgets). */
+  /** Forgets every window (e.g. after a test changed the budgets). */
   reset(): void {
-    for (const window of [this.second, this.minute]) {
+    for (const window of [this.second, this.minute, this.hour, this.day]) {
       window.start = Number.NEGATIVE_INFINITY;
       window.count = 0;
     }

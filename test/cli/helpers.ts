@@ -65,7 +65,7 @@ export function oneApiEnv(sim: RunningSimulator, overrides: Record<string, strin
 
 /** Starts a fast simulator: scans and traces last milliseconds, rate limits out of the way. */
 export function startFastSimulator(): Promise<RunningSimulator> {
-  return startSimulator({ config: { timeScale: 0.0001, zdx: { rateLimit: { perSecond: 10_000, perMinute: 100_000 } } } });
+  return startSimulator({ config: { timeScale: 0.0001, zdx: { rateLimit: { perSecond: 10_000, perMinute: 100_000, perHour: 10_000_000, perDay: 100_000_000 } } } });
 }
 
 /** A clock ahead of real time by the sum of every sleep; each sleep yields a few real ms. */

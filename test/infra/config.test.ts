@@ -79,8 +79,12 @@ describe('parseConfig', () => {
           sessionLengthMinutes: 5,
           probeDevice: true,
           mapConcurrency: 10,
+          zdxRateTier: 1,
           zdxRatePerSecond: 5,
           zdxRatePerMinute: 30,
+          zdxRatePerHour: 1_000,
+          zdxRatePerDay: 10_000,
+          zdxRateShare: 0.5,
         },
         notifications: {
           slack: { enabled: false, mode: 'webhook', minSeverity: 'info', kinds: ['scan', 'diagnostics'] },
@@ -199,6 +203,9 @@ describe('parseConfig', () => {
       [{ diagnostics: { minSeverity: 'Critical' } }, 'zsa.diagnostics.minSeverity: expected one of "Low", "Medium", "High", received "Critical"'],
       [{ diagnostics: { sessionLengthMinutes: 10 } }, 'zsa.diagnostics.sessionLengthMinutes: expected one of 5, 15, 30, 60'],
       [{ diagnostics: { zdxRatePerSecond: 40 } }, 'zsa.diagnostics.zdxRatePerSecond: must not exceed zdxRatePerMinute (30)'],
+      [{ diagnostics: { zdxRateTier: 5 } }, 'zsa.diagnostics.zdxRateTier: expected a ZDX licence tier: 1, 2, 3 or 4'],
+      [{ diagnostics: { zdxRateTier: 4, zdxRatePerHour: 100 } }, 'zsa.diagnostics.zdxRatePerMinute: must not exceed zdxRatePerHour (100)'],
+      [{ diagnostics: { zdxRateShare: 0 } }, 'zsa.diagnostics.zdxRateShare: must be more than 0'],
       [{ notifications: { sns: { emails: ['ops'] } } }, 'zsa.notifications.sns.emails.0: expected an email address'],
       [{ notifications: { slack: { kinds: ['alerts'] } } }, 'zsa.notifications.slack.kinds.0: expected one of "scan", "diagnostics", received "alerts"'],
       [{ notifications: { eventBridge: { busName: 'my bus' } } }, 'zsa.notifications.eventBridge.busName: expected an EventBridge bus name (letters, digits, . _ - /)'],
@@ -423,6 +430,14 @@ describe('accountMappingsEnv', () => {
 });
 
 describe('coreEnv', () => {
+  it('reads the ZDX limits from the licence tier, an explicit window overriding its own', () => {
+    const config = parseConfig({ zcspmLicenseId: LICENSE_ID, diagnostics: { zdxRateTier: 3, zdxRatePerDay: 20_000, zdxRateShare: 0.3 } });
+
+    const env = coreEnv(config);
+
+    expect([env.ZDX_RATE_PER_SECOND, env.ZDX_RATE_PER_MINUTE, env.ZDX_RATE_PER_HOUR, env.ZDX_RATE_PER_DAY, env.ZDX_RATE_SHARE]).toEqual(['5', '120', '6000', '20000', '0.3']);
+  });
+
   it('converts minutes to the seconds the runtime reads', () => {
     const config = parseConfig({ zcspmLicenseId: LICENSE_ID, scan: { zcspmTokenLifetimeMinutes: 30 }, diagnostics: { zdxRatePerMinute: 60 } });
 
@@ -436,6 +451,9 @@ describe('coreEnv', () => {
       ZCSPM_TOKEN_LIFETIME_SECONDS: '1800',
       ZDX_RATE_PER_SECOND: '5',
       ZDX_RATE_PER_MINUTE: '60',
+      ZDX_RATE_PER_HOUR: '1000',
+      ZDX_RATE_PER_DAY: '10000',
+      ZDX_RATE_SHARE: '0.5',
     });
   });
 

@@ -133,6 +133,7 @@ export const DEVICE_OUTCOME_LABEL: Record<DiagnosticsReport['devices'][number]['
   failed: 'with a failed trace',
   expired: 'with an expired trace',
   skipped_cooldown: 'in cooldown',
+  skipped_budget: 'not traced for lack of ZDX API budget',
   capped: 'over the tenant trace cap',
   no_probe: 'without a probe for the app',
   error: 'with an error',

@@ -1,14 +1,24 @@
 /**
  * One request budget in DynamoDB that every ZDX call from every Lambda draws from.
  *
- * Algorithm: a sliding log of reservations. The budget item keeps the admission times of the last
- * minute plus any reserved in the future. A caller computes the earliest time, not before the latest
- * entry, at which one more call keeps fewer than the effective per-second limit in every 1 s window
- * AND fewer than the effective per-minute limit in every 60 s window; it appends that time with an
- * optimistic-concurrency condition on a version number (so two callers never take the same slot),
- * then sleeps until its slot. The callers waiting in one container share one read and one write per
- * round; nobody polls, so there is no thundering herd re-reading the item when a slot frees up, and
- * callers are served in the order they reserved.
+ * Algorithm, short windows (second, minute): a sliding log of reservations. The budget item keeps
+ * the admission times of the last minute plus any reserved in the future. A caller computes the
+ * earliest time, not before the latest entry, at which one more call keeps fewer than the effective
+ * per-second limit in every 1 s window AND fewer than the effective per-minute limit in every 60 s
+ * window; it appends that time with an optimistic-concurrency condition on a version number (so two
+ * callers never take the same slot), then sleeps until its slot. The callers waiting in one
+ * container share one read and one write per round; nobody polls, so there is no thundering herd
+ * re-reading the item when a slot frees up, and callers are served in the order they reserved.
+ *
+ * Algorithm, long windows (hour, day): counts per fixed sub-bucket (hour: 60 buckets of 1 min; day:
+ * 96 buckets of 15 min), written in the same conditional write as the log. A call is admitted at t
+ * only if the admissions in every bucket that overlaps (t - window, t], the oldest one counted
+ * whole, plus this one stay within the limit. Any server window of that length ending at or after
+ * t overlaps only those buckets (no reservation lies after t), so the count is an upper bound and
+ * every window stays safe wherever the server's starts; the price is at most one bucket of the
+ * window (1/60 of an hour, 1/96 of a day) held back while the oldest bucket drains. Why not the
+ * log for these too: a day at tier 4 is 60,000 entries, too big for one 400 KB item and costly to
+ * rewrite on every call; the buckets are 156 counters whatever the tier.
  *
  * Why a sliding log and not GCRA: ZDX counts each window from the tenant's first call, so we never
  * know where the server's windows begin. "At most N in ANY window of length W" is the only property
@@ -17,12 +27,26 @@
  * take a minute instead of six seconds) or, with a burst allowance big enough to avoid that, admits up
  * to twice the limit in some 60 s windows. The log is small (tier 4: 180 numbers plus reservations).
  *
- * Safety: the minute limit is reduced by `safetyMargin` (default 10%: 30/min -> 27/min) and each
- * window is lengthened by `latencyAllowanceMs`, which absorbs clock skew between containers and the
- * jitter between a slot and the request reaching the server. A caller that resumes more than half
- * the allowance after its slot (a slow write, a busy event loop) gives the slot up and reserves
- * again, so no request is sent at a time the log does not account for. A reservation that is given
- * up or whose caller aborts is simply wasted, which errs on the safe side.
+ * Pledges: work that needs many calls over several minutes (a deep trace: about a dozen) pledges
+ * them before it starts, so thirty alerts resolving at once do not each see the same free hour and
+ * start ten times the traces it can pay for. `pledge()` grants, in one conditional write, as many
+ * units as the hour and day can still pay for after the calls counted and the pledges outstanding;
+ * a pledge is taken to be spent evenly over its duration (its outstanding part decays to zero), as
+ * its calls then show up in the counts. Pledges only steer how much work starts; admission of each
+ * call still checks the counts alone, so a wrong pledge can waste budget but never exceed a limit.
+ *
+ * Share: the tenant's budget is shared with the ZDX portal's dashboards and other integrations, so
+ * this integration takes only `share` of every window (e.g. 0.5: at most 2 of 5 per second, 500 of
+ * 1,000 per hour); the rest stays free for them whatever this integration does.
+ *
+ * Safety: the minute, hour and day limits are further reduced by `safetyMargin` (default 10%:
+ * 30/min -> 27/min) and each window is lengthened by `latencyAllowanceMs`, which absorbs clock skew
+ * between containers and the jitter between a slot and the request reaching the server. A caller
+ * that resumes more than half the allowance after its slot (a slow write, a busy event loop) gives
+ * the slot up and reserves again, so no request is sent at a time the log does not account for. A
+ * reservation that is given up or whose caller aborts is simply wasted, which errs on the safe side.
+ * When the next free slot lies past the caller's deadline (an hour or a day spent), the caller gets
+ * BusyError at once and nothing is reserved.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
@@ -41,15 +65,25 @@ export interface SharedRateBudgetOptions {
   readonly perSecond: number;
   /** The server's per-minute limit (ZDX tier 1: 30; tier 2: 60; tier 3: 120; tier 4: 180). */
   readonly perMinute: number;
+  /** The server's per-hour limit (ZDX tier 1: 1,000 ... tier 4: 9,000); no hour window when absent. */
+  readonly perHour?: number | undefined;
+  /** The server's per-day limit (ZDX tier 1: 10,000 ... tier 4: 60,000); no day window when absent. */
+  readonly perDay?: number | undefined;
+  /** Fraction of the tenant's limits this budget may use, 0 < share <= 1. @default 1 */
+  readonly share?: number | undefined;
   readonly clock?: Clock;
-  /** Fraction of each limit held back, 0 <= margin < 1. @default 0.1 */
-  readonly safetyMargin?: number;
+  /** Fraction of the minute, hour and day limits held back, 0 <= margin < 1. @default 0.1 */
+  readonly safetyMargin?: number | undefined;
   /** Length of the short window; tests scale it down. @default 1_000 */
   readonly secondWindowMs?: number;
-  /** Length of the long window; tests scale it down. @default 60_000 */
+  /** Length of the minute window; tests scale it down. @default 60_000 */
   readonly minuteWindowMs?: number;
+  /** Length of the hour window; tests and benchmarks scale it down. @default 3_600_000 */
+  readonly hourWindowMs?: number;
+  /** Length of the day window; tests and benchmarks scale it down. @default 86_400_000 */
+  readonly dayWindowMs?: number;
   /**
-   * Added to both windows to absorb clock skew, lateness and network jitter. Half of it is the most a
+   * Added to every window to absorb clock skew, lateness and network jitter. Half of it is the most a
    * caller may resume after its slot; a later caller gives the slot up and reserves a new one. @default 100
    */
   readonly latencyAllowanceMs?: number;
@@ -57,6 +91,11 @@ export interface SharedRateBudgetOptions {
   readonly maxWaitMs?: number;
   /** Up to this much random delay spreads callers that keep losing the race for the item. @default 25 */
   readonly jitterMs?: number;
+  /**
+   * Default window lengths and pledge durations are multiplied by this (local benchmarks compress an
+   * hour into minutes); explicit window lengths are taken as given. @default 1
+   */
+  readonly windowScale?: number | undefined;
   readonly sleep?: Sleep;
   readonly random?: () => number;
 }
@@ -68,11 +107,68 @@ export interface Admission {
   readonly waitedMs: number;
 }
 
+/** The four windows ZDX counts. */
+export type WindowName = 'second' | 'minute' | 'hour' | 'day';
+
+/** How much of one window is used now (see {@link SharedRateBudget.usage}). */
+export interface WindowUsage {
+  readonly window: WindowName;
+  /** Admissions counted in the window now (reservations included; long windows count whole buckets). */
+  readonly used: number;
+  /** What this budget lets itself use (tenant limit x share, less the margin). */
+  readonly limit: number;
+  /** The tenant's limit for the window. */
+  readonly tenantLimit: number;
+  /** `used / limit`. */
+  readonly fractionUsed: number;
+  /** Until the oldest counted admission leaves the window (0 when nothing is counted). */
+  readonly freesInMs: number;
+  /** Calls pledged and not yet spent (long windows only; 0 otherwise). */
+  readonly pledged: number;
+}
+
+/** A request for pledged budget (see {@link SharedRateBudget.pledge}). */
+export interface PledgeRequest {
+  /** Units of work wanted, e.g. devices to trace. */
+  readonly units: number;
+  /** Calls one unit costs at most. */
+  readonly callsEach: number;
+  /** Fraction of each long window to leave free for work that outranks this one, 0 <= headroom < 1. */
+  readonly headroom: number;
+  /** How long the work takes (real time; scaled like the windows). */
+  readonly durationMs: number;
+  /**
+   * The most one request may take of what the long windows can still pay for (at least one unit),
+   * so the first of many concurrent requests does not take everything. @default 1
+   */
+  readonly fairShare?: number;
+}
+
+/** What {@link SharedRateBudget.pledge} granted. */
+export interface PledgeGrant {
+  readonly granted: number;
+  /** The long window with the least room when fewer units than wanted were granted. */
+  readonly binding?: WindowUsage | undefined;
+}
+
+/** The budget's use in every window, for notifications and metrics. */
+export interface BudgetUsage {
+  readonly budgetKey: string;
+  readonly share: number;
+  readonly windows: readonly WindowUsage[];
+  /** Until one more call could be admitted. */
+  readonly nextSlotInMs: number;
+}
+
 const BUDGET_SORT_KEY = 'budget';
 
 const budgetItemSchema = z.lazy(() => z.object({
   stamps: z.array(z.number()),
   version: z.number().int().nonnegative(),
+  /** Long windows: flat [bucketIndex, count, bucketIndex, count, ...] per window name. */
+  buckets: z.record(z.string(), z.array(z.number())).optional(),
+  /** Pledges: flat [startMs, durationMs, calls, ...]. */
+  pledges: z.array(z.number()).optional(),
 }));
 
 type BudgetState = z.infer<typeof budgetItemSchema>;
@@ -83,9 +179,25 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+/** A window enforced by the sliding log. */
 interface Window {
   readonly lengthMs: number;
   readonly limit: number;
+  readonly name?: WindowName;
+}
+
+/** A window enforced by counts per fixed bucket of `bucketMs`. */
+export interface BucketWindow {
+  readonly name: WindowName;
+  readonly lengthMs: number;
+  readonly limit: number;
+  readonly bucketMs: number;
+}
+
+/** One long window with its counts (bucket index -> admissions). */
+export interface BucketCounts {
+  readonly window: BucketWindow;
+  readonly counts: Map<number, number>;
 }
 
 /** Effective limit after the safety margin; never below 1. */
@@ -93,11 +205,34 @@ export function effectiveLimit(limit: number, safetyMargin: number): number {
   return Math.max(1, Math.floor(limit * (1 - safetyMargin) + 1e-9));
 }
 
+/** Counts of the buckets that overlap (at - length, at], oldest first. */
+function liveBuckets(counts: ReadonlyMap<number, number>, at: number, window: BucketWindow): Array<[number, number]> {
+  const first = Math.floor((at - window.lengthMs) / window.bucketMs);
+  return [...counts].filter(([index, count]) => index >= first && count > 0).sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * The earliest time, not before `at`, at which one more admission fits a bucketed window: the
+ * oldest buckets must leave it (a bucket leaves once the window starts after the bucket's end).
+ */
+export function bucketAdmissionAt(counts: ReadonlyMap<number, number>, at: number, window: BucketWindow): number {
+  const live = liveBuckets(counts, at, window);
+  let total = live.reduce((sum, [, count]) => sum + count, 0);
+  let dropped = -1;
+  while (total + 1 > window.limit && dropped + 1 < live.length) {
+    dropped += 1;
+    total -= (live[dropped] as [number, number])[1];
+  }
+  if (dropped < 0) return at;
+  return Math.max(at, ((live[dropped] as [number, number])[0] + 1) * window.bucketMs + window.lengthMs);
+}
+
 /**
  * The earliest time, not before `now` nor before the latest stamp, at which one more admission keeps
- * every window within its limit, given the admission times (past and reserved) in `stamps`.
+ * every window within its limit, given the admission times (past and reserved) in `stamps` and the
+ * bucket counts of the long windows.
  */
-export function nextAdmissionAt(stamps: readonly number[], now: number, windows: readonly Window[]): number {
+export function nextAdmissionAt(stamps: readonly number[], now: number, windows: readonly Window[], buckets: readonly BucketCounts[] = []): number {
   const sorted = [...stamps].sort((a, b) => a - b);
   let at = Math.max(now, sorted.at(-1) ?? now);
   for (let changed = true; changed; ) {
@@ -110,6 +245,13 @@ export function nextAdmissionAt(stamps: readonly number[], now: number, windows:
         changed = true;
       }
     }
+    for (const { window, counts } of buckets) {
+      const next = bucketAdmissionAt(counts, at, window);
+      if (next > at) {
+        at = next;
+        changed = true;
+      }
+    }
   }
   return at;
 }
@@ -119,8 +261,14 @@ export class SharedRateBudget implements RateLimiter {
   readonly budgetKey: string;
   /** What this instance did so far: admissions, slots given up for lateness, lost write races. */
   readonly stats = { admitted: 0, forfeited: 0, conflicts: 0 };
-  /** The windows actually enforced (after margin and latency allowance). */
+  /** The log windows actually enforced (after share, margin and latency allowance). */
   readonly windows: readonly Window[];
+  /** The bucketed windows actually enforced (hour, day when configured). */
+  readonly bucketWindows: readonly BucketWindow[];
+  /** Fraction of the tenant's limits this budget uses. */
+  readonly share: number;
+  readonly #tenantLimits: Readonly<Record<WindowName, number | undefined>>;
+  readonly #scale: number;
   readonly #store: TableStore;
   readonly #key: TableKey;
   readonly #clock: Clock;
@@ -137,20 +285,39 @@ export class SharedRateBudget implements RateLimiter {
 
   constructor(options: SharedRateBudgetOptions) {
     const margin = options.safetyMargin ?? 0.1;
+    const share = options.share ?? 1;
     if (!(margin >= 0 && margin < 1)) throw new ConfigError(`rate budget ${options.budgetKey}: safetyMargin must be in [0, 1), got ${margin}`);
-    for (const [name, value] of [['perSecond', options.perSecond], ['perMinute', options.perMinute]] as const) {
-      if (!Number.isInteger(value) || value < 1) throw new ConfigError(`rate budget ${options.budgetKey}: ${name} must be a positive integer, got ${value}`);
+    if (!(share > 0 && share <= 1)) throw new ConfigError(`rate budget ${options.budgetKey}: share must be in (0, 1], got ${share}`);
+    const limits = [['perSecond', options.perSecond], ['perMinute', options.perMinute], ['perHour', options.perHour], ['perDay', options.perDay]] as const;
+    for (const [name, value] of limits) {
+      if (value === undefined && (name === 'perHour' || name === 'perDay')) continue;
+      if (!Number.isInteger(value) || (value as number) < 1) throw new ConfigError(`rate budget ${options.budgetKey}: ${name} must be a positive integer, got ${value}`);
     }
     const allowance = options.latencyAllowanceMs ?? 100;
-    const secondMs = options.secondWindowMs ?? 1_000;
-    const minuteMs = options.minuteWindowMs ?? 60_000;
+    const scale = options.windowScale ?? 1;
+    if (!(scale > 0 && scale <= 1)) throw new ConfigError(`rate budget ${options.budgetKey}: windowScale must be in (0, 1], got ${scale}`);
+    this.#scale = scale;
+    const secondMs = options.secondWindowMs ?? 1_000 * scale;
+    const minuteMs = options.minuteWindowMs ?? 60_000 * scale;
     this.budgetKey = options.budgetKey;
+    this.share = share;
+    this.#tenantLimits = { second: options.perSecond, minute: options.perMinute, hour: options.perHour, day: options.perDay };
     this.windows = [
       // No margin on the second window: integer rounding would turn 5/s into 4/s (20% of the fan-out
       // throughput); its lengthening by the latency allowance already keeps it under the server's limit.
-      { lengthMs: secondMs + allowance, limit: options.perSecond },
-      { lengthMs: minuteMs + allowance, limit: effectiveLimit(options.perMinute, margin) },
+      { name: 'second', lengthMs: secondMs + allowance, limit: effectiveLimit(options.perSecond * share, 0) },
+      { name: 'minute', lengthMs: minuteMs + allowance, limit: effectiveLimit(options.perMinute * share, margin) },
     ];
+    const long: BucketWindow[] = [];
+    if (options.perHour !== undefined) {
+      const lengthMs = options.hourWindowMs ?? 3_600_000 * scale;
+      long.push({ name: 'hour', lengthMs: lengthMs + allowance, limit: effectiveLimit(options.perHour * share, margin), bucketMs: Math.max(1, Math.ceil(lengthMs / 60)) });
+    }
+    if (options.perDay !== undefined) {
+      const lengthMs = options.dayWindowMs ?? 86_400_000 * scale;
+      long.push({ name: 'day', lengthMs: lengthMs + allowance, limit: effectiveLimit(options.perDay * share, margin), bucketMs: Math.max(1, Math.ceil(lengthMs / 96)) });
+    }
+    this.bucketWindows = long;
     this.#retentionMs = Math.max(...this.windows.map((window) => window.lengthMs));
     this.#store = new TableStore({ dynamo: options.dynamo, tableName: options.tableName });
     this.#key = { pk: `${KeyPrefix.rateBudget}${options.budgetKey}`, sk: BUDGET_SORT_KEY };
@@ -192,6 +359,99 @@ export class SharedRateBudget implements RateLimiter {
     }
   }
 
+  /**
+   * The use of every window now, from one read of the item: what a caller deciding how much work to
+   * start (or a metric) needs. Reserves nothing.
+   */
+  async usage(): Promise<BudgetUsage> {
+    const state = await this.#read();
+    const now = this.#clock.now();
+    const buckets = this.#bucketCounts(state, now);
+    const windows: WindowUsage[] = [];
+    for (const window of this.windows) {
+      const inWindow = state.stamps.filter((stamp) => stamp > now - window.lengthMs).sort((a, b) => a - b);
+      const oldest = inWindow[0];
+      windows.push(this.#windowUsage(window.name as WindowName, inWindow.length, window.limit, oldest === undefined ? 0 : oldest + window.lengthMs - now, 0));
+    }
+    windows.push(...this.#longUsage(state, buckets, now));
+    const stamps = state.stamps.filter((stamp) => stamp > now - this.#retentionMs);
+    return { budgetKey: this.budgetKey, share: this.share, windows, nextSlotInMs: nextAdmissionAt(stamps, now, this.windows, buckets) - now };
+  }
+
+  /**
+   * Pledges as many of `request.units` as the hour and day can still pay for, leaving `headroom` of
+   * each free, after the calls counted and the pledges outstanding; one conditional write (retried
+   * on conflicts), so concurrent callers never pledge the same room twice.
+   */
+  async pledge(request: PledgeRequest): Promise<PledgeGrant> {
+    if (!(request.headroom >= 0 && request.headroom < 1)) throw new ConfigError(`rate budget ${this.budgetKey}: headroom must be in [0, 1), got ${request.headroom}`);
+    let state = await this.#read();
+    for (;;) {
+      const now = this.#clock.now();
+      const long = this.#longUsage(state, this.#bucketCounts(state, now), now);
+      let granted = request.units;
+      let binding: WindowUsage | undefined;
+      for (const window of long) {
+        const free = Math.floor(window.limit * (1 - request.headroom)) - window.used - window.pledged;
+        const room = Math.max(0, Math.floor(free / request.callsEach));
+        const affordable = room === 0 ? 0 : Math.max(1, Math.floor(room * (request.fairShare ?? 1)));
+        if (affordable < granted) {
+          granted = affordable;
+          binding = window;
+        }
+      }
+      if (granted <= 0 || long.length === 0) return { granted: Math.max(0, granted), binding };
+      const pledges = this.#livePledges(state, now);
+      pledges.push(now, Math.max(1, request.durationMs * this.#scale), granted * request.callsEach);
+      const written = await this.#store.put(
+        { ...state, ...this.#key, version: state.version + 1, pledges, expiresAt: ttlSeconds(now + this.#longestMs() + 3_600_000) } as Record<string, StoreValue> & TableKey,
+        state.version === 0 ? { condition: 'attribute_not_exists(pk)' } : { condition: 'version = :version', values: { ':version': state.version } },
+      );
+      if (written.ok) return { granted, binding };
+      this.stats.conflicts += 1;
+      state = written.current ? this.#parse(written.current) : await this.#read();
+    }
+  }
+
+  /** Outstanding pledges at `now` (each decays linearly to zero over its duration), flat triples. */
+  #livePledges(state: BudgetState, now: number): number[] {
+    const flat = state.pledges ?? [];
+    const live: number[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      const [start, duration] = [flat[i] as number, flat[i + 1] as number];
+      if (now < start + duration) live.push(start, duration, flat[i + 2] as number);
+    }
+    return live;
+  }
+
+  #outstanding(state: BudgetState, now: number): number {
+    const live = this.#livePledges(state, now);
+    let total = 0;
+    for (let i = 0; i < live.length; i += 3) {
+      const [start, duration, calls] = [live[i] as number, live[i + 1] as number, live[i + 2] as number];
+      total += calls * Math.min(1, Math.max(0, 1 - (now - start) / duration));
+    }
+    return Math.max(0, Math.ceil(total - 1e-9));
+  }
+
+  #longUsage(state: BudgetState, buckets: readonly BucketCounts[], now: number): WindowUsage[] {
+    const pledged = this.#outstanding(state, now);
+    return buckets.map(({ window, counts }) => {
+      const live = liveBuckets(counts, now, window);
+      const used = live.reduce((sum, [, count]) => sum + count, 0);
+      const oldest = live[0];
+      return this.#windowUsage(window.name, used, window.limit, oldest === undefined ? 0 : (oldest[0] + 1) * window.bucketMs + window.lengthMs - now, pledged);
+    });
+  }
+
+  #longestMs(): number {
+    return Math.max(this.#retentionMs, ...this.bucketWindows.map((window) => window.lengthMs + window.bucketMs));
+  }
+
+  #windowUsage(name: WindowName, used: number, limit: number, freesInMs: number, pledged: number): WindowUsage {
+    return { window: name, used, limit, tenantLimit: this.#tenantLimits[name] as number, fractionUsed: used / limit, freesInMs: Math.max(0, freesInMs), pledged };
+  }
+
   /** Queues one reservation; the callers of one instance share each DynamoDB write. */
   #reserve(deadline: number): Promise<number> {
     const reservation = new Promise<number>((resolve, reject) => {
@@ -220,6 +480,20 @@ export class SharedRateBudget implements RateLimiter {
     }
   }
 
+  /** The long windows' counts, without the buckets that left their window by `now`. */
+  #bucketCounts(state: BudgetState, now: number): BucketCounts[] {
+    return this.bucketWindows.map((window) => {
+      const flat = state.buckets?.[window.name] ?? [];
+      const first = Math.floor((now - window.lengthMs) / window.bucketMs);
+      const counts = new Map<number, number>();
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const index = flat[i] as number;
+        if (index >= first) counts.set(index, (counts.get(index) ?? 0) + (flat[i + 1] as number));
+      }
+      return { window, counts };
+    });
+  }
+
   /** Reserves one slot per waiter, in queue order, with one conditional write (retried on conflicts). */
   async #reserveBatch(waiters: Waiter[]): Promise<void> {
     let pending = waiters;
@@ -229,18 +503,23 @@ export class SharedRateBudget implements RateLimiter {
       // Immediate slots start after the write we are about to make, so the caller sends on time.
       const earliest = now + Math.min(Math.ceil(this.#writeLatencyMs * 1.5), this.#maxLatenessMs * 2);
       const stamps = state.stamps.filter((stamp) => stamp > now - this.#retentionMs);
+      const buckets = this.#bucketCounts(state, now);
       const assigned: Array<[Waiter, number]> = [];
       for (const waiter of pending) {
-        const slotAt = nextAdmissionAt(stamps, earliest, this.windows);
+        const slotAt = nextAdmissionAt(stamps, earliest, this.windows, buckets);
         if (slotAt > waiter.deadline) {
-          waiter.reject(new BusyError(`rate budget ${this.budgetKey}: next free slot in ${slotAt - now} ms, past the caller's deadline`));
+          waiter.reject(new BusyError(`rate budget ${this.budgetKey}: next free slot in ${slotAt - now} ms${this.#describeFull(stamps, buckets, earliest)}, past the caller's deadline`));
           continue;
         }
         stamps.push(slotAt);
+        for (const { window, counts } of buckets) {
+          const index = Math.floor(slotAt / window.bucketMs);
+          counts.set(index, (counts.get(index) ?? 0) + 1);
+        }
         assigned.push([waiter, slotAt]);
       }
       if (assigned.length === 0) return;
-      const written = await this.#write(state.version, stamps, stamps.at(-1) as number, now);
+      const written = await this.#write(state.version, stamps, buckets, this.#livePledges(state, now), stamps.at(-1) as number, now);
       if (written.ok) {
         for (const [waiter, slotAt] of assigned) waiter.resolve(slotAt);
         return;
@@ -260,14 +539,35 @@ export class SharedRateBudget implements RateLimiter {
     }
   }
 
+  /** " (hour window full: 450 of 450)" for the windows with no room at `at`; empty when none. */
+  #describeFull(stamps: readonly number[], buckets: readonly BucketCounts[], at: number): string {
+    const full: string[] = [];
+    for (const window of this.windows) {
+      const used = stamps.filter((stamp) => stamp > at - window.lengthMs).length;
+      if (used >= window.limit) full.push(`${window.name} window full: ${used} of ${window.limit}`);
+    }
+    for (const { window, counts } of buckets) {
+      const used = liveBuckets(counts, at, window).reduce((sum, [, count]) => sum + count, 0);
+      if (used >= window.limit) full.push(`${window.name} window full: ${used} of ${window.limit}`);
+    }
+    return full.length > 0 ? ` (${full.join('; ')})` : '';
+  }
+
   async #write(
     version: number,
     stamps: number[],
+    buckets: readonly BucketCounts[],
+    pledges: number[],
     latest: number,
     startedAt: number,
   ): Promise<{ ok: true } | { ok: false; current?: BudgetState }> {
+    const item: Record<string, StoreValue> & TableKey = { ...this.#key, stamps, version: version + 1, expiresAt: ttlSeconds(latest + this.#longestMs() + 3_600_000) };
+    if (pledges.length > 0) item.pledges = pledges;
+    if (buckets.length > 0) {
+      item.buckets = Object.fromEntries(buckets.map(({ window, counts }) => [window.name, [...counts].sort((a, b) => a[0] - b[0]).flat()]));
+    }
     const outcome = await this.#store.put(
-      { ...this.#key, stamps, version: version + 1, expiresAt: ttlSeconds(latest + this.#retentionMs + 3_600_000) },
+      item,
       version === 0
         ? { condition: 'attribute_not_exists(pk)' }
         : { condition: 'version = :version', values: { ':version': version } },

@@ -438,6 +438,7 @@ export function summarize(
     failed: 'trace failed',
     expired: 'trace expired',
     skipped_cooldown: 'in cooldown',
+    skipped_budget: 'not traced for API budget',
     capped: 'capped',
     no_probe: 'without a probe for the application',
     error: 'errored',

@@ -31,7 +31,7 @@ export interface DeepTraceStartInput {
 export interface DiagnosticsZdx {
   readonly alerts: {
     get(alertId: string, options?: ZdxCallOptions): Promise<unknown>;
-    affectedDevices(alertId: string, query: { limit?: number }, options?: ZdxCallOptions): AsyncIterable<unknown>;
+    affectedDevices(alertId: string, query: { limit?: number; loc?: readonly string[] }, options?: ZdxCallOptions): AsyncIterable<unknown>;
   };
   readonly devices: {
     webProbes(deviceId: string, appId: string, query: { from?: number; to?: number }, options?: ZdxCallOptions): Promise<unknown>;
@@ -78,6 +78,11 @@ export const ZdxAlertViewSchema = z.lazy(() => z.looseObject({
   numDevices: optionalNumber,
   application: z
     .looseObject({ id: ZdxIdSchema.nullish().catch(undefined), name: optionalText })
+    .nullish()
+    .catch(undefined),
+  /** Zscaler locations of the impacted devices (zdx-api.md §3.3). */
+  locations: z
+    .array(z.looseObject({ id: ZdxIdSchema.nullish().catch(undefined), name: optionalText, numDevices: optionalNumber }))
     .nullish()
     .catch(undefined),
 }));

@@ -21,6 +21,7 @@ import { parseConfig, type ZsaConfigInput } from '../../../lib/config.js';
 import { MANUAL_TRIGGER_DETAIL_TYPE, MANUAL_TRIGGER_SOURCE, WEBHOOK_PATH } from '../../../lib/constructs/alert-diagnostics-workflow.js';
 import { IntegrationStack } from '../../../lib/integration-stack.js';
 import type { DiagnosticsReport } from '../../../lambdas/core/reports.js';
+import { ZDX_RATE_TIERS } from '../../../lambdas/core/rate-budget/zdx-rate-tiers.js';
 import { createDynamoClient } from '../../../lambdas/core/store/dynamo-client.js';
 import { createTableInput } from '../../../lambdas/core/store/table-schema.js';
 import { AwsStandIns, SANDBOX_SLACK_WEBHOOK, type CapturedNotification } from '../aws-stand-ins.js';
@@ -37,8 +38,24 @@ export interface DiagnosticsHarnessOptions {
   readonly simulator?: DeepPartial<SimulatorConfig>;
   /** Deployment configuration layered over the harness's (the simulator URL and license are set by it). */
   readonly config?: Partial<ZsaConfigInput>;
-  /** The limits of the shared ZDX rate budget (env ZDX_RATE_PER_*). @default 5 per second, 180 per minute, like the simulator */
-  readonly zdxRate?: { readonly perSecond: number; readonly perMinute: number };
+  /**
+   * The limits of the shared ZDX rate budget (env ZDX_RATE_*), with no safety margin. Without them the
+   * budget has the simulator's (tier 4) limits and the whole tenant (share 1); without `perHour`, the
+   * hour and day are unbounded in the budget and the simulator alike. `windowScale` shortens every
+   * budget window alike (the simulator's are set through `simulator`).
+   */
+  readonly zdxRate?: {
+    readonly perSecond: number;
+    readonly perMinute: number;
+    readonly perHour?: number;
+    readonly perDay?: number;
+    readonly share?: number;
+    readonly windowScale?: number;
+    /** @default 0 */
+    readonly safetyMargin?: number;
+    /** @default 100 */
+    readonly latencyAllowanceMs?: number;
+  };
   /** Real ms per Wait state (one number or per state name). @default { WaitForSession: one session at the simulator's time scale, WaitForPoll: 20 } */
   readonly waitMs?: number | Readonly<Record<string, number>>;
   /** Real ms between retries (slot waits, rate limits). @default 25 */
@@ -47,6 +64,8 @@ export interface DiagnosticsHarnessOptions {
   readonly realSlackWebhook?: string | undefined;
   /** Progress lines (state entered, with the execution). */
   readonly onProgress?: (line: string) => void;
+  /** Every state entered, with its execution's name and the state's type (benchmarks time and count the steps with it). */
+  readonly onState?: (executionName: string, stateName: string, stateType: string) => void;
 }
 
 /** What the webhook answered. */
@@ -71,10 +90,11 @@ export interface DiagnosticsOutcome {
 const DEFAULT_TIME_SCALE = 0.0003;
 
 /**
- * ZDX limits of local runs: licence tier 4 (the real 5 per second, 180 per minute), so a demo alert
- * is not held up for minutes by tier 1's 30 per minute. Both the simulator and the budget use them.
+ * ZDX limits of local runs: licence tier 4 (the real 5 per second, 180 per minute, 9,000 per hour),
+ * so a demo alert is not held up for minutes by tier 1's 30 per minute. Both the simulator and the
+ * budget use them; the budget takes the whole of it (the simulated tenant has no other API users).
  */
-const LOCAL_ZDX_LIMITS = { perSecond: 5, perMinute: 180 } as const;
+const LOCAL_ZDX_LIMITS = ZDX_RATE_TIERS[4];
 
 /** The pipeline, running locally. Create with {@link DiagnosticsPipelineHarness.start}; always `close()`. */
 export class DiagnosticsPipelineHarness {
@@ -97,6 +117,8 @@ export class DiagnosticsPipelineHarness {
     const simulator = await startSimulator({ seed: 7, config: { timeScale: DEFAULT_TIME_SCALE, zdx: { rateLimit: { ...LOCAL_ZDX_LIMITS } } } });
     let ownedDynamo: RunningDynamoDbLocal | undefined;
     try {
+      // Explicit second/minute limits without hour/day ones: only those two windows are enforced, on both sides.
+      if (options.zdxRate && options.zdxRate.perHour === undefined) simulator.update({ zdx: { rateLimit: { perHour: UNBOUNDED, perDay: UNBOUNDED } } });
       if (options.simulator) simulator.update(options.simulator);
       ownedDynamo = options.dynamoEndpoint ? undefined : await startDynamoDbLocal();
       const endpoint = options.dynamoEndpoint ?? (ownedDynamo as RunningDynamoDbLocal).endpoint;
@@ -111,7 +133,7 @@ export class DiagnosticsPipelineHarness {
         zdxBaseUrl: simulator.url,
         ...(options.zdxAuth === 'oneapi' ? { zdx: { auth: 'oneapi', tokenUrl: `${simulator.url}${ZIDENTITY_TOKEN_PATH}`, oneApiBaseUrl: simulator.url } } : {}),
         ...options.config,
-        diagnostics: { zdxRatePerSecond: LOCAL_ZDX_LIMITS.perSecond, zdxRatePerMinute: LOCAL_ZDX_LIMITS.perMinute, ...options.config?.diagnostics },
+        diagnostics: { zdxRateTier: 4, zdxRateShare: 1, ...options.config?.diagnostics },
         notifications: { slack: { enabled: true }, sns: { enabled: true }, eventBridge: { enabled: true }, ...options.config?.notifications },
       });
       const stack = synthesizeStack((app) => new IntegrationStack(app, 'ZscalerAwsAutomations', { config }) as Stack);
@@ -122,11 +144,12 @@ export class DiagnosticsPipelineHarness {
         refs: (_logicalId, resource) => (resource.Type === 'AWS::DynamoDB::Table' ? tableName : undefined),
         waitMs: options.waitMs ?? { WaitForSession: Math.ceil(sessionMs), WaitForPoll: 20 },
         retryIntervalMs: options.retryIntervalMs ?? 25,
-        ...(progress
+        ...(progress || options.onState
           ? {
-              onState: (execution: LocalExecution, state: { name: string; input: unknown }) => {
-                const line = describeState(execution.name, state.name, state.input);
-                if (line) progress(line);
+              onState: (execution: LocalExecution, state: { name: string; type: string; input: unknown }) => {
+                options.onState?.(execution.name, state.name, state.type);
+                const line = progress ? describeState(execution.name, state.name, state.input) : undefined;
+                if (line) progress?.(line);
               },
             }
           : {}),
@@ -141,9 +164,7 @@ export class DiagnosticsPipelineHarness {
         POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
         // EMF lines on stdout would mix with the sandbox's output; tests that read them turn them on.
         POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-        ...(options.zdxRate
-          ? { ZDX_RATE_PER_SECOND: String(options.zdxRate.perSecond), ZDX_RATE_PER_MINUTE: String(options.zdxRate.perMinute), ZDX_RATE_SAFETY_MARGIN: '0' }
-          : {}),
+        ...(options.zdxRate ? budgetEnv(options.zdxRate) : {}),
       });
 
       const webhookToken = `local-${randomUUID()}`;
@@ -248,6 +269,23 @@ export class DiagnosticsPipelineHarness {
     await this.simulator.close();
     await this.ownedDynamo?.stop();
   }
+}
+
+/** Hour and day limits of runs that set only the second and the minute: never reached. */
+const UNBOUNDED = 1_000_000_000;
+
+/** The env of the shared rate budget for explicit limits (unset hour and day: unbounded; share 1). */
+function budgetEnv(rate: NonNullable<DiagnosticsHarnessOptions['zdxRate']>): Record<string, string> {
+  return {
+    ZDX_RATE_PER_SECOND: String(rate.perSecond),
+    ZDX_RATE_PER_MINUTE: String(rate.perMinute),
+    ZDX_RATE_PER_HOUR: String(rate.perHour ?? UNBOUNDED),
+    ZDX_RATE_PER_DAY: String(rate.perDay ?? UNBOUNDED),
+    ZDX_RATE_SHARE: String(rate.share ?? 1),
+    ZDX_RATE_WINDOW_SCALE: String(rate.windowScale ?? 1),
+    ZDX_RATE_SAFETY_MARGIN: String(rate.safetyMargin ?? 0),
+    ZDX_RATE_LATENCY_ALLOWANCE_MS: String(rate.latencyAllowanceMs ?? 100),
+  };
 }
 
 /** The failure as NotifyFailure received it (`{ failure: { error, alert } }`). */

@@ -112,7 +112,10 @@ export function registerZdxReportRoutes(router: Router, ctx: SimulatorContext, s
   get('/v1/alerts/:alertId', (request) => ok(alertJson(alertOf(request))));
   get('/v1/alerts/:alertId/affected_devices', (request) => {
     const alert = alertOf(request);
-    const devices = alert.deviceIds.map((id) => data.devices.get(id)).filter((d): d is ZdxDevice => d !== undefined);
+    const locations = request.query.getAll('loc').flatMap((v) => v.split(',')).filter(Boolean).map(Number);
+    const devices = alert.deviceIds
+      .map((id) => data.devices.get(id))
+      .filter((d): d is ZdxDevice => d !== undefined && (locations.length === 0 || locations.includes(zsLocOf(d.id).id)));
     const page = paginate(request, devices, ctx.config);
     return ok({ devices: page.items.map(deviceSummary), next_offset: page.nextOffset });
   });

@@ -49,13 +49,15 @@ export class FakeZdx implements DiagnosticsZdx {
       this.calls.push(`GET /alerts/${alertId}`);
       return this.alert;
     },
-    affectedDevices: (alertId, _query) => {
-      const devices = this.affected;
+    affectedDevices: (alertId, query) => {
+      // `loc` keeps the devices whose `location` field (a fake-only field, never sent by ZDX) matches.
+      const devices = query.loc ? this.affected.filter((device) => query.loc?.includes(String(device.location))) : this.affected;
       const pageSize = this.pageSize;
       const calls = this.calls;
+      const filter = query.loc ? `loc=${query.loc.join(',')}&` : '';
       return (async function* () {
         for (let offset = 0; offset < Math.max(devices.length, 1); offset += pageSize) {
-          calls.push(`GET /alerts/${alertId}/affected_devices?offset=${offset}`);
+          calls.push(`GET /alerts/${alertId}/affected_devices?${filter}offset=${offset}`);
           yield* devices.slice(offset, offset + pageSize);
         }
       })();

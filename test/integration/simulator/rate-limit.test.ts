@@ -89,6 +89,35 @@ describe('Simulator ZDX rate limit', () => {
     });
   });
 
+  describe('per-hour and per-day budgets', () => {
+    it('answers 429 after 1,000 calls in an hour (tier 1) even when every minute stays under 30', async () => {
+      sim.zdx.resetRateLimit();
+      const statuses: number[] = [];
+      for (let i = 0; i < 1_001; i += 1) {
+        statuses.push((await validate()).status);
+        clock.advance(2_100);
+      }
+
+      expect(statuses.slice(0, 1_000).every((s) => s === 200)).toBe(true);
+      expect(statuses[1_000]).toBe(429);
+    });
+
+    it('answers 429 over the day budget of a configured tier, naming the day window in its headers', async () => {
+      sim.update({ zdx: { rateLimit: { perSecond: 100, perMinute: 1_000, perHour: 3, perDay: 4, hourWindowMs: 100, dayWindowMs: 1_000 } } });
+      sim.zdx.resetRateLimit();
+
+      const firstHour = [(await validate()).status, (await validate()).status, (await validate()).status];
+      clock.advance(100);
+      const nextHour = await validate();
+      const overDay = await validate();
+
+      expect(firstHour).toEqual([200, 200, 200]);
+      expect(nextHour.status).toBe(200);
+      expect(overDay.status).toBe(429);
+      expect(overDay.headers.get('x-ratelimit-remaining-day')).toBe('0');
+    });
+  });
+
   describe('ZCSPM', () => {
     it('has no rate limit', async () => {
       const statuses: number[] = [];

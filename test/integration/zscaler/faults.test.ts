@@ -66,7 +66,7 @@ describe('Zscaler clients under simulator faults (contract)', () => {
   beforeAll(async () => {
     sim = await startSimulator({
       seed: 11,
-      config: { timeScale: 0.0005, zdx: { rateLimit: { perSecond: 10_000, perMinute: 100_000 } }, faults: { slowMs: 1_000, retryAfterSeconds: 2 } },
+      config: { timeScale: 0.0005, zdx: { rateLimit: { perSecond: 10_000, perMinute: 100_000, perHour: 10_000_000, perDay: 100_000_000 } }, faults: { slowMs: 1_000, retryAfterSeconds: 2 } },
     });
     issuedTokens = [];
     accountId = sim.ensureAwsAccount('111122223333');
@@ -226,7 +226,7 @@ describe('Zscaler clients under simulator faults (contract)', () => {
     });
 
     it('stays under the real ZDX rate limit by honouring its headers', async () => {
-      sim.update({ zdx: { rateLimit: { perSecond: 5, perMinute: 100_000 } } });
+      sim.update({ zdx: { rateLimit: { perSecond: 5, perMinute: 100_000, perHour: 10_000_000, perDay: 100_000_000 } } });
       sim.zdx.resetRateLimit();
       const { zdx } = clients({ sleep: undefined });
 

@@ -25,7 +25,7 @@ describe.each<{ auth: ZdxAuth; resultShape: TraceResultShape }>([
   beforeAll(async () => {
     sim = await startSimulator({
       seed: 3,
-      config: { timeScale: 0.0002, zdx: { rateLimit: { perSecond: 10_000, perMinute: 100_000 }, deepTraces: { resultShape } } },
+      config: { timeScale: 0.0002, zdx: { rateLimit: { perSecond: 10_000, perMinute: 100_000, perHour: 10_000_000, perDay: 100_000_000 }, deepTraces: { resultShape } } },
     });
     http = new HttpClient({ baseUrl: sim.url, timeoutMs: 5_000 });
     tokens = new MemoryTokenSource((signal) =>

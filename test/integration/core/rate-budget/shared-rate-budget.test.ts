@@ -2,18 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BusyError } from '../../../../lambdas/core/errors.js';
 import { SharedRateBudget, type SharedRateBudgetOptions } from '../../../../lambdas/core/rate-budget/shared-rate-budget.js';
 import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
-
-/** The most admissions found in any window [t, t + lengthMs) that starts at an admission. */
-function maxInAnyWindow(stamps: readonly number[], lengthMs: number): number {
-  const sorted = [...stamps].sort((a, b) => a - b);
-  let max = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    let j = i;
-    while (j < sorted.length && (sorted[j] as number) < (sorted[i] as number) + lengthMs) j++;
-    max = Math.max(max, j - i);
-  }
-  return max;
-}
+import { maxInAnyWindow } from '../../../../bench/lib/stats.js';
 
 function manualClock(start = 1_800_000_000_000) {
   let now = start;

@@ -1,4 +1,5 @@
 import { ResponseShapeError } from '../../../../lambdas/core/errors.js';
+import type { PledgeRequest } from '../../../../lambdas/core/rate-budget/shared-rate-budget.js';
 import { resolveDevices } from '../../../../lambdas/use-cases/diagnostics/resolve-devices.js';
 import type { DiagnosticsExecutionInput } from '../../../../lambdas/use-cases/diagnostics/workflow-input.js';
 import { FakeCooldown, FakeZdx, ManualClock } from '../../../helpers/diagnostics/fakes.js';
@@ -33,7 +34,73 @@ function setup(options: { cap?: number; cooldownMinutes?: number } = {}) {
   return { clock, zdx, cooldown, deps };
 }
 
+/** A budget whose hour window pays for `traces` more traces, 86% used, freeing up in 22 minutes; it records each request. */
+function hourBudget(traces: number) {
+  const hour = { window: 'hour' as const, used: 388, limit: 450, tenantLimit: 1_000, fractionUsed: 388 / 450, freesInMs: 21.5 * 60_000, pledged: 0 };
+  const requests: PledgeRequest[] = [];
+  return {
+    requests,
+    pledge: async (request: PledgeRequest) => {
+      requests.push(request);
+      return request.units <= traces ? { granted: request.units } : { granted: traces, binding: hour };
+    },
+  };
+}
+
 describe('resolve-devices', () => {
+  describe('resolveDevices with a short ZDX budget', () => {
+    it('traces only what the hour can pay for, one device per location first, and says what was skipped and why', async () => {
+      const { zdx, deps, cooldown } = setup();
+      zdx.alert = { ...(zdx.alert as object), locations: [{ id: 71, name: 'HQ', num_devices: 4 }, { id: 72, name: 'Remote', num_devices: 2 }] };
+      zdx.affected = devices(6).map((device, i) => ({ ...device, location: i < 4 ? 71 : 72 }));
+
+      const budget = hourBudget(2);
+
+      const resolved = await resolveDevices(webhookInput, { ...deps, budget }, 'alert-7263519');
+
+      expect(resolved.devices.map((device) => device.deviceId)).toEqual(['1001', '1005']);
+      expect(resolved.skipped.map((device) => [device.deviceId, device.status])).toEqual([
+        ['1002', 'skipped_budget'],
+        ['1006', 'skipped_budget'],
+        ['1003', 'skipped_budget'],
+        ['1004', 'skipped_budget'],
+      ]);
+      expect(resolved.notes).toEqual(['4 devices not traced: hourly API budget 86% used; next window in 22 min']);
+      // High severity, 6 devices: 4.4% of the hour left to higher priorities; 5-min session + 2 min of calls.
+      expect(budget.requests).toEqual([{ units: 6, callsEach: 12, headroom: 0.044, durationMs: 7 * 60_000, fairShare: 0.25 }]);
+      expect(zdx.calls.filter((call) => call.includes('loc='))).toEqual([
+        'GET /alerts/7263519/affected_devices?loc=71&offset=0',
+        'GET /alerts/7263519/affected_devices?loc=71&offset=2',
+        'GET /alerts/7263519/affected_devices?loc=72&offset=0',
+      ]);
+      // A device skipped for budget is not put in cooldown: the next alert may trace it.
+      expect((await cooldown.claim('1002', { claimant: 'later', alertId: 'later' }, 60)).claimed).toBe(true);
+    });
+
+    it('reads no locations and skips nothing while the budget covers every device', async () => {
+      const { zdx, deps } = setup();
+      zdx.alert = { ...(zdx.alert as object), locations: [{ id: 71 }, { id: 72 }] };
+      zdx.affected = devices(3);
+
+      const resolved = await resolveDevices(webhookInput, { ...deps, budget: hourBudget(50) }, 'alert-7263519');
+
+      expect(resolved.devices).toHaveLength(3);
+      expect(resolved.notes).toEqual([]);
+      expect(zdx.calls.some((call) => call.includes('loc='))).toBe(false);
+    });
+
+    it('traces nothing when the budget is spent, and tells the notification so', async () => {
+      const { zdx, deps } = setup();
+      zdx.affected = devices(2);
+
+      const resolved = await resolveDevices(webhookInput, { ...deps, budget: hourBudget(0) }, 'alert-7263519');
+
+      expect(resolved.devices).toEqual([]);
+      expect(resolved.notes).toEqual(['2 devices not traced: hourly API budget 86% used; next window in 22 min']);
+      expect(resolved.skipped[0]?.reason).toBe('not traced: the hour API budget cannot pay for another deep trace');
+    });
+  });
+
   describe('resolveDevices', () => {
     it('returns every affected device across pages with the alert application', async () => {
       const { zdx, deps } = setup();
