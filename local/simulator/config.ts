@@ -97,6 +97,8 @@ export interface SimulatorConfig {
       /** Inner key of `events` results: PY uses `events`, GO `instances`. */
       eventsInnerKey: 'events' | 'instances';
     };
+    /** The tenant offers Zscaler's score analysis (`POST /analysis`); when false it answers 403. */
+    scoreAnalysis: boolean;
   };
   zcspm: {
     /** Token lifetime ("Token Expiry" on the API application; e.g. 60 min). */
@@ -172,6 +174,7 @@ export function defaultConfig(): SimulatorConfig {
         startedFraction: 0.05,
         eventsInnerKey: 'events',
       },
+      scoreAnalysis: true,
     },
     zcspm: {
       tokenLifetimeSeconds: 3600,
