@@ -323,6 +323,8 @@ const DiagnosticsSettings = z
     zdxRatePerSecond: intIn(1, 100).default(5),
     /** Tenant ZDX rate limit per minute (30/60/120/180 by licence tier). @default 30 */
     zdxRatePerMinute: intIn(1, 10_000).default(30),
+    /** The first look also asks Zscaler's score analysis (2 more ZDX calls per device; the tenant must offer it). @default false */
+    firstLookScoreAnalysis: z.boolean().default(false),
   })
   .superRefine((diagnostics, ctx) => {
     if (diagnostics.zdxRatePerSecond > diagnostics.zdxRatePerMinute) {
@@ -649,6 +651,7 @@ export function diagnosticsSettings(config: ZsaConfig): Record<string, unknown> 
     tenantTraceSlots: diagnostics.tenantTraceCap,
     sessionLengthMinutes: diagnostics.sessionLengthMinutes,
     probeDevice: diagnostics.probeDevice,
+    firstLookScoreAnalysis: diagnostics.firstLookScoreAnalysis,
     webhookMaxBodyBytes: config.webhook.maxBodyBytes,
   };
 }

@@ -24,7 +24,7 @@ import { DeviceCooldown } from '../use-cases/diagnostics/device-cooldown.js';
 import { parseDiagnosticsSettings, type DiagnosticsSettings } from '../use-cases/diagnostics/settings.js';
 import { TraceSlots } from '../use-cases/diagnostics/trace-slots.js';
 import type { DiagnosticsExecutionInput, ExecutionStarter } from '../use-cases/diagnostics/workflow-input.js';
-import type { DiagnosticsZdx, ZdxCallOptions } from '../use-cases/diagnostics/zdx-port.js';
+import type { ZdxCallOptions } from '../use-cases/diagnostics/zdx-port.js';
 import { once, secrets } from './shared-wiring.js';
 
 export { secrets } from './shared-wiring.js';
@@ -91,7 +91,7 @@ let zdxCache: { fingerprint: string; client: ZdxClient } | undefined;
  * The ZDX client: tokens from the shared DynamoDB cache, every attempt through the shared rate
  * budget. Rebuilt only when the key in Secrets Manager changed.
  */
-export async function zdxClient(): Promise<DiagnosticsZdx> {
+export async function zdxClient(): Promise<ZdxClient> {
   const env = zdxEnv();
   const credentials = await (await secrets()).get(env.ZDX_SECRET_ARN, ZdxCredentials);
   const fingerprint = tokenCacheKey('zdx', env.ZDX_BASE_URL, credentials.keyId, credentials.keySecret);

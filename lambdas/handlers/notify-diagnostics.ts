@@ -7,8 +7,9 @@ import { DiagnosticsReportSchema, type SentNotification } from '../core/reports.
 import { asLog, createLogger } from '../core/observability/logger.js';
 import { withMiddleware } from '../core/observability/middleware.js';
 import { diagnosticsFailureReport } from '../use-cases/diagnostics/failure.js';
-import { parseStateInput } from '../use-cases/diagnostics/workflow-state.js';
-import { callOptions, diagnosticsCorrelationIds, dynamo, executionUrl, secrets, tableName } from './diagnostics-wiring.js';
+import { firstLookReport } from '../use-cases/diagnostics/first-look.js';
+import { FirstLookProgressSchema, ResolvedAlertSchema, parseStateInput } from '../use-cases/diagnostics/workflow-state.js';
+import { callOptions, diagnosticsCorrelationIds, dynamo, executionUrl, secrets, settings, tableName } from './diagnostics-wiring.js';
 import { notificationRouter } from './notification-wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
@@ -16,6 +17,7 @@ const router = notificationRouter({ dynamo, tableName, secrets, log: asLog(logge
 
 const InputSchema = z.lazy(() => z.union([
   z.object({ result: DiagnosticsReportSchema, executionId: z.string().min(1) }),
+  z.object({ firstLook: z.object({ resolved: ResolvedAlertSchema, progress: FirstLookProgressSchema }), executionId: z.string().min(1) }),
   z.object({
     failure: z.object({
       error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
@@ -28,6 +30,18 @@ const InputSchema = z.lazy(() => z.union([
 export const handler = withMiddleware(
   async (event: unknown, context): Promise<{ notifications: SentNotification[] }> => {
     const input = parseStateInput(InputSchema, event, 'NotifyDiagnostics');
+    if ('firstLook' in input) {
+      const url = executionUrl(input.executionId);
+      const report = firstLookReport({
+        ...input.firstLook,
+        sessionLengthMinutes: settings().sessionLengthMinutes,
+        at: new Date().toISOString(),
+        ...(url ? { executionUrl: url } : {}),
+      });
+      // Its own ledger key: the first look and the final diagnosis are one delivery each per channel.
+      const notifications = await (await router()).deliver(report, { idempotencyKey: `${input.executionId}#first-look`, ...callOptions(context) });
+      return { notifications };
+    }
     const result =
       'result' in input
         ? input.result
@@ -42,5 +56,11 @@ export const handler = withMiddleware(
     const notifications = await (await router()).deliver(result, { idempotencyKey: input.executionId, ...callOptions(context) });
     return { notifications };
   },
-  { logger, correlationIds: (event) => diagnosticsCorrelationIds((event as { result?: { alert?: unknown } } | null)?.result ?? event) },
+  {
+    logger,
+    correlationIds: (event) => {
+      const state = event as { result?: { alert?: unknown }; firstLook?: { resolved?: unknown } } | null;
+      return diagnosticsCorrelationIds(state?.result ?? state?.firstLook?.resolved ?? event);
+    },
+  },
 );
