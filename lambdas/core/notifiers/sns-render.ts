@@ -104,7 +104,8 @@ function subject(result: PipelineResult, environment: string | undefined): strin
   }
   if (result.kind === 'diagnostics') {
     const tail = ` - ${VERDICT_LABEL[result.summary.verdict]}, ${formatCount(result.summary.diagnosed)}/${formatCount(result.devices.length)} diagnosed`;
-    return compose(`ZDX ${asciiText(result.alert.severity, 12)} alert: `, result.alert.ruleName, tail);
+    const lead = result.phase === 'first-look' ? 'alert, first look: ' : 'alert: ';
+    return compose(`ZDX ${asciiText(result.alert.severity, 12)} ${lead}`, result.alert.ruleName, tail);
   }
   const where = result.awsAccountId ?? (result.alertId ? `alert ${result.alertId}` : '');
   return compose(`FAILED ${result.pipeline}: `, result.reason, where ? ` (${asciiText(where, 40)})` : '');
