@@ -120,7 +120,7 @@ export const DeviceOutcome = z.lazy(() => z.enum(['diagnosed', 'failed', 'expire
 export const FirstLookSchema = z.lazy(() => z.object({
   verdict: Verdict,
   headline: z.string(),
-  /** The strongest findings, at most a handful. */
+  /** The strongest findings, at most six. */
   evidence: z.array(z.string()),
   metrics: z.record(z.string(), z.number()).default({}),
   /** Seconds from the webhook being accepted to this verdict. */

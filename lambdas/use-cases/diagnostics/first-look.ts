@@ -35,7 +35,7 @@ export const LOOKBACK_BEFORE_ALERT_SECONDS = 30 * 60;
 /** ZDX's reports endpoints return at most 2 hours per request (zdx-api.md §4). */
 export const MAX_WINDOW_SECONDS = 2 * 3600;
 /** Findings a first look keeps (Step Functions carries one per device). */
-export const MAX_EVIDENCE = 5;
+export const MAX_EVIDENCE = 6;
 const MAX_TEXT = 240;
 
 /** The history window: from 30 minutes before the alert started (at most 2 hours back) to now, epoch seconds. */
@@ -86,7 +86,8 @@ export function firstLookFromHistory(history: DeviceHistory, thresholds: readonl
   const reworded = (text: string) => aboutHistory(text, timing.windowMinutes).slice(0, MAX_TEXT);
   // The sentences that blame (or clear) a suspect first; the path and timing breakdowns after.
   const findings = diagnosis.findings.filter((finding) => !finding.startsWith('Not available:'));
-  const ranked = [...findings.filter((finding) => !/^(Cloud path|Timing breakdown|Events):/.test(finding)), ...findings.filter((finding) => /^(Cloud path|Timing breakdown|Events):/.test(finding))];
+  const breakdown = /^(Cloud path|Timing breakdown|Events|Device health normal)\b/;
+  const ranked = [...findings.filter((finding) => !breakdown.test(finding)), ...findings.filter((finding) => breakdown.test(finding))];
   const fromAnalysis = analysisFindings(history.analysis);
   const kept = [...ranked.slice(0, MAX_EVIDENCE - Math.min(1, fromAnalysis.length)), ...fromAnalysis.slice(0, 1)];
   return {
