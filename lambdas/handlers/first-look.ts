@@ -14,7 +14,7 @@ const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
 
 /** The first slice starts devices for this long: the first message should not wait for more. */
 const FIRST_SLICE_MS = 4_000;
-/** Later slices stop starting devices this long before the deadline, so those in flight can finish. */
+/** Later slices stop starting devices this long before the deadline (at most a third of the time left), so those in flight can finish. */
 const FINISH_MARGIN_MS = 90_000;
 /** Later slices without a known deadline (local runs). */
 const DEFAULT_SLICE_MS = 4 * 60_000;
@@ -34,8 +34,9 @@ export const handler = withMiddleware(
     const input = parseStateInput(InputSchema, event, 'FirstLook');
     const now = Date.now();
     const webhookAt = Date.parse(input.executionStartedAt ?? '') || Date.parse(input.resolved.startedAt) || now;
+    const left = context.deadline - now;
     const startBefore = input.progress
-      ? Number.isFinite(context.deadline) ? context.deadline - FINISH_MARGIN_MS : now + DEFAULT_SLICE_MS
+      ? Number.isFinite(left) ? now + left - Math.min(FINISH_MARGIN_MS, left / 3) : now + DEFAULT_SLICE_MS
       : now + FIRST_SLICE_MS;
     const progress = await runFirstLook(
       { resolved: input.resolved, webhookAt, progress: input.progress },

@@ -195,7 +195,7 @@ export async function lookAtDevice(
 
 /** Options of one {@link runFirstLook} slice. */
 export interface FirstLookSlice {
-  /** Epoch ms after which no further device is started (those in flight finish). */
+  /** Epoch ms after which no further device is started (those in flight finish); one device is always started. */
   readonly startBefore: number;
   /** Devices read at once. */
   readonly concurrency: number;
@@ -215,9 +215,12 @@ export async function runFirstLook(
   const looks = [...(input.progress?.looks ?? [])];
   const window = firstLookWindow(input.resolved.alert.startTime, Math.floor(input.webhookAt / 1000));
   const context = { window, thresholds: input.resolved.thresholds, webhookAt: input.webhookAt };
+  let started = 0;
   const worker = async () => {
-    while (queue.length > 0 && clock.now() < slice.startBefore) {
+    // At least one device per slice, so repeated calls always come to an end.
+    while (queue.length > 0 && (started === 0 || clock.now() < slice.startBefore)) {
       const candidate = queue.shift()!;
+      started++;
       const { look } = await lookAtDevice(candidate, context, deps);
       const entry: FirstLookProgress['looks'][number] = { deviceId: candidate.deviceId, traced: candidate.traced, look };
       if (candidate.deviceName) entry.deviceName = candidate.deviceName;

@@ -143,14 +143,14 @@ describe('AlertDiagnosticsWorkflow', () => {
         Type: 'Task',
         ResultPath: '$.firstLook',
         Next: 'NotifyFirstLook',
-        Parameters: expect.objectContaining({ Payload: expect.objectContaining({ 'resolved.$': '$.resolved', 'executionStartedAt.$': '$$.Execution.StartTime' }) }),
+        Parameters: { 'resolved.$': '$.resolved', 'executionName.$': '$$.Execution.Name', 'executionStartedAt.$': '$$.Execution.StartTime' },
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.firstLookError', Next: 'FirstLookUnavailable' }],
       });
       expect(states.FirstLookUnavailable).toMatchObject({ Type: 'Pass', ResultPath: '$.firstLook', Result: { looks: [], remaining: [], done: true, slices: 0 }, Next: 'TraceAndLook' });
       expect(states.NotifyFirstLook).toMatchObject({
         ResultPath: null,
         Next: 'TraceAndLook',
-        Parameters: expect.objectContaining({ Payload: { firstLook: { 'resolved.$': '$.resolved', 'progress.$': '$.firstLook' }, 'executionId.$': '$$.Execution.Id' } }),
+        Parameters: { firstLook: { 'resolved.$': '$.resolved', 'progress.$': '$.firstLook' }, 'executionId.$': '$$.Execution.Id' },
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.firstLookNotifyError', Next: 'TraceAndLook' }],
       });
       const parallel = states.TraceAndLook!;
@@ -161,11 +161,11 @@ describe('AlertDiagnosticsWorkflow', () => {
       expect(looking.States.FirstLookMore).toMatchObject({
         ResultPath: '$.firstLook',
         Next: 'FirstLookDone?',
-        Parameters: expect.objectContaining({ Payload: expect.objectContaining({ 'progress.$': '$.firstLook' }) }),
+        Parameters: expect.objectContaining({ 'progress.$': '$.firstLook' }),
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.firstLookError', Next: 'FirstLookEnd' }],
       });
       expect(looking.States.FirstLookEnd).toMatchObject({ Type: 'Pass', OutputPath: '$.firstLook', End: true });
-      expect(states.Diagnose).toMatchObject({ Parameters: expect.objectContaining({ Payload: expect.objectContaining({ 'runs.$': '$.traced.runs', 'firstLook.$': '$.traced.firstLook' }) }) });
+      expect(states.Diagnose).toMatchObject({ Parameters: expect.objectContaining({ 'runs.$': '$.traced.runs', 'firstLook.$': '$.traced.firstLook' }) });
     });
 
     it('refuses a per-alert cap whose evidence would not fit in the state data limit', () => {

@@ -271,6 +271,9 @@ describe('runFirstLook', () => {
     expect(first.remaining.map((entry) => entry.deviceId)).toEqual(['b', 'c']);
     expect(first.done).toBe(false);
 
+    const late = await runFirstLook({ resolved, webhookAt: 0, progress: first }, deps, { startBefore: -1, concurrency: 2 });
+    expect(late.looks.map((entry) => entry.deviceId)).toEqual(['a', 'b']);
+
     const second = await runFirstLook({ resolved, webhookAt: 0, progress: first }, deps, { startBefore: Number.POSITIVE_INFINITY, concurrency: 2 });
     expect(second.looks.map((entry) => entry.deviceId).sort()).toEqual(['a', 'b', 'c']);
     expect(second).toMatchObject({ done: true, slices: 2 });
