@@ -98,7 +98,8 @@ export async function runFirstLookBenchmark(options: FirstLookBenchmarkOptions =
       figures: {
         firstVerdictSeconds: round(Math.min(...seconds), 1),
         devices,
-        devicesWithVerdict: outcome.report.devices.filter((device) => device.firstLook || device.diagnosis).length,
+        // A verdict counts when it rests on the whole history (nothing missing), or on the deep trace.
+        devicesWithVerdict: outcome.report.devices.filter((device) => (device.firstLook && device.firstLook.missing.length === 0) || device.diagnosis).length,
         allVerdictsSeconds: round(allVerdictsSeconds, 1),
         floorSeconds: round(minimumSeconds(callsUntilLastVerdict, LIMITS), 1),
         zdxCallsPerDevice: round(firstLookCalls / devices, 2),

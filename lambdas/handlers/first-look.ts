@@ -4,6 +4,7 @@
  * run until shortly before the Lambda's deadline, and the state machine calls again while devices wait.
  */
 import * as z from 'zod';
+import { BusyError } from '../core/errors.js';
 import { createLogger } from '../core/observability/logger.js';
 import { withMiddleware } from '../core/observability/middleware.js';
 import { runFirstLook } from '../use-cases/diagnostics/first-look.js';
@@ -18,6 +19,8 @@ const FIRST_SLICE_MS = 4_000;
 const FINISH_MARGIN_MS = 90_000;
 /** Later slices without a known deadline (local runs). */
 const DEFAULT_SLICE_MS = 4 * 60_000;
+/** How long a slice that found no room in the budget pauses before it says so. */
+const NO_ROOM_PAUSE_MS = 10_000;
 /** Devices read at once; the shared rate budget paces the calls. */
 const CONCURRENCY = 2;
 
@@ -36,7 +39,7 @@ export const handler = withMiddleware(
     const webhookAt = Date.parse(input.executionStartedAt ?? '') || Date.parse(input.resolved.startedAt) || now;
     const left = context.deadline - now;
     const startBefore = input.progress
-      ? Number.isFinite(left) ? now + left - Math.min(FINISH_MARGIN_MS, left / 3) : now + DEFAULT_SLICE_MS
+      ? Number.isFinite(left) ? now + left - Math.min(FINISH_MARGIN_MS, left / 2) : now + DEFAULT_SLICE_MS
       : now + FIRST_SLICE_MS;
     const progress = await runFirstLook(
       { resolved: input.resolved, webhookAt, progress: input.progress },
@@ -44,6 +47,12 @@ export const handler = withMiddleware(
       { startBefore, concurrency: CONCURRENCY },
     );
     logger.info('first look', { looked: progress.looks.length, remaining: progress.remaining.length, slices: progress.slices });
+    if (input.progress && progress.looks.length === input.progress.looks.length && !progress.done) {
+      // Nothing fitted in the shared budget this time: let the budget drain a little, then Step
+      // Functions waits (free) and calls again.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(NO_ROOM_PAUSE_MS, context.deadline - Date.now() - 1_000))));
+      throw new BusyError(`first look: the shared ZDX budget had no room before the deadline; ${progress.remaining.length} devices wait`);
+    }
     return progress;
   },
   { logger, correlationIds: (event) => diagnosticsCorrelationIds((event as { resolved?: unknown } | null)?.resolved ?? event) },

@@ -289,6 +289,8 @@ export class AlertDiagnosticsWorkflow extends Construct {
       comment: 'First looks of the devices still waiting, beside the deep traces',
     });
     firstLookMore.addRetry(lambdaRetry);
+    // BusyError: the shared ZDX budget had no room for any device (the deep traces took it); wait.
+    firstLookMore.addRetry({ errors: [ErrorName.Busy], interval: Duration.seconds(10), maxAttempts: 30, backoffRate: 1.5, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
     firstLookMore.addRetry({ errors: [...RETRYABLE_ERROR_NAMES], interval: Duration.seconds(5), maxAttempts: 4, backoffRate: 2, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
     const firstLookEnd = new sfn.Pass(steps, 'FirstLookEnd', { outputPath: '$.firstLook' });
     firstLookMore.addCatch(firstLookEnd, { errors: [sfn.Errors.ALL], resultPath: '$.firstLookError' });

@@ -11,6 +11,7 @@
  * with no evidence gets an "inconclusive" first look. The score analysis is one more source; its
  * absence or failure never holds a verdict back.
  */
+import { ErrorName } from '../../core/errors.js';
 import type { Clock } from '../../core/ports.js';
 import { systemClock } from '../../core/ports.js';
 import type { Confirmation, DeviceResult, DiagnosticsReport, FirstLook, Verdict } from '../../core/reports.js';
@@ -139,21 +140,27 @@ function failure(what: string, error: unknown): string {
   return `${what}: ${name}: ${message}`.slice(0, MAX_TEXT);
 }
 
-/** Reads one device's history and takes its first look. Never throws. */
+/**
+ * Reads one device's history and takes its first look. Never throws. `deferred` when the shared
+ * budget had no room for one of its calls before the deadline: that is no evidence of anything, so
+ * the device waits for the next slice instead of getting a look with a gap.
+ */
 export async function lookAtDevice(
   candidate: FirstLookCandidate,
   context: { readonly window: { from: number; to: number }; readonly thresholds: readonly Threshold[]; readonly webhookAt: number },
   deps: FirstLookDeps,
-): Promise<{ look: FirstLook; score?: number }> {
+): Promise<{ look: FirstLook; score?: number } | { deferred: true }> {
   const clock = deps.clock ?? systemClock;
   const { deviceId, appId } = candidate;
   const { window } = context;
   const missing: string[] = [];
+  let deferred = false;
   const attempt = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await read();
     } catch (error) {
-      missing.push(failure(what, error));
+      if (error instanceof Error && error.name === ErrorName.Busy) deferred = true;
+      else missing.push(failure(what, error));
       return undefined;
     }
   };
@@ -176,7 +183,8 @@ export async function lookAtDevice(
     analysisStart,
   ]);
   // Read once, after the history: an analysis still running then is left out rather than waited for.
-  const analysis = started && deps.zdx.analysis ? await attempt('score analysis result', () => deps.zdx.analysis!.get(started.analysisId, deps.call)) : undefined;
+  const analysis = started && deps.zdx.analysis && !deferred ? await attempt('score analysis result', () => deps.zdx.analysis!.get(started.analysisId, deps.call)) : undefined;
+  if (deferred) return { deferred: true };
   const history: DeviceHistory = {
     missing,
     ...(webProbe ? { webProbe } : {}),
@@ -216,12 +224,20 @@ export async function runFirstLook(
   const window = firstLookWindow(input.resolved.alert.startTime, Math.floor(input.webhookAt / 1000));
   const context = { window, thresholds: input.resolved.thresholds, webhookAt: input.webhookAt };
   let started = 0;
+  let budgetFull = false;
   const worker = async () => {
     // At least one device per slice, so repeated calls always come to an end.
-    while (queue.length > 0 && (started === 0 || clock.now() < slice.startBefore)) {
+    while (queue.length > 0 && !budgetFull && (started === 0 || clock.now() < slice.startBefore)) {
       const candidate = queue.shift()!;
       started++;
-      const { look } = await lookAtDevice(candidate, context, deps);
+      const result = await lookAtDevice(candidate, context, deps);
+      if ('deferred' in result) {
+        // No room in the budget before the deadline: this device goes first next time.
+        budgetFull = true;
+        queue.unshift(candidate);
+        continue;
+      }
+      const { look } = result;
       const entry: FirstLookProgress['looks'][number] = { deviceId: candidate.deviceId, traced: candidate.traced, look };
       if (candidate.deviceName) entry.deviceName = candidate.deviceName;
       if (candidate.userName) entry.userName = candidate.userName;

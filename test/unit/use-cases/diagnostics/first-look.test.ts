@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { BusyError } from '../../../../lambdas/core/errors.js';
 import { DiagnosticsReportSchema, type DeviceDiagnosis, type FirstLook } from '../../../../lambdas/core/reports.js';
 import { CloudPathSchema, DeviceEventsSchema, HealthMetricsSchema, WebProbeMetricsSchema, type Analysis } from '../../../../lambdas/core/zscaler/zdx/schemas.js';
 import { parseCondition, type Threshold } from '../../../../lambdas/use-cases/diagnostics/criteria.js';
@@ -257,6 +258,26 @@ describe('runFirstLook', () => {
       'Cloud Path history: no Cloud Path probe for the application on this device',
       'events: Error: events unavailable',
     ]);
+  });
+
+  it('leaves a device for the next slice, without a gap in its evidence, when the budget has no room for its calls', async () => {
+    const order: string[] = [];
+    const zdx = memoryZdx(order);
+    const busy: FirstLookZdx = {
+      devices: {
+        ...zdx.devices,
+        healthMetrics: async (deviceId) => {
+          if (String(deviceId) === 'b') throw new BusyError('the shared rate budget has no room before the deadline');
+          return poorWifiHistory.health!;
+        },
+      },
+    };
+
+    const result = await runFirstLook({ resolved, webhookAt: 0 }, { zdx: busy, scoreAnalysis: false, clock: { now: () => 0 } }, { startBefore: Number.POSITIVE_INFINITY, concurrency: 1 });
+
+    expect(result.looks.map((entry) => entry.deviceId)).toEqual(['a']);
+    expect(result.remaining.map((entry) => entry.deviceId)).toEqual(['b', 'c']);
+    expect(result.done).toBe(false);
   });
 
   it('stops starting devices when its slice ends, and goes on from where it stopped', async () => {
