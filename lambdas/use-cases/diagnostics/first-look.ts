@@ -201,6 +201,25 @@ export async function lookAtDevice(
   return score === undefined ? { look } : { look, score };
 }
 
+/**
+ * What all first looks of one alert may take of the Step Functions state (256 KiB in all, shared with
+ * the deep traces' evidence and the report).
+ */
+export const FIRST_LOOKS_MAX_BYTES = 64 * 1024;
+
+/**
+ * A first look cut to `maxBytes` of JSON: the weakest findings go first, then the metrics, then the
+ * headline is shortened; verdict and timing always stay. Pure.
+ */
+export function compactLook(look: FirstLook, maxBytes: number): FirstLook {
+  const size = (value: FirstLook) => Buffer.byteLength(JSON.stringify(value));
+  let compact = look;
+  while (size(compact) > maxBytes && compact.evidence.length > 0) compact = { ...compact, evidence: compact.evidence.slice(0, -1) };
+  if (size(compact) > maxBytes) compact = { ...compact, metrics: {}, missing: compact.missing.slice(0, 1).map((entry) => entry.slice(0, 80)) };
+  if (size(compact) > maxBytes) compact = { ...compact, headline: `${compact.headline.slice(0, 120)}…` };
+  return compact;
+}
+
 /** Options of one {@link runFirstLook} slice. */
 export interface FirstLookSlice {
   /** Epoch ms after which no further device is started (those in flight finish); one device is always started. */
@@ -222,6 +241,7 @@ export async function runFirstLook(
   const queue = [...(input.progress?.remaining ?? firstLookQueue(input.resolved))];
   const looks = [...(input.progress?.looks ?? [])];
   const window = firstLookWindow(input.resolved.alert.startTime, Math.floor(input.webhookAt / 1000));
+  const maxLookBytes = Math.floor(FIRST_LOOKS_MAX_BYTES / Math.max(1, queue.length + looks.length));
   const context = { window, thresholds: input.resolved.thresholds, webhookAt: input.webhookAt };
   let started = 0;
   let budgetFull = false;
@@ -237,7 +257,7 @@ export async function runFirstLook(
         queue.unshift(candidate);
         continue;
       }
-      const { look } = result;
+      const look = compactLook(result.look, maxLookBytes);
       const entry: FirstLookProgress['looks'][number] = { deviceId: candidate.deviceId, traced: candidate.traced, look };
       if (candidate.deviceName) entry.deviceName = candidate.deviceName;
       if (candidate.userName) entry.userName = candidate.userName;

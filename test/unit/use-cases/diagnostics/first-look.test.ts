@@ -5,7 +5,9 @@ import { CloudPathSchema, DeviceEventsSchema, HealthMetricsSchema, WebProbeMetri
 import { parseCondition, type Threshold } from '../../../../lambdas/use-cases/diagnostics/criteria.js';
 import {
   analysisFindings,
+  compactLook,
   confirmFirstLook,
+  FIRST_LOOKS_MAX_BYTES,
   firstLookFromHistory,
   firstLookReport,
   firstLookWindow,
@@ -100,6 +102,22 @@ describe('firstLookFromHistory', () => {
     expect(result.verdict).toBe('network');
     expect(result.evidence.length).toBeLessThanOrEqual(MAX_EVIDENCE);
     expect(result.evidence.at(-1)).toBe("Zscaler's score analysis (ZDX score 41): Wi-Fi: Weak signal, 70% of the score drop.");
+  });
+});
+
+describe('compactLook', () => {
+  it('drops the weakest findings, then the metrics, then shortens the headline, keeping the verdict and timing', () => {
+    const full = firstLookFromHistory(poorWifiHistory, [threshold], timing);
+    const size = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+    expect(compactLook(full, 100_000)).toEqual(full);
+    const fewer = compactLook(full, size(full) - 1);
+    expect(fewer.evidence).toEqual(full.evidence.slice(0, -1));
+    const tiny = compactLook(full, 200);
+    expect(tiny).toMatchObject({ verdict: 'network', evidence: [], metrics: {}, secondsAfterWebhook: 3.1 });
+    expect(tiny.headline.length).toBeLessThanOrEqual(121);
+    // 200 devices of one alert fit the first looks' share of the state.
+    expect(200 * size(compactLook(full, Math.floor(FIRST_LOOKS_MAX_BYTES / 200)))).toBeLessThanOrEqual(FIRST_LOOKS_MAX_BYTES);
   });
 });
 
