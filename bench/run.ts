@@ -4,7 +4,7 @@
  * everything else (progress, tables, targets) on stderr.
  *
  * Options: `--runs N` (cold-start rounds, default 11: keeps the whole run under 5 min on a shared 2-core box), `--only a,b` (a subset of: bundles,
- * token-economy, polling, fanout, webhook-latency, memory, storm; the JSON then has only those sections; storm also
+ * token-economy, polling, fanout, firstLook, webhook-latency, memory, storm; the JSON then has only those sections; storm also
  * computes the org-day cost model).
  * Benchmarks are not tests: the exit code is 0 whenever everything could be measured, targets met
  * or not; 1 when a benchmark could not run (a module missing, a failure), with the reason; 2 on bad
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { bundleFigures, bundleHandlers, explainMisses, formatBundleTable, measureBundles } from './bundles.js';
-import { checkTargets, BenchDocumentSchema, FanoutFiguresSchema, OrgDayFiguresSchema, PollingFiguresSchema, StormFiguresSchema, WebhookLatencySchema, type BenchDocument } from './lib/document.js';
+import { checkTargets, BenchDocumentSchema, FanoutFiguresSchema, FirstLookFiguresSchema, OrgDayFiguresSchema, PollingFiguresSchema, StormFiguresSchema, WebhookLatencySchema, type BenchDocument } from './lib/document.js';
 import { formatTable } from './lib/table.js';
 import { loadTeamBenchmark, MissingBenchmarkError, type LoadedTeamBenchmark, type TeamBenchmarkSpec } from './lib/team-benchmarks.js';
 import { formatMemoryTable, runMemoryBenchmark } from './memory.js';
@@ -24,13 +24,14 @@ import { formatOrgDayReport, formatStormReport, runOrgDayModel, runStormBenchmar
 import { formatTokenEconomyTable, runTokenEconomyBenchmark } from './token-economy.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../local/dynamodb-local.js';
 
-const BENCHMARKS = ['bundles', 'token-economy', 'polling', 'fanout', 'webhook-latency', 'memory', 'storm'] as const;
+const BENCHMARKS = ['bundles', 'token-economy', 'polling', 'fanout', 'firstLook', 'webhook-latency', 'memory', 'storm'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const TEAM_SPECS = {
   polling: { file: 'polling.ts', owner: 'scan team', measures: 'ZCSPM scan polling figures', schema: PollingFiguresSchema },
   fanout: { file: 'fanout.ts', owner: 'diagnostics team', measures: 'deep-trace fan-out figures', schema: FanoutFiguresSchema },
+  firstLook: { file: 'first-look.ts', owner: 'diagnostics team', measures: 'first-look figures at ZDX tier 1', schema: FirstLookFiguresSchema },
   'webhook-latency': { file: 'webhook-latency.ts', owner: 'diagnostics team', measures: 'warm webhook latency (p50/p99)', schema: WebhookLatencySchema },
 } as const;
 
@@ -135,13 +136,14 @@ async function main(): Promise<number> {
       document.tokenEconomy = report.figures;
       print(`\nToken economy (one burst, ${report.seconds} s)\n${formatTokenEconomyTable(report)}`);
     });
-    for (const key of ['polling', 'fanout', 'webhook-latency'] as const) {
+    for (const key of ['polling', 'fanout', 'firstLook', 'webhook-latency'] as const) {
       await attempt(key, async () => {
         const loaded = team.get(key) as LoadedTeamBenchmark<unknown>;
         progress(`${key}: running bench/${loaded.file}`);
         const { figures, text } = await loaded.run();
         if (key === 'polling') document.polling = PollingFiguresSchema.parse(figures);
         if (key === 'fanout') document.fanout = FanoutFiguresSchema.parse(figures);
+        if (key === 'firstLook') document.firstLook = FirstLookFiguresSchema.parse(figures);
         if (key === 'webhook-latency') document.webhookLatencyMs = WebhookLatencySchema.parse(figures);
         print(`\n${text ?? `${key}\n${formatTable(Object.keys(figures as object), [Object.values(figures as object)])}`}`);
       });

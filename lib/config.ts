@@ -361,6 +361,8 @@ const DiagnosticsSettings = z
     zdxRatePerHour: intIn(1, 1_000_000).optional(),
     /** Tenant ZDX rate limit per day. @default the tier's (10,000/15,000/30,000/60,000) */
     zdxRatePerDay: intIn(1, 10_000_000).optional(),
+    /** The first look also asks Zscaler's score analysis (2 more ZDX calls per device; the tenant must offer it). @default false */
+    firstLookScoreAnalysis: z.boolean().default(false),
     /**
      * Fraction of the tenant's ZDX budget (every window) this integration may use; the rest stays
      * for the ZDX portal and other API users of the tenant. @default 0.5
@@ -841,6 +843,7 @@ export function diagnosticsSettings(config: ZsaConfig): Record<string, unknown> 
     tenantTraceSlots: diagnostics.tenantTraceCap,
     sessionLengthMinutes: diagnostics.sessionLengthMinutes,
     probeDevice: diagnostics.probeDevice,
+    firstLookScoreAnalysis: diagnostics.firstLookScoreAnalysis,
     webhookMaxBodyBytes: config.webhook.maxBodyBytes,
   };
 }

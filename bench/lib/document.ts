@@ -28,6 +28,16 @@ export const PollingFiguresSchema = z.object({
 });
 /** `fanout` (bench/fanout.ts, diagnostics team). */
 export const FanoutFiguresSchema = z.object({ devices: count, seconds: figure, theoreticalSeconds: figure, responses429: count });
+/** `firstLook` (bench/first-look.ts): first-look verdicts of a 60-device alert at ZDX tier 1. */
+export const FirstLookFiguresSchema = z.object({
+  firstVerdictSeconds: figure,
+  devices: count,
+  devicesWithVerdict: count,
+  allVerdictsSeconds: figure,
+  floorSeconds: figure,
+  zdxCallsPerDevice: figure,
+  responses429: count,
+});
 /** `webhookLatencyMs` (bench/webhook-latency.ts, diagnostics team). */
 export const WebhookLatencySchema = z.object({ p50: figure, p99: figure });
 /** One Lambda under `memory`. */
@@ -71,6 +81,7 @@ export const BenchDocumentSchema = z.object({
   tokenEconomy: TokenEconomyFiguresSchema.optional(),
   polling: PollingFiguresSchema.optional(),
   fanout: FanoutFiguresSchema.optional(),
+  firstLook: FirstLookFiguresSchema.optional(),
   webhookLatencyMs: WebhookLatencySchema.optional(),
   memory: z.array(MemoryFigureSchema).optional(),
   storm: StormFiguresSchema.optional(),
@@ -86,6 +97,8 @@ export const TARGETS = {
   medianStatusPolls: 4,
   medianDetectionDelaySeconds: 60,
   fanoutRatio: 1.2,
+  firstVerdictSeconds: 10,
+  firstLookFloorRatio: 1.2,
   responses429: 0,
   /** Peak RSS at most this share of the 256 MB every function is given. */
   memoryShare: 0.75,
@@ -132,6 +145,18 @@ export function checkTargets(document: BenchDocument): TargetCheck[] {
       target: `fan-out within ${TARGETS.fanoutRatio} x the minimum, ${TARGETS.responses429} responses 429`,
       met: seconds <= TARGETS.fanoutRatio * theoreticalSeconds && responses429 === TARGETS.responses429,
       detail: `${devices} devices: ${seconds} s vs ${theoreticalSeconds} s minimum, ${responses429} x 429`,
+    });
+  }
+  if (document.firstLook) {
+    const { firstVerdictSeconds, devices, devicesWithVerdict, allVerdictsSeconds, floorSeconds, responses429 } = document.firstLook;
+    checks.push({
+      target: `first verdict <= ${TARGETS.firstVerdictSeconds} s; every device a verdict within ${TARGETS.firstLookFloorRatio} x the rate-limit floor; ${TARGETS.responses429} responses 429`,
+      met:
+        firstVerdictSeconds <= TARGETS.firstVerdictSeconds &&
+        devicesWithVerdict === devices &&
+        allVerdictsSeconds <= TARGETS.firstLookFloorRatio * floorSeconds &&
+        responses429 === TARGETS.responses429,
+      detail: `first ${firstVerdictSeconds} s; ${devicesWithVerdict}/${devices} devices in ${allVerdictsSeconds} s vs ${floorSeconds} s floor; ${responses429} x 429`,
     });
   }
   if (document.memory) {

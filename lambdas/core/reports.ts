@@ -110,7 +110,34 @@ export const DeviceDiagnosisSchema = z.lazy(() => z.object({
 }));
 export type DeviceDiagnosis = z.infer<typeof DeviceDiagnosisSchema>;
 
-export const DeviceOutcome = z.lazy(() => z.enum(['diagnosed', 'failed', 'expired', 'skipped_cooldown', 'skipped_budget', 'capped', 'no_probe', 'error']));
+export const DeviceOutcome = z.lazy(() => z.enum(['diagnosed', 'failed', 'expired', 'skipped_cooldown', 'skipped_budget', 'capped', 'no_probe', 'error', 'first_look']));
+
+/**
+ * A device's first-look verdict: the diagnosis rules run on what ZDX already held (probe history,
+ * device health and events, Zscaler's score analysis) before any deep trace. Compact on purpose:
+ * every device of an alert carries one through Step Functions.
+ */
+export const FirstLookSchema = z.lazy(() => z.object({
+  verdict: Verdict,
+  headline: z.string(),
+  /** The strongest findings, at most six. */
+  evidence: z.array(z.string()),
+  metrics: z.record(z.string(), z.number()).default({}),
+  /** Seconds from the webhook being accepted to this verdict. */
+  secondsAfterWebhook: z.number().nonnegative(),
+  /** The history window read, in minutes. */
+  windowMinutes: z.number().int().nonnegative(),
+  /** What could not be read, with why. */
+  missing: z.array(z.string()).default([]),
+}));
+export type FirstLook = z.infer<typeof FirstLookSchema>;
+
+/** Whether the deep trace confirmed a device's first look, or what it changed and why. */
+export const ConfirmationSchema = z.lazy(() => z.object({
+  outcome: z.enum(['confirmed', 'revised', 'not_traced', 'no_first_look']),
+  text: z.string(),
+}));
+export type Confirmation = z.infer<typeof ConfirmationSchema>;
 
 export const DeviceResultSchema = z.lazy(() => z.object({
   deviceId: z.string(),
@@ -123,6 +150,10 @@ export const DeviceResultSchema = z.lazy(() => z.object({
   traceStatus: z.string().optional(),
   diagnosis: DeviceDiagnosisSchema.nullable(),
   reason: z.string().optional(),
+  /** The verdict from ZDX's history before the deep trace. */
+  firstLook: FirstLookSchema.optional(),
+  /** The deep trace against the first look (final reports only). */
+  confirmation: ConfirmationSchema.optional(),
 }));
 export type DeviceResult = z.infer<typeof DeviceResultSchema>;
 
@@ -142,6 +173,13 @@ export type AlertSummary = z.infer<typeof AlertSummarySchema>;
 
 export const DiagnosticsReportSchema = z.lazy(() => z.object({
   kind: z.literal('diagnostics'),
+  /**
+   * `first-look`: verdicts from ZDX's history, sent within seconds while the deep traces run;
+   * `final` (or absent): the deep traces' diagnosis, confirming or revising the first look.
+   */
+  phase: z.enum(['first-look', 'final']).optional(),
+  /** What the deep traces will add (first-look reports). */
+  pending: z.string().optional(),
   alert: AlertSummarySchema,
   devices: z.array(DeviceResultSchema),
   summary: z.object({

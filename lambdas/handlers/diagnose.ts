@@ -4,18 +4,20 @@ import type { DiagnosticsReport } from '../core/reports.js';
 import { createLogger } from '../core/observability/logger.js';
 import { withMiddleware } from '../core/observability/middleware.js';
 import { diagnoseAlert } from '../use-cases/diagnostics/diagnose.js';
-import { DeviceRunSchema, ResolvedAlertSchema, parseStateInput } from '../use-cases/diagnostics/workflow-state.js';
+import { withFirstLooks } from '../use-cases/diagnostics/first-look.js';
+import { DeviceRunSchema, FirstLookProgressSchema, ResolvedAlertSchema, parseStateInput } from '../use-cases/diagnostics/workflow-state.js';
 import { diagnosticsCorrelationIds, executionUrl } from './diagnostics-wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
 
-const InputSchema = z.object({ resolved: ResolvedAlertSchema, runs: z.array(DeviceRunSchema), executionId: z.string().optional() });
+const InputSchema = z.object({ resolved: ResolvedAlertSchema, runs: z.array(DeviceRunSchema), firstLook: FirstLookProgressSchema.optional(), executionId: z.string().optional() });
 
 export const handler = withMiddleware(
   async (event: unknown): Promise<DiagnosticsReport> => {
     const input = parseStateInput(InputSchema, event, 'Diagnose');
     const url = input.executionId ? executionUrl(input.executionId) : undefined;
-    const report = diagnoseAlert({ resolved: input.resolved, runs: input.runs, completedAt: new Date().toISOString(), ...(url ? { executionUrl: url } : {}) });
+    const diagnosed = diagnoseAlert({ resolved: input.resolved, runs: input.runs, completedAt: new Date().toISOString(), ...(url ? { executionUrl: url } : {}) });
+    const report = withFirstLooks(diagnosed, input.firstLook);
     logger.info('diagnosis', { verdict: report.summary.verdict, diagnosed: report.summary.diagnosed, notDiagnosed: report.summary.notDiagnosed });
     return report;
   },

@@ -27,7 +27,7 @@ import { DeviceCooldown } from '../use-cases/diagnostics/device-cooldown.js';
 import { parseDiagnosticsSettings, type DiagnosticsSettings } from '../use-cases/diagnostics/settings.js';
 import { TraceSlots } from '../use-cases/diagnostics/trace-slots.js';
 import type { DiagnosticsExecutionInput, ExecutionStarter } from '../use-cases/diagnostics/workflow-input.js';
-import type { DiagnosticsZdx, ZdxCallOptions } from '../use-cases/diagnostics/zdx-port.js';
+import type { ZdxCallOptions } from '../use-cases/diagnostics/zdx-port.js';
 import { once, secrets } from './shared-wiring.js';
 import { meteredRateLimiter } from '../core/observability/metrics.js';
 
@@ -147,7 +147,7 @@ async function zdxTokenStrategy(): Promise<{ identity: string; fingerprint: stri
  * The ZDX client: tokens from the shared DynamoDB cache (fetched by the `ZDX_AUTH` strategy), every
  * ZDX attempt through the shared rate budget. Rebuilt only when the credential in Secrets Manager changed.
  */
-export async function zdxClient(): Promise<DiagnosticsZdx> {
+export async function zdxClient(): Promise<ZdxClient> {
   const env = zdxEnv();
   const strategy = await zdxTokenStrategy();
   if (zdxCache?.fingerprint === strategy.fingerprint) return zdxCache.client;

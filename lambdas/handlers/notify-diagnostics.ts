@@ -8,8 +8,9 @@ import { asLog, createLogger } from '../core/observability/logger.js';
 import { withMiddleware } from '../core/observability/middleware.js';
 import { pipelineMetrics, recordDiagnosticsOutcome } from '../core/observability/metrics.js';
 import { diagnosticsFailureReport } from '../use-cases/diagnostics/failure.js';
-import { parseStateInput } from '../use-cases/diagnostics/workflow-state.js';
-import { callOptions, diagnosticsCorrelationIds, dynamo, executionUrl, secrets, tableName } from './diagnostics-wiring.js';
+import { firstLookReport } from '../use-cases/diagnostics/first-look.js';
+import { FirstLookProgressSchema, ResolvedAlertSchema, parseStateInput } from '../use-cases/diagnostics/workflow-state.js';
+import { callOptions, diagnosticsCorrelationIds, dynamo, executionUrl, secrets, settings, tableName } from './diagnostics-wiring.js';
 import { notificationRouter } from './notification-wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
@@ -17,6 +18,7 @@ const router = notificationRouter({ dynamo, tableName, secrets, log: asLog(logge
 
 const InputSchema = z.lazy(() => z.union([
   z.object({ result: DiagnosticsReportSchema, executionId: z.string().min(1) }),
+  z.object({ firstLook: z.object({ resolved: ResolvedAlertSchema, progress: FirstLookProgressSchema }), executionId: z.string().min(1) }),
   z.object({
     failure: z.object({
       error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
@@ -29,6 +31,18 @@ const InputSchema = z.lazy(() => z.union([
 export const handler = withMiddleware(
   async (event: unknown, context): Promise<{ notifications: SentNotification[] }> => {
     const input = parseStateInput(InputSchema, event, 'NotifyDiagnostics');
+    if ('firstLook' in input) {
+      const url = executionUrl(input.executionId);
+      const report = firstLookReport({
+        ...input.firstLook,
+        sessionLengthMinutes: settings().sessionLengthMinutes,
+        at: new Date().toISOString(),
+        ...(url ? { executionUrl: url } : {}),
+      });
+      // Its own ledger key: the first look and the final diagnosis are one delivery each per channel.
+      const notifications = await (await router()).deliver(report, { idempotencyKey: `${input.executionId}#first-look`, ...callOptions(context) });
+      return { notifications };
+    }
     const result =
       'result' in input
         ? input.result
@@ -44,5 +58,12 @@ export const handler = withMiddleware(
     recordDiagnosticsOutcome(pipelineMetrics(), result);
     return { notifications };
   },
-  { logger, metrics: pipelineMetrics(), correlationIds: (event) => diagnosticsCorrelationIds((event as { result?: { alert?: unknown } } | null)?.result ?? event) },
+  {
+    logger,
+    metrics: pipelineMetrics(),
+    correlationIds: (event) => {
+      const state = event as { result?: { alert?: unknown }; firstLook?: { resolved?: unknown } } | null;
+      return diagnosticsCorrelationIds(state?.result ?? state?.firstLook?.resolved ?? event);
+    },
+  },
 );

@@ -53,7 +53,7 @@ export interface AlertDiagnosticsWorkflowProps {
 }
 
 type StepFunctions = Record<
-  'resolveDevices' | 'acquireTraceSlot' | 'startDeepTrace' | 'getTraceStatus' | 'collectTraceResults' | 'releaseTraceSlot' | 'diagnose' | 'notify',
+  'resolveDevices' | 'firstLook' | 'acquireTraceSlot' | 'startDeepTrace' | 'getTraceStatus' | 'collectTraceResults' | 'releaseTraceSlot' | 'diagnose' | 'notify',
   TeamFunction
 >;
 
@@ -70,7 +70,9 @@ interface Timing {
  * and access logs, in front of AlertIntake), a manual trigger (EventBridge rule with a dead-letter
  * queue) and the Standard state machine "AlertDiagnostics":
  *
- * ResolveDevices -> TraceDevices (Map, MaxConcurrency; per device: AcquireTraceSlot (BusyError
+ * ResolveDevices -> FirstLook (the most impacted devices' verdicts from ZDX's history) ->
+ * NotifyFirstLook -> TraceAndLook (Parallel: the first looks of the other devices beside)
+ * TraceDevices (Map, MaxConcurrency; per device: AcquireTraceSlot (BusyError
  * retried with backoff: wait when full, never exceed) -> StartDeepTrace -> WaitForSession ->
  * GetTraceStatus / WaitForPoll loop -> CollectTraceResults -> ReleaseTraceSlot; every failure inside
  * an iteration releases the slot and becomes that device's result, so one device never fails the
@@ -116,6 +118,13 @@ export class AlertDiagnosticsWorkflow extends Construct {
         timeout: Duration.minutes(2),
       })
         .bindTable(props.table, { leadingKeys: [KeyPrefix.deviceCooldown, ...zdxKeys] })
+        .bindSecret(props.zdxSecret, 'ZDX_SECRET_ARN'),
+      firstLook: fn('FirstLook', 'lambdas/handlers/first-look.ts', {
+        description: "AlertDiagnostics: first-look verdicts from ZDX's history, devices in impact order, within the shared budget",
+        invocation: 'sync',
+        timeout: Duration.minutes(5),
+      })
+        .bindTable(props.table, { leadingKeys: zdxKeys })
         .bindSecret(props.zdxSecret, 'ZDX_SECRET_ARN'),
       acquireTraceSlot: fn('AcquireTraceSlot', 'lambdas/handlers/acquire-trace-slot.ts', {
         description: 'AlertDiagnostics: takes a tenant deep-trace slot (BusyError when all are taken)',
@@ -249,6 +258,47 @@ export class AlertDiagnosticsWorkflow extends Construct {
       notifyFailure,
     );
 
+    // First look: a short first slice and its message before the deep traces start; the other
+    // devices' first looks run beside the deep traces. A first look never fails the alert.
+    const noFirstLook = { looks: [], remaining: [], done: true, slices: 0 };
+    const lambdaRetry: sfn.RetryProps = { errors: [...LAMBDA_SERVICE_ERRORS], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL };
+    const firstLookPayload = (withProgress: boolean) =>
+      sfn.TaskInput.fromObject({
+        'resolved.$': '$.resolved',
+        'executionName.$': '$$.Execution.Name',
+        'executionStartedAt.$': '$$.Execution.StartTime',
+        ...(withProgress ? { 'progress.$': '$.firstLook' } : {}),
+      });
+    const firstLook = task('FirstLook', functions.firstLook, {
+      payload: firstLookPayload(false),
+      resultPath: '$.firstLook',
+      comment: "First-look verdicts from ZDX's history for the most impacted devices, within seconds",
+    });
+    firstLook.addRetry(lambdaRetry);
+    firstLook.addRetry({ errors: [...RETRYABLE_ERROR_NAMES], interval: Duration.seconds(2), maxAttempts: 2, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    const notifyFirstLook = task('NotifyFirstLook', functions.notify, {
+      payload: sfn.TaskInput.fromObject({ firstLook: { 'resolved.$': '$.resolved', 'progress.$': '$.firstLook' }, 'executionId.$': '$$.Execution.Id' }),
+      resultPath: null,
+      comment: 'Delivers the first look, marked as such (once per execution and channel)',
+    });
+    notifyFirstLook.addRetry(lambdaRetry);
+    notifyFirstLook.addRetry({ errors: [...RETRYABLE_ERROR_NAMES], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    const firstLookMore = task('FirstLookMore', functions.firstLook, {
+      payload: firstLookPayload(true),
+      resultPath: '$.firstLook',
+      comment: 'First looks of the devices still waiting, beside the deep traces',
+    });
+    firstLookMore.addRetry(lambdaRetry);
+    // BusyError: the shared ZDX budget had no room for any device (the deep traces took it); wait.
+    firstLookMore.addRetry({ errors: [ErrorName.Busy], interval: Duration.seconds(10), maxAttempts: 30, backoffRate: 1.5, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
+    firstLookMore.addRetry({ errors: [...RETRYABLE_ERROR_NAMES], interval: Duration.seconds(5), maxAttempts: 4, backoffRate: 2, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
+    const firstLookEnd = new sfn.Pass(steps, 'FirstLookEnd', { outputPath: '$.firstLook' });
+    firstLookMore.addCatch(firstLookEnd, { errors: [sfn.Errors.ALL], resultPath: '$.firstLookError' });
+    const firstLookDone = new sfn.Choice(steps, 'FirstLookDone?')
+      .when(sfn.Condition.booleanEquals('$.firstLook.done', true), firstLookEnd)
+      .otherwise(firstLookMore);
+    firstLookMore.next(firstLookDone);
+
     const traceDevices = new sfn.Map(steps, 'TraceDevices', {
       comment: 'One deep trace per device, at most MaxConcurrency at once, within the tenant trace slots',
       itemsPath: '$.resolved.devices',
@@ -259,13 +309,29 @@ export class AlertDiagnosticsWorkflow extends Construct {
       },
       maxConcurrency: config.diagnostics.mapConcurrency,
       resultPath: '$.runs',
+      outputPath: '$.runs',
     });
-    traceDevices.itemProcessor(this.deviceIteration(steps, functions, timing, task));
-    traceDevices.addCatch(notifyFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    traceDevices.itemProcessor(this.deviceIteration(steps, functions, timing, task, lambdaRetry));
+    const traceAndLook = new sfn.Parallel(steps, 'TraceAndLook', {
+      comment: 'The deep traces, and beside them the first looks of the devices still waiting',
+      resultSelector: { 'runs.$': '$[0]', 'firstLook.$': '$[1]' },
+      resultPath: '$.traced',
+    });
+    traceAndLook.branch(traceDevices);
+    traceAndLook.branch(firstLookDone);
+    traceAndLook.addCatch(notifyFailure, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    const firstLookUnavailable = new sfn.Pass(steps, 'FirstLookUnavailable', {
+      comment: 'No first look (it failed): the deep traces go on alone',
+      result: sfn.Result.fromObject(noFirstLook),
+      resultPath: '$.firstLook',
+    });
+    firstLook.addCatch(firstLookUnavailable, { errors: [sfn.Errors.ALL], resultPath: '$.firstLookError' });
+    firstLookUnavailable.next(traceAndLook);
+    notifyFirstLook.addCatch(traceAndLook, { errors: [sfn.Errors.ALL], resultPath: '$.firstLookNotifyError' });
 
     const diagnose = withStandardErrorHandling(
       task('Diagnose', functions.diagnose, {
-        payload: sfn.TaskInput.fromObject({ 'resolved.$': '$.resolved', 'runs.$': '$.runs', 'executionId.$': '$$.Execution.Id' }),
+        payload: sfn.TaskInput.fromObject({ 'resolved.$': '$.resolved', 'runs.$': '$.traced.runs', 'firstLook.$': '$.traced.firstLook', 'executionId.$': '$$.Execution.Id' }),
         resultPath: '$.report',
         comment: 'Per-device findings and the overall verdict',
       }),
@@ -282,7 +348,7 @@ export class AlertDiagnosticsWorkflow extends Construct {
     const done = new sfn.Pass(steps, 'Done', {
       parameters: { 'report.$': '$.report', 'notifications.$': '$.notified.notifications' },
     });
-    return resolve.next(traceDevices).next(diagnose).next(notifyResult).next(done);
+    return resolve.next(firstLook).next(notifyFirstLook).next(traceAndLook).next(diagnose).next(notifyResult).next(done);
   }
 
   private deviceIteration(
@@ -290,8 +356,8 @@ export class AlertDiagnosticsWorkflow extends Construct {
     functions: StepFunctions,
     timing: Timing,
     task: (id: string, fn: TeamFunction, props: { payload?: sfn.TaskInput; resultPath?: string | null; comment: string }) => sfn.TaskStateBase,
+    lambdaRetry: sfn.RetryProps,
   ): sfn.IChainable {
-    const lambdaRetry: sfn.RetryProps = { errors: [...LAMBDA_SERVICE_ERRORS], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL };
     const transientRetry: sfn.RetryProps = {
       errors: RETRYABLE_ERROR_NAMES.filter((name) => name !== ErrorName.Busy),
       interval: Duration.seconds(5),

@@ -119,6 +119,8 @@ export interface SimulatorConfig {
       /** Result endpoints answer with an array (GO) or one object (PY). */
       resultShape: TraceResultShape;
     };
+    /** The tenant offers Zscaler's score analysis (`POST /analysis`); when false it answers 403. */
+    scoreAnalysis: boolean;
   };
   zcspm: {
     /** Token lifetime ("Token Expiry" on the API application; e.g. 60 min). */
@@ -198,6 +200,7 @@ export function defaultConfig(): SimulatorConfig {
         eventsInnerKey: 'events',
         resultShape: 'array',
       },
+      scoreAnalysis: true,
     },
     oneApi: {
       tokenLifetimeSeconds: 3600,

@@ -21,6 +21,7 @@ import { registerZdxAuthRoutes } from './zdx/auth.js';
 import { registerZidentityRoutes } from './zidentity.js';
 import { registerDeepTraceRoutes, traceStatus } from './zdx/deep-traces.js';
 import { registerZdxReportRoutes } from './zdx/reports.js';
+import { historyVisibility, registerZdxHistoryRoutes, type HistoryVisibility } from './zdx/history.js';
 import { ZdxState, type EnsureAlertOptions } from './zdx/state.js';
 
 export { SIMULATOR_CREDENTIALS, FAULT_KINDS } from './config.js';
@@ -88,6 +89,10 @@ export interface RunningSimulator {
   ensureAlert(alertId: number, options?: EnsureAlertOptions): { alertId: number; applicationId: number; deviceIds: number[] };
   readonly zdx: {
     setDeviceProfile(deviceId: number, profile: DeviceProfile): void;
+    /** How plainly the device's probe history shows its root cause (see zdx/history.ts). */
+    historyVisibility(deviceId: number): HistoryVisibility;
+    /** Overrides {@link historyVisibility} for one device. */
+    setHistoryVisibility(deviceId: number, visibility: HistoryVisibility): void;
     /** Ids of the devices affected by an alert. */
     affectedDeviceIds(alertId: number): number[];
     /** Deep traces active right now (not_started, started, in_progress). */
@@ -133,6 +138,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   registerZdxAuthRoutes(router, ctx);
   registerZidentityRoutes(router, ctx);
   registerZdxReportRoutes(router, ctx, zdx);
+  registerZdxHistoryRoutes(router, ctx, zdx);
   registerDeepTraceRoutes(router, ctx, zdx);
   registerZcspmRoutes(router, ctx, zcspm);
 
@@ -189,6 +195,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     },
     zdx: {
       setDeviceProfile: (deviceId, profile) => zdx.setDeviceProfile(deviceId, profile),
+      historyVisibility: (deviceId) => historyVisibility(seed, zdx.data.devices.get(deviceId) ?? { id: deviceId, profile: 'healthy' }, zdx.historyVisibility),
+      setHistoryVisibility: (deviceId, visibility) => void zdx.historyVisibility.set(deviceId, visibility),
       affectedDeviceIds(alertId) {
         const alert = zdx.data.alerts.get(alertId);
         if (!alert) throw new Error(`Unknown alert ${alertId}`);

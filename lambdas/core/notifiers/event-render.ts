@@ -1,6 +1,6 @@
 /**
  * Renders a result as one EventBridge `PutEvents` entry so other tools can subscribe:
- * source `zsa`, detail type `ScanCompleted` | `ScanFailed` | `DiagnosticsCompleted` |
+ * source `zsa`, detail type `ScanCompleted` | `ScanFailed` | `DiagnosticsFirstLook` | `DiagnosticsCompleted` |
  * `DiagnosticsFailed`, and the result itself as the detail (trimmed with a `truncated` note when
  * the entry would exceed {@link EVENT_LIMITS}). Pure and deterministic.
  */

@@ -1,6 +1,6 @@
 /**
  * Puts one result event on an EventBridge bus (`Source: zsa`, detail types `ScanCompleted`,
- * `ScanFailed`, `DiagnosticsCompleted`, `DiagnosticsFailed`), once per idempotency key.
+ * `ScanFailed`, `DiagnosticsFirstLook`, `DiagnosticsCompleted`, `DiagnosticsFailed`), once per idempotency key.
  * PutEvents answers 200 even when the entry was rejected, so `FailedEntryCount` is checked.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';

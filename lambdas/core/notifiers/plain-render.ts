@@ -42,7 +42,8 @@ export function summaryLine(result: PipelineResult): string {
     return `Compliance scan of ${where}: ${scanHeadline(result)} ${formatPercent(result.posture.compliancePercent)} compliant.`;
   }
   if (result.kind === 'diagnostics') {
-    return `ZDX alert ${one(result.alert.ruleName, 120)} (${one(result.alert.severity, 20)}): verdict ${VERDICT_LABEL[result.summary.verdict]}, diagnosed ${formatCount(result.summary.diagnosed)} of ${plural(result.devices.length, 'device')}.`;
+    const phase = result.phase === 'first-look' ? 'First look: ' : '';
+    return `${phase}ZDX alert ${one(result.alert.ruleName, 120)} (${one(result.alert.severity, 20)}): verdict ${VERDICT_LABEL[result.summary.verdict]}, diagnosed ${formatCount(result.summary.diagnosed)} of ${plural(result.devices.length, 'device')}.`;
   }
   return `${result.pipeline === 'scan' ? 'Compliance scan' : 'Alert diagnostics'} failed (${one(result.reason, 60)}): ${one(result.message, 300)}`;
 }
@@ -90,9 +91,12 @@ function renderScan(report: ScanReport, maxItems: number): string {
 
 function renderDiagnostics(report: DiagnosticsReport, maxItems: number): string {
   const { alert, summary } = report;
+  const firstLook = report.phase === 'first-look';
   const lines = [
     `ZDX alert: ${one(alert.ruleName, 200)}`,
-    `Verdict: ${VERDICT_LABEL[summary.verdict]}. ${one(summary.text, 1000)}`,
+    ...(firstLook ? ["FIRST LOOK from ZDX's history (the deep traces are still running)."] : []),
+    `${firstLook ? 'First-look verdict' : 'Verdict'}: ${VERDICT_LABEL[summary.verdict]}. ${one(summary.text, 1000)}`,
+    ...(firstLook && report.pending ? [one(report.pending, 600)] : []),
     '',
     row('Severity', one(alert.severity, 30)),
     row('Status', one(alert.status, 40)),
@@ -155,10 +159,16 @@ function failureLines(asset: FailedAsset): string[] {
 
 function deviceLines(device: DeviceResult): string[] {
   const name = `${one(device.deviceName ?? device.deviceId, 100)}${device.userName ? ` (${one(device.userName, 100)})` : ''}`;
+  const look = device.firstLook;
+  if (!device.diagnosis && look) {
+    const lead = device.status === 'first_look' ? '' : `not traced (${DEVICE_OUTCOME_LABEL[device.status]}); `;
+    return [`  - ${name}: ${lead}first look: ${VERDICT_LABEL[look.verdict]}. ${one(look.headline, 300)}`, ...look.evidence.slice(0, 3).map((finding) => `      * ${one(finding, 300)}`)];
+  }
   if (!device.diagnosis) return [`  - ${name}: not diagnosed (${DEVICE_OUTCOME_LABEL[device.status]})${device.reason ? `: ${one(device.reason, 200)}` : ''}`];
   const findings = device.diagnosis.findings.slice(0, 5).map((finding) => `      * ${one(finding, 300)}`);
   if (device.diagnosis.findings.length > 5) findings.push(`      * ...and ${plural(device.diagnosis.findings.length - 5, 'more finding')}`);
-  return [`  - ${name}: ${VERDICT_LABEL[device.diagnosis.verdict]}. ${one(device.diagnosis.headline, 300)}`, ...findings];
+  const confirmation = device.confirmation ? [`      (${one(device.confirmation.text, 400)})`] : [];
+  return [`  - ${name}: ${VERDICT_LABEL[device.diagnosis.verdict]}. ${one(device.diagnosis.headline, 300)}`, ...confirmation, ...findings];
 }
 
 function linkLines(links: ReadonlyArray<readonly [string, string | undefined]>): string[] {

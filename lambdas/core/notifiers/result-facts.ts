@@ -24,7 +24,7 @@ export type ResultSeverity = SeverityLevel | 'unknown';
 /** What happened, in words usable as an SNS filter value. */
 export type ResultOutcome = 'new-failures' | 'no-new-failures' | 'clean' | 'diagnosed' | 'partially-diagnosed' | 'not-diagnosed' | 'failed';
 
-export type EventDetailType = 'ScanCompleted' | 'ScanFailed' | 'DiagnosticsCompleted' | 'DiagnosticsFailed';
+export type EventDetailType = 'ScanCompleted' | 'ScanFailed' | 'DiagnosticsFirstLook' | 'DiagnosticsCompleted' | 'DiagnosticsFailed';
 
 /** Maps ZCSPM impacts (Critical, High, Moderate, Low, VeryLow) and ZDX severities (High, Medium, Low). */
 export function normalizeSeverity(raw: string | undefined): ResultSeverity {
@@ -72,7 +72,7 @@ export function resultOutcome(result: PipelineResult): ResultOutcome {
 
 export function eventDetailType(result: PipelineResult): EventDetailType {
   if (result.kind === 'scan') return 'ScanCompleted';
-  if (result.kind === 'diagnostics') return 'DiagnosticsCompleted';
+  if (result.kind === 'diagnostics') return result.phase === 'first-look' ? 'DiagnosticsFirstLook' : 'DiagnosticsCompleted';
   return result.pipeline === 'scan' ? 'ScanFailed' : 'DiagnosticsFailed';
 }
 
@@ -137,6 +137,7 @@ export const DEVICE_OUTCOME_LABEL: Record<DiagnosticsReport['devices'][number]['
   capped: 'over the tenant trace cap',
   no_probe: 'without a probe for the app',
   error: 'with an error',
+  first_look: 'with a first look only (deep trace pending)',
 };
 
 /** `72.5%`, `100%`; one decimal at most. */

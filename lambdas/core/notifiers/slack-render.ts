@@ -190,15 +190,16 @@ function renderDiagnostics(report: DiagnosticsReport, options: SlackRenderOption
   if (alert.criteriaString) fields.push(field('Criteria', mrkdwn(alert.criteriaString, 300)));
   fields.push(field('Alert', mrkdwnCode(alert.alertId, 60)));
 
+  const firstLook = report.phase === 'first-look';
   const head: SlackBlock[] = [
-    header(`${SEVERITY_EMOJI[severity]} ZDX alert · ${alert.ruleName}`),
+    header(`${SEVERITY_EMOJI[severity]} ${firstLook ? 'First look · ' : ''}ZDX alert · ${alert.ruleName}`),
     {
       type: 'section',
       text: md(
         [
-          `${VERDICT_EMOJI[summary.verdict]} *Verdict: ${verdict}*`,
+          firstLook ? `${VERDICT_EMOJI[summary.verdict]} *First look: ${verdict}* _(from ZDX's history; deep traces running)_` : `${VERDICT_EMOJI[summary.verdict]} *Verdict: ${verdict}*`,
           mrkdwn(summary.text, 1200),
-          `Diagnosed ${formatCount(summary.diagnosed)} of ${plural(total, 'device')}.`,
+          firstLook ? mrkdwn(report.pending ?? '', 600) : `Diagnosed ${formatCount(summary.diagnosed)} of ${plural(total, 'device')}.`,
         ].join('\n'),
       ),
       fields,
@@ -207,8 +208,8 @@ function renderDiagnostics(report: DiagnosticsReport, options: SlackRenderOption
   ];
 
   const ordered = orderDevices(report.devices);
-  const diagnosed = ordered.filter((d) => d.status === 'diagnosed');
-  const notDiagnosed = ordered.filter((d) => d.status !== 'diagnosed');
+  const diagnosed = ordered.filter((d) => d.status === 'diagnosed' || d.status === 'first_look');
+  const notDiagnosed = ordered.filter((d) => d.status !== 'diagnosed' && d.status !== 'first_look');
   const limit = options.maxListItems ?? 10;
   const items: ListItem[] = diagnosed.slice(0, limit).map((device) => ({ block: section(deviceText(device)), entries: 1 }));
   if (notDiagnosed.length > 0) {
@@ -228,7 +229,7 @@ function renderDiagnostics(report: DiagnosticsReport, options: SlackRenderOption
     return section(`…and ${plural(rest, 'more device')}.${link}`);
   });
 
-  const text = `${SEVERITY_EMOJI[severity]} ZDX alert ${mrkdwn(alert.ruleName, MAX_NAME)} (${mrkdwn(alert.severity, 40)}): verdict ${verdict}; diagnosed ${formatCount(summary.diagnosed)} of ${plural(total, 'device')}. ${mrkdwn(summary.text, 1000)}`;
+  const text = `${SEVERITY_EMOJI[severity]} ${firstLook ? 'First look: ' : ''}ZDX alert ${mrkdwn(alert.ruleName, MAX_NAME)} (${mrkdwn(alert.severity, 40)}): verdict ${verdict}; diagnosed ${formatCount(summary.diagnosed)} of ${plural(total, 'device')}. ${mrkdwn(summary.text, 1000)}`;
   return { text: truncate(text, SLACK_LIMITS.maxFallbackText), blocks };
 }
 
@@ -330,10 +331,16 @@ function deviceText(device: DeviceResult): string {
   const name = mrkdwn(device.deviceName ?? device.deviceId, 100);
   const user = device.userName ? ` · ${mrkdwn(device.userName, 100)}` : '';
   const diagnosis = device.diagnosis;
+  const look = device.firstLook;
+  if (!diagnosis && look) {
+    const evidence = look.evidence.slice(0, 3).map((finding) => `• ${mrkdwn(finding, 200)}`);
+    return [`${VERDICT_EMOJI[look.verdict]} *${name}*${user} — first look: ${VERDICT_LABEL[look.verdict]}`, mrkdwn(look.headline, 300), ...evidence].join('\n');
+  }
   if (!diagnosis) return `*${name}*${user}\n${mrkdwn(device.reason ?? DEVICE_OUTCOME_LABEL[device.status], 300)}`;
   const findings = diagnosis.findings.slice(0, 3).map((finding) => `• ${mrkdwn(finding, 200)}`);
   if (diagnosis.findings.length > 3) findings.push(`• …and ${plural(diagnosis.findings.length - 3, 'more finding')}`);
-  return [`${VERDICT_EMOJI[diagnosis.verdict]} *${name}*${user} — ${VERDICT_LABEL[diagnosis.verdict]}`, mrkdwn(diagnosis.headline, 300), ...findings].join('\n');
+  const confirmation = device.confirmation ? [`_${mrkdwn(device.confirmation.text, 300)}_`] : [];
+  return [`${VERDICT_EMOJI[diagnosis.verdict]} *${name}*${user} — ${VERDICT_LABEL[diagnosis.verdict]}`, mrkdwn(diagnosis.headline, 300), ...confirmation, ...findings].join('\n');
 }
 
 function notDiagnosedText(devices: readonly DeviceResult[]): string {
@@ -341,7 +348,8 @@ function notDiagnosedText(devices: readonly DeviceResult[]): string {
   for (const device of devices) counts.set(device.status, (counts.get(device.status) ?? 0) + 1);
   const reasons = [...counts.entries()].map(([status, count]) => `${formatCount(count)} ${DEVICE_OUTCOME_LABEL[status as DeviceResult['status']]}`);
   const named = devices.slice(0, 5).map((d) => {
-    const reason = d.reason ? `: ${mrkdwn(d.reason, 120)}` : '';
+    const look = d.firstLook ? ` (first look: ${VERDICT_LABEL[d.firstLook.verdict]}, ${mrkdwn(d.firstLook.headline, 160)})` : '';
+    const reason = `${d.reason ? `: ${mrkdwn(d.reason, 120)}` : ''}${look}`;
     return `• ${mrkdwn(d.deviceName ?? d.deviceId, 80)} — ${DEVICE_OUTCOME_LABEL[d.status]}${reason}`;
   });
   if (devices.length > named.length) named.push(`• …and ${formatCount(devices.length - named.length)} more`);

@@ -103,8 +103,12 @@ function subject(result: PipelineResult, environment: string | undefined): strin
     return compose('Scan ', name, `: ${delta}, ${formatPercent(result.posture.compliancePercent)} compliant`);
   }
   if (result.kind === 'diagnostics') {
-    const tail = ` - ${VERDICT_LABEL[result.summary.verdict]}, ${formatCount(result.summary.diagnosed)}/${formatCount(result.devices.length)} diagnosed`;
-    return compose(`ZDX ${asciiText(result.alert.severity, 12)} alert: `, result.alert.ruleName, tail);
+    const firstLook = result.phase === 'first-look';
+    const tail = firstLook
+      ? ` - ${VERDICT_LABEL[result.summary.verdict]}, ${formatCount(result.devices.length)} looked at`
+      : ` - ${VERDICT_LABEL[result.summary.verdict]}, ${formatCount(result.summary.diagnosed)}/${formatCount(result.devices.length)} diagnosed`;
+    const lead = firstLook ? 'alert, first look: ' : 'alert: ';
+    return compose(`ZDX ${asciiText(result.alert.severity, 12)} ${lead}`, result.alert.ruleName, tail);
   }
   const where = result.awsAccountId ?? (result.alertId ? `alert ${result.alertId}` : '');
   return compose(`FAILED ${result.pipeline}: `, result.reason, where ? ` (${asciiText(where, 40)})` : '');

@@ -46,6 +46,8 @@ export const DiagnosticsSettingsSchema = z.lazy(() => z.object({
   traceGraceMinutes: z.number().int().min(1).max(240).default(20),
   /** Webhook bodies above this size are rejected with 413. @default 65536 */
   webhookMaxBodyBytes: z.number().int().min(1_024).max(1_048_576).default(65_536),
+  /** The first look also asks Zscaler's score analysis (two more ZDX calls per device; where the tenant offers it). @default false */
+  firstLookScoreAnalysis: z.boolean().default(false),
   /** Alert dedupe records are kept this long. @default 30 */
   alertRetentionDays: z.number().int().min(1).max(365).default(30),
 }));

@@ -5,7 +5,7 @@
  * device's trace results travel as compact {@link TraceEvidenceSchema}, never raw.
  */
 import * as z from 'zod';
-import { AlertSummarySchema, DeviceResultSchema } from '../../core/reports.js';
+import { AlertSummarySchema, DeviceResultSchema, FirstLookSchema } from '../../core/reports.js';
 import { describeIssues, InvalidInputError } from '../../core/errors.js';
 
 export const ThresholdSchema = z.lazy(() => z.object({
@@ -156,6 +156,23 @@ export const DeviceRunSchema = z.lazy(() => z.object({
   error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
 }));
 export type DeviceRun = z.infer<typeof DeviceRunSchema>;
+
+/** Where the first look stands: the looks taken (in the order taken) and the devices still waiting. */
+export const FirstLookProgressSchema = z.lazy(() => z.object({
+  looks: z.array(z.object({
+    deviceId: z.string().min(1),
+    deviceName: z.string().optional(),
+    userName: z.string().optional(),
+    /** Whether the device gets a deep trace in this run. */
+    traced: z.boolean(),
+    look: FirstLookSchema,
+  })),
+  remaining: z.array(DeviceWorkSchema.and(z.object({ traced: z.boolean(), score: z.number().optional() }))),
+  done: z.boolean(),
+  /** FirstLook invocations so far. */
+  slices: z.number().int().nonnegative(),
+}));
+export type FirstLookProgress = z.infer<typeof FirstLookProgressSchema>;
 
 /** Parses a state's input; throws InvalidInputError naming the state and the fields. */
 export function parseStateInput<T extends z.ZodType>(schema: T, value: unknown, state: string): z.infer<T> {

@@ -309,11 +309,19 @@ function describeState(executionName: string, name: string, input: unknown): str
     resolved?: { devices?: unknown[]; skipped?: unknown[] };
     trace?: { traceId?: string; waitSeconds?: number };
     status?: { status?: string; polls?: number };
+    firstLook?: { looks?: Array<{ deviceId: string; deviceName?: string; look: { verdict: string; headline: string; secondsAfterWebhook: number } }>; remaining?: unknown[] };
   };
   const device = state.device ? `device ${state.device.deviceName ?? state.device.deviceId}` : '';
   switch (name) {
     case 'ResolveDevices':
       return `${executionName}: reading the alert and its affected devices`;
+    case 'FirstLook':
+      return `${executionName}: first look: reading ZDX's history of the most impacted devices`;
+    case 'NotifyFirstLook': {
+      const looks = state.firstLook?.looks ?? [];
+      const lines = looks.map((entry) => `  ${entry.deviceName ?? entry.deviceId}: ${entry.look.headline} (+${entry.look.secondsAfterWebhook} s)`);
+      return [`${executionName}: FIRST LOOK (${looks.length} device(s), ${state.firstLook?.remaining?.length ?? 0} still to look at), notifying:`, ...lines].join('\n');
+    }
     case 'TraceDevices':
       return `${executionName}: tracing ${state.resolved?.devices?.length ?? 0} device(s), ${state.resolved?.skipped?.length ?? 0} skipped or capped`;
     case 'StartDeepTrace':

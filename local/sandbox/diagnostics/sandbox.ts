@@ -10,7 +10,7 @@
  * that is not JSON is a usage error (exit code 2, naming the file).
  */
 import type { ZdxAuth } from '../../../lambdas/core/zscaler/zdx/oneapi.js';
-import type { DeviceResult, DiagnosticsReport } from '../../../lambdas/core/reports.js';
+import type { DeviceResult, DiagnosticsReport, FirstLook } from '../../../lambdas/core/reports.js';
 import { canonicalZdxId } from '../../../lambdas/use-cases/diagnostics/webhook-alert.js';
 import { readJsonInputs } from '../sandbox.js';
 import { DiagnosticsPipelineHarness, type DiagnosticsOutcome } from './harness.js';
@@ -37,7 +37,12 @@ export interface SandboxDiagnostics {
   readonly executionName: string;
   /** The execution's end: SUCCEEDED, FAILED or TIMED_OUT. */
   readonly status: string;
-  readonly devices: ReadonlyArray<Pick<DeviceResult, 'deviceId' | 'deviceName' | 'traceId' | 'status' | 'reason' | 'diagnosis'>>;
+  readonly devices: ReadonlyArray<
+    Pick<DeviceResult, 'deviceId' | 'deviceName' | 'traceId' | 'status' | 'reason' | 'diagnosis' | 'confirmation'> & {
+      /** The verdict from ZDX's history before the deep trace, and when it came. */
+      readonly firstLook?: Pick<FirstLook, 'verdict' | 'headline' | 'evidence' | 'secondsAfterWebhook'>;
+    }
+  >;
   readonly summary: DiagnosticsReport['summary'] | null;
   readonly failure?: { readonly reason: string; readonly message: string };
   readonly notifications: ReadonlyArray<{ channel: string; payload: unknown }>;
@@ -131,6 +136,10 @@ export function toSandboxDiagnostics(outcome: DiagnosticsOutcome, alertId: strin
       status: device.status,
       ...(device.reason ? { reason: device.reason } : {}),
       diagnosis: device.diagnosis,
+      ...(device.firstLook
+        ? { firstLook: { verdict: device.firstLook.verdict, headline: device.firstLook.headline, evidence: device.firstLook.evidence, secondsAfterWebhook: device.firstLook.secondsAfterWebhook } }
+        : {}),
+      ...(device.confirmation ? { confirmation: device.confirmation } : {}),
     })),
     summary: report?.summary ?? null,
     ...(outcome.failure ? { failure: outcome.failure } : {}),
@@ -147,6 +156,7 @@ export function formatDiagnosticsSummary(diagnostics: readonly SandboxDiagnostic
     if (entry.summary) lines.push(`  ${entry.summary.text}`);
     for (const device of entry.devices) {
       lines.push(`  - ${device.deviceName ?? device.deviceId} [${device.status}] ${device.diagnosis?.headline ?? device.reason ?? ''}`.trimEnd());
+      if (device.confirmation) lines.push(`      ${device.confirmation.text}`);
     }
     lines.push(`  notifications: ${entry.notifications.map((notification) => notification.channel).join(', ') || 'none'}`);
   }

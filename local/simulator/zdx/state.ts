@@ -6,6 +6,7 @@ import type { SimulatorContext } from '../context.js';
 import { addDevice, createZdxData, DEVICE_PROFILES, profileFor, type DeviceProfile, type ZdxAlert, type ZdxData } from '../data/zdx-seed.js';
 import { Rng } from '../random.js';
 import { DeepTraceStore } from './deep-traces.js';
+import type { HistoryVisibility } from './history.js';
 
 /** Options of {@link ZdxState.ensureAlert}. */
 export interface EnsureAlertOptions {
@@ -23,6 +24,8 @@ export interface EnsureAlertOptions {
 export class ZdxState {
   readonly data: ZdxData;
   readonly traces: DeepTraceStore;
+  /** Per-device overrides of how plainly the probe history shows the root cause. */
+  readonly historyVisibility = new Map<number, HistoryVisibility>();
   private readonly rng: Rng;
 
   constructor(private readonly ctx: SimulatorContext) {

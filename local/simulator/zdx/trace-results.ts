@@ -5,7 +5,7 @@
  */
 import type { ZdxApp, ZdxDevice } from '../data/zdx-seed.js';
 import { Rng } from '../random.js';
-import { PROFILE_METRICS, type LegMetrics } from './profiles.js';
+import { PROFILE_METRICS, type LegMetrics, type ProfileMetrics } from './profiles.js';
 
 /** What a result builder needs to know about a trace. */
 export interface TraceResultInput {
@@ -21,6 +21,12 @@ export interface TraceResultInput {
   /** Session minutes collected so far (0 .. session length). */
   readonly minutes: number;
   readonly eventsInnerKey: 'events' | 'instances';
+  /** Measurements to use instead of the device profile's (the probe history may show less than a trace). */
+  readonly metrics?: ProfileMetrics;
+  /** Seconds between datapoints. @default 60 (one per session minute) */
+  readonly stepSeconds?: number;
+  /** Jitter of the series (fraction of the value). @default 0.12 */
+  readonly jitter?: number;
 }
 
 interface Metric {
@@ -31,12 +37,12 @@ interface Metric {
 
 function series(input: TraceResultInput, metric: string, unit: string, base: number, options: { jitter?: number; max?: number; digits?: number; noiseKey?: string } = {}): Metric {
   const rng = new Rng('series', input.seed, input.traceId, options.noiseKey ?? metric);
-  const jitter = options.jitter ?? 0.12;
+  const jitter = options.jitter ?? input.jitter ?? 0.12;
   const factor = 10 ** (options.digits ?? 0);
   const datapoints = Array.from({ length: input.minutes }, (_, i) => {
     let value = base * (1 + rng.float(-jitter, jitter));
     if (options.max !== undefined) value = Math.min(options.max, value);
-    return { timestamp: input.startSec + i * 60, value: Math.max(0, Math.round(value * factor) / factor) };
+    return { timestamp: input.startSec + i * (input.stepSeconds ?? 60), value: Math.max(0, Math.round(value * factor) / factor) };
   });
   return { metric, unit, datapoints };
 }
@@ -46,7 +52,7 @@ function negated(metric: Metric): Metric {
   return { ...metric, datapoints: metric.datapoints.map((d) => ({ ...d, value: -d.value })) };
 }
 
-const metrics = (input: TraceResultInput) => PROFILE_METRICS[input.device.profile];
+const metrics = (input: TraceResultInput) => input.metrics ?? PROFILE_METRICS[input.device.profile];
 
 /** `GET .../webprobe-metrics`: web probe timing series. Empty without a web probe. */
 export function webProbeMetrics(input: TraceResultInput): Metric[] {
@@ -118,7 +124,7 @@ export function cloudPath(input: TraceResultInput): unknown[] {
   const legs = legMetrics(input);
   const hopsPerLeg = legHops(input);
   return Array.from({ length: input.minutes }, (_, minute) => ({
-    timestamp: input.startSec + minute * 60,
+    timestamp: input.startSec + minute * (input.stepSeconds ?? 60),
     cloudpath: legs.map((leg, i) => {
       const specs = hopsPerLeg[i] ?? [];
       const sent = 10;
@@ -216,7 +222,7 @@ export function events(input: TraceResultInput): unknown[] {
     byMinute.set(spec.minute, [...(byMinute.get(spec.minute) ?? []), spec]);
   }
   return [...byMinute.entries()].map(([minute, specs]) => ({
-    timestamp: input.startSec + minute * 60,
+    timestamp: input.startSec + minute * (input.stepSeconds ?? 60),
     [input.eventsInnerKey]: specs.map(({ category, name, display_name, prev, curr }) => ({ category, name, display_name, prev, curr })),
   }));
 }

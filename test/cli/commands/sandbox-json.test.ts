@@ -63,8 +63,11 @@ describe('zsa sandbox --json', () => {
     expect(alert?.devices).toHaveLength(3);
     for (const device of alert?.devices ?? []) {
       expect(device).toMatchObject({ deviceId: expect.any(String), traceId: expect.any(String), status: 'diagnosed', diagnosis: { verdict: expect.any(String), headline: expect.any(String) } });
+      expect(device.firstLook).toEqual({ verdict: expect.any(String), headline: expect.any(String), evidence: expect.any(Array), secondsAfterWebhook: expect.any(Number) });
+      expect(device.confirmation?.text).toMatch(/^first look: /);
     }
-    expect(alert?.notifications.map((notification) => notification.channel).sort()).toEqual(['eventbridge', 'slack', 'sns']);
+    // The first look, then the diagnosis, on each channel.
+    expect(alert?.notifications.map((notification) => notification.channel).sort()).toEqual(['eventbridge', 'eventbridge', 'slack', 'slack', 'sns', 'sns']);
     expect(alert?.notifications.find((notification) => notification.channel === 'sns')?.payload).toMatchObject({ Subject: expect.any(String), Message: expect.any(String), MessageAttributes: expect.any(Object) });
   });
 

@@ -26,7 +26,7 @@ describe('AlertDiagnostics (e2e)', () => {
       expect(starts.map((call) => call.path.split('/')[3]).sort()).toEqual([...deviceIds].sort());
       for (const call of starts) expect(call.body).toMatchObject({ app_id: 1, web_probe_id: 1001, cloudpath_probe_id: 2001, session_length_minutes: 5, probe_device: true });
       for (const endpoint of ['webprobe-metrics', 'cloudpath-metrics', 'cloudpath', 'health-metrics', 'events', 'top-processes']) {
-        expect(harness.simulator.calls.filter((call) => call.status === 200 && call.path.endsWith(`/${endpoint}`))).toHaveLength(3);
+        expect(harness.simulator.calls.filter((call) => call.status === 200 && call.path.includes('/deeptraces/') && call.path.endsWith(`/${endpoint}`))).toHaveLength(3);
       }
       expect(harness.simulator.calls.some((call) => call.method === 'DELETE')).toBe(false);
       const report = reportOf(harness, 'alert-7263519');
@@ -34,7 +34,8 @@ describe('AlertDiagnostics (e2e)', () => {
       expect(new Set(report.devices.map((device) => device.diagnosis?.verdict))).toEqual(new Set(['network', 'device', 'zscaler']));
       expect(report.summary).toMatchObject({ diagnosed: 3, notDiagnosed: 0 });
       expect(outcomeOf(harness, 'alert-7263519').notifications).toEqual([
-        { channel: 'sns', payload: expect.objectContaining({ Subject: expect.any(String), Message: expect.stringContaining('Alert id:       7263519') }) },
+        { channel: 'sns', payload: expect.objectContaining({ Subject: expect.stringContaining('first look'), Message: expect.stringContaining('Alert id:       7263519') }) },
+        { channel: 'sns', payload: expect.objectContaining({ Subject: expect.not.stringContaining('first look'), Message: expect.stringContaining('Alert id:       7263519') }) },
       ]);
     });
 
@@ -93,7 +94,8 @@ describe('AlertDiagnostics (e2e)', () => {
       expect(report.devices.find((device) => device.deviceId === expiredDevice)?.reason).toContain('did not answer');
       expect(report.summary.text).toContain('Diagnosed 1 of 3 affected devices (1 trace failed, 1 trace expired).');
       expect(report.devices.find((device) => device.status === 'diagnosed')?.diagnosis?.verdict).toBe('network');
-      expect(outcomeOf(harness, 'alert-9300002').notifications).toHaveLength(1);
+      // The first look, then the diagnosis.
+      expect(outcomeOf(harness, 'alert-9300002').notifications).toHaveLength(2);
     });
 
     it('skips devices in cooldown and says so when the alert is traced again within the window', async () => {

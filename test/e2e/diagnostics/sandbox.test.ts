@@ -36,7 +36,8 @@ describe('runDiagnosticsSandbox (e2e)', () => {
       for (const entry of result.diagnostics) {
         expect(entry.devices.every((device) => device.status === 'diagnosed' && device.traceId !== null && device.diagnosis !== null)).toBe(true);
         expect(entry.summary?.diagnosed).toBe(3);
-        expect(entry.notifications.map((notification) => notification.channel).sort()).toEqual(['eventbridge', 'slack', 'sns']);
+        // The first look, then the diagnosis, on each channel.
+        expect(entry.notifications.map((notification) => notification.channel).sort()).toEqual(['eventbridge', 'eventbridge', 'slack', 'slack', 'sns', 'sns']);
       }
       const slack = result.diagnostics[0]?.notifications.find((notification) => notification.channel === 'slack')?.payload as { text?: string; blocks?: unknown[] };
       expect(typeof slack.text).toBe('string');

@@ -27,7 +27,14 @@ function logicalId(stack: IntegrationStack, construct: { node: { defaultChild?: 
   return stack.getLogicalId((construct.node.defaultChild ?? construct) as Parameters<IntegrationStack['getLogicalId']>[0]);
 }
 
-type State = Record<string, unknown> & { ItemProcessor?: { States: Record<string, State> } };
+type State = Record<string, unknown> & { ItemProcessor?: { States: Record<string, State> }; Branches?: Array<{ StartAt: string; States: Record<string, State> }> };
+
+/** The deep-trace Map: the first branch of TraceAndLook. */
+function traceDevicesOf(definition: { States: Record<string, State> }): State {
+  const map = definition.States.TraceAndLook?.Branches?.[0]?.States.TraceDevices;
+  if (!map) throw new Error('no TraceDevices Map in the first branch of TraceAndLook');
+  return map;
+}
 
 function definitionOf({ stack, workflow }: Built): { TimeoutSeconds: number; States: Record<string, State> } {
   const definition = stack.resolve((workflow.stateMachine.node.defaultChild as unknown as { definitionString: unknown }).definitionString) as {
@@ -86,10 +93,11 @@ describe('AlertDiagnosticsWorkflow', () => {
 
     it('fans out with MaxConcurrency and waits for a slot with backoff on BusyError, reporting the device as capped when none frees up', () => {
       const definition = definitionOf(diagnosticsStack({ diagnostics: { mapConcurrency: 12 } }));
-      const map = definition.States.TraceDevices!;
+      const map = traceDevicesOf(definition);
       const iteration = map.ItemProcessor!.States;
 
-      expect(map).toMatchObject({ Type: 'Map', MaxConcurrency: 12, ItemsPath: '$.resolved.devices', ResultPath: '$.runs', Catch: [expect.objectContaining({ Next: 'NotifyFailure' })] });
+      expect(map).toMatchObject({ Type: 'Map', MaxConcurrency: 12, ItemsPath: '$.resolved.devices', ResultPath: '$.runs', OutputPath: '$.runs' });
+      expect(definition.States.TraceAndLook).toMatchObject({ Type: 'Parallel', Catch: [expect.objectContaining({ Next: 'NotifyFailure' })] });
       expect(iteration.AcquireTraceSlot?.Retry).toEqual(
         expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['BusyError'], BackoffRate: 1.5, MaxDelaySeconds: 120, JitterStrategy: 'FULL' })]),
       );
@@ -100,7 +108,7 @@ describe('AlertDiagnosticsWorkflow', () => {
     });
 
     it('waits the session, polls, collects and always releases the slot, catching every device failure inside the iteration', () => {
-      const iteration = definitionOf(diagnosticsStack()).States.TraceDevices!.ItemProcessor!.States;
+      const iteration = traceDevicesOf(definitionOf(diagnosticsStack())).ItemProcessor!.States;
 
       expect(iteration.WaitForSession).toMatchObject({ Type: 'Wait', SecondsPath: '$.trace.waitSeconds', Next: 'GetTraceStatus' });
       expect(iteration['TraceStatus?']).toMatchObject({ Type: 'Choice' });
@@ -125,10 +133,42 @@ describe('AlertDiagnosticsWorkflow', () => {
     it('diagnoses, notifies, and routes every other failure to NotifyFailure', () => {
       const { States: states } = definitionOf(diagnosticsStack());
 
-      expect(states.ResolveDevices).toMatchObject({ Next: 'TraceDevices', Catch: [expect.objectContaining({ Next: 'NotifyFailure' })] });
+      expect(states.ResolveDevices).toMatchObject({ Next: 'FirstLook', Catch: [expect.objectContaining({ Next: 'NotifyFailure' })] });
       expect(states.Diagnose).toMatchObject({ Next: 'NotifyResult', Catch: [expect.objectContaining({ Next: 'NotifyFailure' })] });
       expect(states.NotifyResult).toMatchObject({ Next: 'Done' });
       expect(states.NotifyFailure).toMatchObject({ Next: 'DiagnosticsFailed' });
+    });
+
+    it('takes a first look and notifies it before the deep traces, looks at the other devices beside them, and never fails the alert for it', () => {
+      const { States: states } = definitionOf(diagnosticsStack());
+
+      expect(states.FirstLook).toMatchObject({
+        Type: 'Task',
+        ResultPath: '$.firstLook',
+        Next: 'NotifyFirstLook',
+        Parameters: { 'resolved.$': '$.resolved', 'executionName.$': '$$.Execution.Name', 'executionStartedAt.$': '$$.Execution.StartTime' },
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.firstLookError', Next: 'FirstLookUnavailable' }],
+      });
+      expect(states.FirstLookUnavailable).toMatchObject({ Type: 'Pass', ResultPath: '$.firstLook', Result: { looks: [], remaining: [], done: true, slices: 0 }, Next: 'TraceAndLook' });
+      expect(states.NotifyFirstLook).toMatchObject({
+        ResultPath: null,
+        Next: 'TraceAndLook',
+        Parameters: { firstLook: { 'resolved.$': '$.resolved', 'progress.$': '$.firstLook' }, 'executionId.$': '$$.Execution.Id' },
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.firstLookNotifyError', Next: 'TraceAndLook' }],
+      });
+      const parallel = states.TraceAndLook!;
+      expect(parallel).toMatchObject({ Type: 'Parallel', ResultSelector: { 'runs.$': '$[0]', 'firstLook.$': '$[1]' }, ResultPath: '$.traced', Next: 'Diagnose' });
+      const looking = parallel.Branches![1]!;
+      expect(looking.StartAt).toBe('FirstLookDone?');
+      expect(looking.States['FirstLookDone?']).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.firstLook.done', BooleanEquals: true, Next: 'FirstLookEnd' }], Default: 'FirstLookMore' });
+      expect(looking.States.FirstLookMore).toMatchObject({
+        ResultPath: '$.firstLook',
+        Next: 'FirstLookDone?',
+        Parameters: expect.objectContaining({ 'progress.$': '$.firstLook' }),
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.firstLookError', Next: 'FirstLookEnd' }],
+      });
+      expect(looking.States.FirstLookEnd).toMatchObject({ Type: 'Pass', OutputPath: '$.firstLook', End: true });
+      expect(states.Diagnose).toMatchObject({ Parameters: expect.objectContaining({ 'runs.$': '$.traced.runs', 'firstLook.$': '$.traced.firstLook' }) });
     });
 
     it('refuses a per-alert cap whose evidence would not fit in the state data limit', () => {
@@ -146,6 +186,7 @@ describe('AlertDiagnosticsWorkflow', () => {
 
       expect(prefixes('alertIntake')).toEqual([['alert#*']]);
       expect(prefixes('resolveDevices')).toEqual([['cooldown#*', 'token#*', 'rate#*']]);
+      expect(prefixes('firstLook')).toEqual([['token#*', 'rate#*']]);
       expect(prefixes('acquireTraceSlot')).toEqual([['slots#*']]);
       expect(prefixes('releaseTraceSlot')).toEqual([['slots#*']]);
       for (const fn of ['startDeepTrace', 'getTraceStatus', 'collectTraceResults'] as const) expect(prefixes(fn)).toEqual([['token#*', 'rate#*']]);

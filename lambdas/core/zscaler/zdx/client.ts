@@ -16,6 +16,8 @@ import { iterateCursor } from '../pagination.js';
 import {
   AffectedDevicesPageSchema,
   AlertSchema,
+  AnalysisSchema,
+  AnalysisStartedSchema,
   AlertsPageSchema,
   AppsPageSchema,
   CloudPathMetricsSchema,
@@ -29,6 +31,7 @@ import {
   DeviceEventsSchema,
   DevicesPageSchema,
   HealthMetricsSchema,
+  StartAnalysisSchema,
   StartDeepTraceSchema,
   TopProcessesSchema,
   UsersPageSchema,
@@ -38,6 +41,8 @@ import {
   ZdxTokenResponseSchema,
   type AffectedDevice,
   type Alert,
+  type Analysis,
+  type AnalysisStarted,
   type App,
   type CloudPathMetric,
   type CloudPathProbe,
@@ -49,6 +54,7 @@ import {
   type DeviceDetail,
   type DeviceEventGroup,
   type HealthMetricCategory,
+  type StartAnalysisInput,
   type StartDeepTraceInput,
   type TopProcessesSample,
   type User,
@@ -223,6 +229,73 @@ export class ZdxDevices {
       query: { from: query.from, to: query.to },
     });
   }
+
+  /** History of one web probe of an app on a device: the same metric series a deep trace's `webprobe-metrics` holds. */
+  webProbeHistory(deviceId: ZdxId, appId: ZdxId, probeId: ZdxId, query: TimeRange = {}, options?: CallOptions): Promise<WebProbeMetric[]> {
+    return this.api.call('GET', '/devices/{deviceId}/apps/{appId}/web-probes/{probeId}', WebProbeMetricsSchema, options, {
+      params: { deviceId, appId, probeId },
+      query: { from: query.from, to: query.to },
+    });
+  }
+
+  /** History of one Cloud Path probe, per leg: the shape of a deep trace's `cloudpath-metrics`. */
+  cloudPathProbeHistory(deviceId: ZdxId, appId: ZdxId, probeId: ZdxId, query: TimeRange = {}, options?: CallOptions): Promise<CloudPathMetric[]> {
+    return this.api.call('GET', '/devices/{deviceId}/apps/{appId}/cloudpath-probes/{probeId}', CloudPathMetricsSchema, options, {
+      params: { deviceId, appId, probeId },
+      query: { from: query.from, to: query.to },
+    });
+  }
+
+  /** Hop-by-hop history of one Cloud Path probe: the shape of a deep trace's `cloudpath`. */
+  cloudPathHistory(deviceId: ZdxId, appId: ZdxId, probeId: ZdxId, query: TimeRange = {}, options?: CallOptions): Promise<CloudPathSample[]> {
+    return this.api.call('GET', '/devices/{deviceId}/apps/{appId}/cloudpath-probes/{probeId}/cloudpath', CloudPathSchema, options, {
+      params: { deviceId, appId, probeId },
+      query: { from: query.from, to: query.to },
+    });
+  }
+
+  /** Device health history (CPU, memory, disk, network, Wi-Fi): the shape of a deep trace's `health-metrics`. */
+  healthMetrics(deviceId: ZdxId, query: TimeRange = {}, options?: CallOptions): Promise<HealthMetricCategory[]> {
+    return this.api.call('GET', '/devices/{deviceId}/health-metrics', HealthMetricsSchema, options, {
+      params: { deviceId },
+      query: { from: query.from, to: query.to },
+    });
+  }
+
+  /** Zscaler, hardware, software and network change events of a device in the window. */
+  events(deviceId: ZdxId, query: TimeRange = {}, options?: CallOptions): Promise<DeviceEventGroup[]> {
+    return this.api.call('GET', '/devices/{deviceId}/events', DeviceEventsSchema, options, {
+      params: { deviceId },
+      query: { from: query.from, to: query.to },
+    });
+  }
+}
+
+/** `/analysis`: Zscaler's ZDX score analysis of one device and app over a time window. */
+export class ZdxAnalysis {
+  constructor(private readonly api: ZdxTransport) {}
+
+  /**
+   * Starts an analysis (POST /v1/analysis). Not retried in process: a retry could start a second one.
+   * @throws InvalidInputError when `input` is incomplete or `t1` is not after `t0`.
+   */
+  start(input: StartAnalysisInput, options?: CallOptions): Promise<AnalysisStarted> {
+    const parsed = StartAnalysisSchema.safeParse(input);
+    if (!parsed.success) {
+      const issues = describeIssues(parsed.error.issues);
+      throw new InvalidInputError(`score analysis request rejected: ${issues.join('; ')}`, issues, { cause: parsed.error });
+    }
+    const { deviceId, appId, t0, t1 } = parsed.data;
+    return this.api.call('POST', '/analysis', AnalysisStartedSchema, options, {
+      body: { device_id: wireId(deviceId), app_id: wireId(appId), t0, t1 },
+      idempotent: false,
+    });
+  }
+
+  /** One analysis: its status and, once done, what drove the score down (GET /v1/analysis/{id}). */
+  get(analysisId: ZdxId, options?: CallOptions): Promise<Analysis> {
+    return this.api.call('GET', '/analysis/{analysisId}', AnalysisSchema, options, { params: { analysisId } });
+  }
 }
 
 /** `/users`. */
@@ -338,9 +411,10 @@ function wireId(id: string | number): string | number {
   return typeof id === 'string' && /^\d{1,15}$/.test(id) ? Number(id) : id;
 }
 
-/** The ZDX API: `alerts`, `devices`, `users`, `apps`, `deepTraces`, and `validateToken()`. */
+/** The ZDX API: `alerts`, `devices`, `users`, `apps`, `deepTraces`, `analysis`, and `validateToken()`. */
 export class ZdxClient {
   readonly alerts: ZdxAlerts;
+  readonly analysis: ZdxAnalysis;
   readonly devices: ZdxDevices;
   readonly users: ZdxUsers;
   readonly apps: ZdxApps;
@@ -354,6 +428,7 @@ export class ZdxClient {
     this.users = new ZdxUsers(this.api);
     this.apps = new ZdxApps(this.api);
     this.deepTraces = new ZdxDeepTraces(this.api);
+    this.analysis = new ZdxAnalysis(this.api);
   }
 
   /** GET /v1/oauth/validate: whether the current token is accepted (`{ valid: true }`). */

@@ -450,3 +450,44 @@ export const TopProcessesSchema = z.lazy(() => camel(
   ),
 ));
 export type TopProcessesSample = z.infer<typeof TopProcessesSchema>[number];
+
+// ---------------------------------------------------------------------------------------------
+// Score analysis (`POST /analysis`, `GET /analysis/{id}`; zdx-api.md §2.1). No response schema is
+// published: both shapes are read leniently (simulator assumption `zdx-score-analysis`).
+
+/** Body of `POST /analysis` as we hold it; the client sends it snake_case (`device_id`, `app_id`, `t0`, `t1`). */
+export const StartAnalysisSchema = z.lazy(() =>
+  z.object({
+    deviceId: z.union([z.string().min(1), z.number().int().nonnegative()]),
+    appId: z.union([z.string().min(1), z.number().int().nonnegative()]),
+    /** Epoch seconds. */
+    t0: z.number().int().nonnegative(),
+    /** Epoch seconds, after `t0`. */
+    t1: z.number().int().nonnegative(),
+  }).refine((value) => value.t1 > value.t0, { message: 't1 must be after t0', path: ['t1'] }),
+);
+export type StartAnalysisInput = z.input<typeof StartAnalysisSchema>;
+
+/** `POST /analysis`: the new analysis' id (`analysis_id`, or `id`). */
+export const AnalysisStartedSchema = z.lazy(() => camel(
+  z
+    .object({ analysis_id: ZdxIdSchema.optional(), id: ZdxIdSchema.optional(), status: OptionalText })
+    .refine((value) => value.analysis_id !== undefined || value.id !== undefined, { message: 'no analysis_id', path: ['analysis_id'] })
+    .transform(({ analysis_id, id, status }) => ({ analysis_id: (analysis_id ?? id)!, status })),
+));
+export type AnalysisStarted = z.infer<typeof AnalysisStartedSchema>;
+
+const AnalysisIssue = z.lazy(() => z.object({
+  category: OptionalText,
+  reason: OptionalText,
+  /** Share of the score drop this issue explains (0..100), when given. */
+  impact: OptionalNumber,
+}));
+/** `GET /analysis/{id}`: status (open string) and, once done, what drove the score down. */
+export const AnalysisSchema = z.lazy(() => camel(z.object({
+  analysis_id: ZdxIdSchema.optional(),
+  status: z.string(),
+  score: OptionalNumber,
+  issues: list(AnalysisIssue),
+})));
+export type Analysis = z.infer<typeof AnalysisSchema>;
