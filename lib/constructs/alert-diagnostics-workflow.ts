@@ -18,7 +18,7 @@ import { DeadLetterQueue } from './dead-letter-queue.js';
 import { HANDLER_ENTRY_METADATA } from './post-deploy-scan-workflow.js';
 import { TeamFunction, type TeamFunctionProps } from './team-function.js';
 import { bindNotificationChannels } from './notification-channels.js';
-import { LAMBDA_CRASH_RETRY, RESPONSE_SHAPE_RETRY, StandardStateMachine, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
+import { LAMBDA_CRASH_RETRY, RESPONSE_SHAPE_RETRY, StandardStateMachine, TOKEN_REVOKED_RETRY, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
 
 /** EventBridge `source` and `detail-type` of a manual diagnostics request (CLI `trace`, runbooks). */
 export const MANUAL_TRIGGER_SOURCE = 'zsa';
@@ -275,6 +275,9 @@ export class AlertDiagnosticsWorkflow extends Construct {
       comment: "First-look verdicts from ZDX's history for the most impacted devices, within seconds",
     });
     firstLook.addRetry(lambdaRetry);
+    firstLook.addRetry(LAMBDA_CRASH_RETRY);
+    firstLook.addRetry(RESPONSE_SHAPE_RETRY);
+    firstLook.addRetry(TOKEN_REVOKED_RETRY);
     firstLook.addRetry({ errors: [...RETRYABLE_ERROR_NAMES], interval: Duration.seconds(2), maxAttempts: 2, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
     const notifyFirstLook = task('NotifyFirstLook', functions.notify, {
       payload: sfn.TaskInput.fromObject({ firstLook: { 'resolved.$': '$.resolved', 'progress.$': '$.firstLook' }, 'executionId.$': '$$.Execution.Id' }),
@@ -282,6 +285,9 @@ export class AlertDiagnosticsWorkflow extends Construct {
       comment: 'Delivers the first look, marked as such (once per execution and channel)',
     });
     notifyFirstLook.addRetry(lambdaRetry);
+    notifyFirstLook.addRetry(LAMBDA_CRASH_RETRY);
+    notifyFirstLook.addRetry(RESPONSE_SHAPE_RETRY);
+    notifyFirstLook.addRetry(TOKEN_REVOKED_RETRY);
     notifyFirstLook.addRetry({ errors: [...RETRYABLE_ERROR_NAMES], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
     const firstLookMore = task('FirstLookMore', functions.firstLook, {
       payload: firstLookPayload(true),
@@ -289,6 +295,9 @@ export class AlertDiagnosticsWorkflow extends Construct {
       comment: 'First looks of the devices still waiting, beside the deep traces',
     });
     firstLookMore.addRetry(lambdaRetry);
+    firstLookMore.addRetry(LAMBDA_CRASH_RETRY);
+    firstLookMore.addRetry(RESPONSE_SHAPE_RETRY);
+    firstLookMore.addRetry(TOKEN_REVOKED_RETRY);
     // BusyError: the shared ZDX budget had no room for any device (the deep traces took it); wait.
     firstLookMore.addRetry({ errors: [ErrorName.Busy], interval: Duration.seconds(10), maxAttempts: 30, backoffRate: 1.5, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
     firstLookMore.addRetry({ errors: [...RETRYABLE_ERROR_NAMES], interval: Duration.seconds(5), maxAttempts: 4, backoffRate: 2, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
@@ -407,6 +416,7 @@ export class AlertDiagnosticsWorkflow extends Construct {
       for (const retry of extraRetries) state.addRetry(retry);
       state.addRetry(transientRetry);
       state.addRetry(RESPONSE_SHAPE_RETRY);
+      state.addRetry(TOKEN_REVOKED_RETRY);
       state.addCatch(releaseAfterError, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
       return state;
     };

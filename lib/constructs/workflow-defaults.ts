@@ -123,6 +123,19 @@ export const LAMBDA_CRASH_RETRY: sfn.RetryProps = {
   jitterStrategy: sfn.JitterType.FULL,
 };
 
+/**
+ * The Retry of a 401 that outlasted the HTTP client's fresh tokens (`AuthenticationError`): during a
+ * revocation storm (a key rotation, every container refreshing at once) a later attempt gets a token
+ * that holds. Credentials the token endpoint itself rejects are `CredentialsRejectedError`, never retried.
+ */
+export const TOKEN_REVOKED_RETRY: sfn.RetryProps = {
+  errors: [ErrorName.Authentication],
+  interval: Duration.seconds(10),
+  maxAttempts: 2,
+  backoffRate: 2,
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
 /** A state that supports Retry and Catch (Task, Map, Parallel). */
 export interface RetryableState {
   addRetry(props?: sfn.RetryProps): unknown;
@@ -136,7 +149,8 @@ export interface RetryableState {
  * 3. our retryable error names ({@link RETRYABLE_ERROR_NAMES}: rate limited, server error, connection,
  *    timeout, busy): 5 s, x2, 4 attempts, at most 60 s apart, full jitter;
  * 4. a garbled reply ({@link RESPONSE_SHAPE_RETRY});
- * 5. Catch `States.ALL` -> `failure` (the NotifyFailure step), error at `$.error`.
+ * 5. a 401 that outlasted the client's fresh tokens ({@link TOKEN_REVOKED_RETRY});
+ * 6. Catch `States.ALL` -> `failure` (the NotifyFailure step), error at `$.error`.
  * Build Lambda tasks with {@link invokeLambda} so the CDK's own service-error retry is not added twice.
  */
 export function withStandardErrorHandling<T extends RetryableState>(state: T, failure: sfn.IChainable, options: StandardErrorHandlingOptions = {}): T {
@@ -157,6 +171,7 @@ export function withStandardErrorHandling<T extends RetryableState>(state: T, fa
     jitterStrategy: sfn.JitterType.FULL,
   });
   state.addRetry(RESPONSE_SHAPE_RETRY);
+  state.addRetry(TOKEN_REVOKED_RETRY);
   state.addCatch(failure, { errors: [sfn.Errors.ALL], resultPath: options.errorPath ?? '$.error' });
   return state;
 }

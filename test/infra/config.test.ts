@@ -212,7 +212,7 @@ describe('parseConfig', () => {
       [{ webhook: { throttle: { rate: 0 } } }, 'zsa.webhook.throttle.rate: must be at least 1'],
       [{ logRetentionDays: 31 }, 'zsa.logRetentionDays: expected a CloudWatch Logs retention period: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653'],
       [{ alarmEmail: 'oncall' }, 'zsa.alarmEmail: expected an email address'],
-      [{ extra: true }, expect.stringMatching(/^zsa\.extra: unknown key \(the keys here are: zdxBaseUrl, zcspmBaseUrl, zcspmLicenseId, /)],
+      [{ extra: true }, expect.stringMatching(/^zsa\.extra: unknown key \(the keys here are: zdxBaseUrl, .*zcspmLicenseId, accountMappings, /)],
     ])('rejects %j naming the key', (overrides, expected) => {
       const raw = { zcspmLicenseId: LICENSE_ID, ...overrides };
 
@@ -240,15 +240,16 @@ describe('parseConfig', () => {
           { awsAccountId: '444455556666', zcspmAccountId: ZCSPM_A },
         ],
         scan: { debounceSeconds: 'soon', minPollIntervalSeconds: 300, maxPollIntervalSeconds: 100 },
-        diagnostics: { mapConcurrency: 1.5, zdxRatePerSecond: 40 },
+        diagnostics: { zdxRatePerSecond: 40 },
+        webhook: { maxBodyBytes: 2048.5 },
       });
 
       expect(lines).toEqual([
         `zsa.accountMappings.1.zcspmAccountId: ZCSPM account ${ZCSPM_A} is mapped twice (also at index 0); a ZCSPM cloud account stands for exactly one AWS account`,
         'zsa.scan.debounceSeconds: expected a number, received "soon"',
         'zsa.scan.minPollIntervalSeconds: must not exceed maxPollIntervalSeconds (100)',
-        'zsa.diagnostics.mapConcurrency: expected a whole number, received 1.5',
         'zsa.diagnostics.zdxRatePerSecond: must not exceed zdxRatePerMinute (30)',
+        'zsa.webhook.maxBodyBytes: expected a whole number, received 2048.5',
       ]);
     });
 

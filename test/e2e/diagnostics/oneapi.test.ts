@@ -30,12 +30,13 @@ describe('AlertDiagnostics through OneAPI (e2e)', () => {
     const starts = calls.filter((call) => call.method === 'POST' && call.path.endsWith('/deeptraces'));
     expect(starts.map((call) => call.path.split('/')[4]).sort()).toEqual([...deviceIds].sort());
     for (const endpoint of RESULT_ENDPOINTS) {
-      expect(calls.filter((call) => call.status === 200 && call.path.endsWith(`/${endpoint}`))).toHaveLength(3);
+      expect(calls.filter((call) => call.status === 200 && call.path.includes('/deeptraces/') && call.path.endsWith(`/${endpoint}`))).toHaveLength(3);
     }
     const report = reportOf(harness, 'alert-7263519');
     expect(report.devices.map((device) => device.status)).toEqual(['diagnosed', 'diagnosed', 'diagnosed']);
     expect(new Set(report.devices.map((device) => device.diagnosis?.verdict))).toEqual(new Set(['network', 'device', 'zscaler']));
-    expect(outcomeOf(harness, 'alert-7263519').notifications).toHaveLength(1);
+    // The first look, then the diagnosis: two messages on the one channel.
+    expect(outcomeOf(harness, 'alert-7263519').notifications).toHaveLength(2);
   });
 
   it('diagnoses every device when the result endpoints answer with one object each (the Python SDK reading)', async () => {
@@ -50,7 +51,7 @@ describe('AlertDiagnostics through OneAPI (e2e)', () => {
     const calls = harness.simulator.calls;
     expect(calls.every((call) => call.path.startsWith('/zdx/v1/'))).toBe(true);
     for (const endpoint of RESULT_ENDPOINTS) {
-      expect(calls.filter((call) => call.status === 200 && call.path.endsWith(`/${endpoint}`))).toHaveLength(3);
+      expect(calls.filter((call) => call.status === 200 && call.path.includes('/deeptraces/') && call.path.endsWith(`/${endpoint}`))).toHaveLength(3);
     }
     const report = reportOf(harness, `alert-${alert.alertId}`);
     expect(report.devices.map((device) => device.status)).toEqual(['diagnosed', 'diagnosed', 'diagnosed']);

@@ -40,6 +40,7 @@ const STANDARD_RETRY = [
   { ErrorEquals: [...LAMBDA_CRASH_ERRORS], IntervalSeconds: 2, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' },
   { ErrorEquals: [...RETRYABLE_ERROR_NAMES], IntervalSeconds: 5, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' },
   { ErrorEquals: [ErrorName.ResponseShape], IntervalSeconds: 10, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' },
+  { ErrorEquals: [ErrorName.Authentication], IntervalSeconds: 10, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' },
 ];
 
 describe('StandardStateMachine', () => {
@@ -94,7 +95,7 @@ describe('StandardStateMachine', () => {
 });
 
 describe('withStandardErrorHandling', () => {
-  it('adds the Lambda service and crash retries, the retries on our retryable error names and on a garbled reply, and a catch-all to the failure state', () => {
+  it('adds the Lambda service and crash retries, the retries on our retryable error names on a garbled reply and on a 401 that outlasted fresh tokens, and a catch-all to the failure state', () => {
     const stack = newStack();
     const { task } = arrange(stack);
 
@@ -116,7 +117,7 @@ describe('withStandardErrorHandling', () => {
     new StandardStateMachine(stack, 'Workflow', { definition: map, timeout: Duration.hours(1) });
 
     expect(definitionOf(stack).States.PerDevice).toMatchObject({
-      Retry: [STANDARD_RETRY[0], STANDARD_RETRY[1], { ...STANDARD_RETRY[2], IntervalSeconds: 30, MaxAttempts: 2, MaxDelaySeconds: 300 }, STANDARD_RETRY[3]],
+      Retry: [STANDARD_RETRY[0], STANDARD_RETRY[1], { ...STANDARD_RETRY[2], IntervalSeconds: 30, MaxAttempts: 2, MaxDelaySeconds: 300 }, STANDARD_RETRY[3], STANDARD_RETRY[4]],
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'NotifyFailure' }],
     });
   });
