@@ -19,8 +19,11 @@ beforeAll(async () => {
   harness = await ScanPipelineHarness.start({
     awsAccounts: Object.values(ACCOUNTS),
     dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
-    // Scans last about 120 ms here; a scan still running after 2 s has timed out.
-    scanSettings: (settings) => ({ ...settings, polling: { ...(settings.polling as object), scanTimeoutSeconds: 2 } }),
+    // Scans last 2 s here, longer than a recovery's retry waits even on a loaded machine (a scan that
+    // ended before the retried rescan would rightly start a second one); one still running after 8 s
+    // has timed out.
+    simulator: { zcspm: { scan: { durationMs: 2_000_000 } } },
+    scanSettings: (settings) => ({ ...settings, polling: { ...(settings.polling as object), scanTimeoutSeconds: 8 } }),
   });
 });
 
