@@ -17,6 +17,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { DiagnosticsPipelineHarness } from '../local/sandbox/diagnostics/harness.js';
+import { alertReport, alertWebhookBody, warmUp } from './lib/alert-run.js';
 import { round } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
 
@@ -71,25 +72,18 @@ export async function runFanoutBenchmark(options: FanoutBenchmarkOptions = {}): 
     },
   });
   try {
-    const body = (alertId: number) => JSON.stringify({ alertId, ruleName: 'Poor Outlook Online Page Fetch Time', status: 'STARTED', severity: 'High', criteriaString: 'Page Fetch Time > 3000 ms' });
-    // Warm-up: one small alert loads every handler module and fetches the token, as warm Lambdas would have.
-    harness.simulator.ensureAlert(WARMUP_ALERT_ID, { deviceCount: 1 });
-    await harness.deliverWebhook(body(WARMUP_ALERT_ID));
-    await harness.idle();
-    // Let the simulator's windows (and the shared budget's) empty before measuring.
-    await new Promise((resolve) => setTimeout(resolve, 61_000 * (WARMUP_REQUESTS / LIMITS.perMinute) + 1_100));
+    await warmUp(harness, WARMUP_ALERT_ID, 61_000 * (WARMUP_REQUESTS / LIMITS.perMinute) + 1_100);
     harness.simulator.ensureAlert(ALERT_ID, { deviceCount: devices });
     harness.simulator.resetCalls();
     harness.simulator.resetCounters();
 
     const started = performance.now();
-    const answer = await harness.deliverWebhook(body(ALERT_ID));
+    const answer = await harness.deliverWebhook(alertWebhookBody(ALERT_ID));
     await harness.idle();
     const seconds = (performance.now() - started) / 1000;
 
     if (answer.statusCode !== 202) throw new Error(`the webhook answered ${answer.statusCode}: ${JSON.stringify(answer.body)}`);
-    const outcome = harness.outcomes().find((candidate) => candidate.executionName === `alert-${ALERT_ID}`);
-    if (!outcome?.report) throw new Error(`the run produced no report: ${JSON.stringify(outcome?.failure)}`);
+    const report = alertReport(harness, ALERT_ID);
     const requests = harness.simulator.calls.filter((call) => call.api === 'zdx').length;
     const sessionSeconds = 5 * 60 * harness.simulator.config.timeScale;
     return {
@@ -102,7 +96,7 @@ export async function runFanoutBenchmark(options: FanoutBenchmarkOptions = {}): 
       requests,
       perSecond: LIMITS.perSecond,
       perMinute: LIMITS.perMinute,
-      diagnosed: outcome.report.summary.diagnosed,
+      diagnosed: report.summary.diagnosed,
       maxConcurrentActiveTraces: harness.simulator.counters.maxConcurrentActiveTraces,
     };
   } finally {

@@ -21,6 +21,7 @@
 import { pathToFileURL } from 'node:url';
 import { DiagnosticsPipelineHarness } from '../local/sandbox/diagnostics/harness.js';
 import { minimumSeconds } from './fanout.js';
+import { alertReport, alertWebhookBody, warmUp } from './lib/alert-run.js';
 import { round } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
 
@@ -69,23 +70,18 @@ export async function runFirstLookBenchmark(options: FirstLookBenchmarkOptions =
     },
   });
   try {
-    const body = (alertId: number) => JSON.stringify({ alertId, ruleName: 'Poor Outlook Online Page Fetch Time', status: 'STARTED', severity: 'High', criteriaString: 'Page Fetch Time > 3000 ms' });
-    harness.simulator.ensureAlert(WARMUP_ALERT_ID, { deviceCount: 1 });
-    await harness.deliverWebhook(body(WARMUP_ALERT_ID));
-    await harness.idle();
-    // Let the simulator's minute window (and the shared budget's) empty before measuring.
-    await new Promise((resolve) => setTimeout(resolve, 61_000));
+    // The whole minute window: the warm-up's calls leave it only then.
+    await warmUp(harness, WARMUP_ALERT_ID, 61_000);
     harness.simulator.ensureAlert(ALERT_ID, { deviceCount: devices });
     harness.simulator.resetCalls();
     harness.simulator.resetCounters();
 
-    const answer = await harness.deliverWebhook(body(ALERT_ID));
+    const answer = await harness.deliverWebhook(alertWebhookBody(ALERT_ID));
     if (answer.statusCode !== 202) throw new Error(`the webhook answered ${answer.statusCode}: ${JSON.stringify(answer.body)}`);
     await harness.idle();
 
-    const outcome = harness.outcomes().find((candidate) => candidate.executionName === `alert-${ALERT_ID}`);
-    if (!outcome?.report) throw new Error(`the run produced no report: ${JSON.stringify(outcome?.failure)}`);
-    const looks = outcome.report.devices.flatMap((device) => (device.firstLook ? [device.firstLook] : []));
+    const report = alertReport(harness, ALERT_ID);
+    const looks = report.devices.flatMap((device) => (device.firstLook ? [device.firstLook] : []));
     if (looks.length === 0) throw new Error('no device got a first look');
     const seconds = looks.map((look) => look.secondsAfterWebhook);
     const allVerdictsSeconds = Math.max(...seconds);
@@ -99,14 +95,14 @@ export async function runFirstLookBenchmark(options: FirstLookBenchmarkOptions =
         firstVerdictSeconds: round(Math.min(...seconds), 1),
         devices,
         // A verdict counts when it rests on the whole history (nothing missing), or on the deep trace.
-        devicesWithVerdict: outcome.report.devices.filter((device) => (device.firstLook && device.firstLook.missing.length === 0) || device.diagnosis).length,
+        devicesWithVerdict: report.devices.filter((device) => (device.firstLook && device.firstLook.missing.length === 0) || device.diagnosis).length,
         allVerdictsSeconds: round(allVerdictsSeconds, 1),
         floorSeconds: round(minimumSeconds(callsUntilLastVerdict, LIMITS), 1),
         zdxCallsPerDevice: round(firstLookCalls / devices, 2),
         responses429: harness.simulator.counters.responses429,
       },
       callsUntilLastVerdict,
-      tracedDevices: outcome.report.devices.filter((device) => device.status === 'diagnosed').length,
+      tracedDevices: report.devices.filter((device) => device.status === 'diagnosed').length,
       perSecond: LIMITS.perSecond,
       perMinute: LIMITS.perMinute,
     };

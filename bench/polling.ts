@@ -13,7 +13,7 @@
 import { pathToFileURL } from 'node:url';
 import { estimateDuration, firstWaitSeconds, nextWaitSeconds, planPolling } from '../lambdas/use-cases/scan/polling.js';
 import { defaultScanSettings, type PollingSettings } from '../lambdas/use-cases/scan/settings.js';
-import { mulberry32 } from './lib/stats.js';
+import { mulberry32 } from '../local/simulator/random.js';
 
 /** The figures `npm run bench -- --json` reports under `polling`. */
 export interface PollingFigures {

@@ -21,14 +21,17 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ZDX_RATE_TIERS } from '../lambdas/core/rate-budget/zdx-rate-tiers.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../local/dynamodb-local.js';
 import { DiagnosticsPipelineHarness } from '../local/sandbox/diagnostics/harness.js';
 import { ScanPipelineHarness } from '../local/sandbox/scan-harness.js';
+import { mulberry32 } from '../local/simulator/random.js';
+import { alertWebhookBody } from './lib/alert-run.js';
 import { startCountingProxy, type CountingProxy } from './lib/counting-proxy.js';
-import { maxInAnyWindow, mulberry32, percentile, round } from './lib/stats.js';
+import { maxInAnyWindow, percentile, round } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
 
 const execFileAsync = promisify(execFile);
@@ -113,12 +116,6 @@ export function maxInServerWindow(stamps: readonly number[], lengthMs: number): 
   return max;
 }
 
-function webhookBody(alertId: number, severity: string): string {
-  return JSON.stringify({ alertId, ruleName: 'Poor Outlook Online Page Fetch Time', status: 'STARTED', severity, criteriaString: 'Page Fetch Time > 3000 ms' });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Runs the storm and measures it. */
 export async function runStormBenchmark(options: { dynamoEndpoint: string; progress?: (line: string) => void }): Promise<StormFigures> {
   const c = STORM_TIME_COMPRESSION;
@@ -165,9 +162,9 @@ export async function runStormBenchmark(options: { dynamoEndpoint: string; progr
     const deliveredAt = new Map<string, number>();
     await Promise.all(
       storm.map(async (alert) => {
-        await sleep(alert.arrivesAfterMs);
+        await delay(alert.arrivesAfterMs);
         deliveredAt.set(`alert-${alert.alertId}`, performance.now());
-        const answer = await harness.deliverWebhook(webhookBody(alert.alertId, alert.severity));
+        const answer = await harness.deliverWebhook(alertWebhookBody(alert.alertId, alert.severity));
         if (answer.statusCode !== 202) throw new Error(`alert ${alert.alertId}: the webhook answered ${answer.statusCode}: ${JSON.stringify(answer.body)}`);
       }),
     );
@@ -299,7 +296,7 @@ async function measureAlert(proxy: CountingProxy): Promise<UnitCost> {
   try {
     harness.simulator.ensureAlert(alertId, { deviceCount: 10 });
     proxy.reset();
-    const answer = await harness.deliverWebhook(webhookBody(alertId, 'High'));
+    const answer = await harness.deliverWebhook(alertWebhookBody(alertId));
     await harness.idle();
     if (answer.statusCode !== 202) throw new Error(`the webhook answered ${answer.statusCode}`);
     const [outcome] = harness.outcomes();

@@ -29,7 +29,7 @@ export interface RunningDynamoDbLocal {
  * is gone or asked for it) or when the watchdog gets SIGTERM/SIGINT/SIGHUP; exits with the JVM's
  * status. The stdin pipe is kept on fd 3 for the watcher only: the JVM gets neither.
  */
-export const WATCHDOG_SCRIPT = [
+const WATCHDOG_SCRIPT = [
   'exec 3<&0 </dev/null',
   '"$@" 3<&- &',
   'pid=$!',

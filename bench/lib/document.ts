@@ -43,8 +43,8 @@ export const WebhookLatencySchema = z.object({ p50: figure, p99: figure });
 /** One Lambda under `memory`. */
 export const MemoryFigureSchema = z.object({ name: z.string(), peakRssMb: figure });
 
-/** The whole document. A partial run (`--only`) carries only the sections it measured. */
 const windowUse = z.object({ maxCalls: count, maxCallsAnyWindow: count, limit: count, shareLimit: count });
+/** `storm` (bench/storm.ts): 30 alerts within 5 minutes at ZDX tier 1, half the tenant's budget. */
 export const StormFiguresSchema = z.object({
   alerts: count,
   devicesAffected: count,
@@ -64,6 +64,7 @@ export const StormFiguresSchema = z.object({
 });
 
 const unitCost = z.object({ transitions: count, invocations: count, dynamodbReads: count, dynamodbWrites: count });
+/** `orgDay` (bench/storm.ts): an organization's day priced from the measured cost of one scan and one alert. */
 export const OrgDayFiguresSchema = z.object({
   accounts: count,
   deploymentsPerAccount: count,
@@ -76,6 +77,7 @@ export const OrgDayFiguresSchema = z.object({
   dollars: figure,
 });
 
+/** The whole document. A partial run (`--only`) carries only the sections it measured. */
 export const BenchDocumentSchema = z.object({
   bundles: z.array(BundleFigureSchema).optional(),
   tokenEconomy: TokenEconomyFiguresSchema.optional(),

@@ -8,6 +8,8 @@
  */
 import * as z from 'zod';
 import { ConfigError, describeIssues } from './errors.js';
+import { ZDX_RATE_TIERS } from './rate-budget/zdx-rate-tiers.js';
+import { ZDX_AUTH_MODES } from './zscaler/zdx/oneapi.js';
 
 const secretArn = z.lazy(() =>
   z
@@ -30,7 +32,7 @@ export const EnvVar = {
   ZCSPM_BASE_URL: httpUrl,
   ZDX_SECRET_ARN: secretArn,
   /** How ZDX authenticates: `api-key` (the secret holds a ZDX API key) or `oneapi` (a ZIdentity API client). @default 'api-key' */
-  ZDX_AUTH: z.lazy(() => z.enum(['api-key', 'oneapi']).default('api-key')),
+  ZDX_AUTH: z.lazy(() => z.enum(ZDX_AUTH_MODES).default('api-key')),
   /** ZIdentity token URL, e.g. `https://acme.zslogin.net/oauth2/v1/token`; required with `ZDX_AUTH=oneapi`. */
   ZDX_TOKEN_URL: z.lazy(() => z.url({ protocol: /^https?$/ }).optional()),
   ZCSPM_SECRET_ARN: secretArn,
@@ -41,10 +43,10 @@ export const EnvVar = {
   /** Lifetime assumed for ZCSPM tokens when they are not JWTs. @default 3600 */
   ZCSPM_TOKEN_LIFETIME_SECONDS: z.lazy(() => positiveInt(3600)),
   /** ZDX tenant limits the shared rate budget honours (tier 1 defaults). */
-  ZDX_RATE_PER_SECOND: z.lazy(() => positiveInt(5)),
-  ZDX_RATE_PER_MINUTE: z.lazy(() => positiveInt(30)),
-  ZDX_RATE_PER_HOUR: z.lazy(() => positiveInt(1_000)),
-  ZDX_RATE_PER_DAY: z.lazy(() => positiveInt(10_000)),
+  ZDX_RATE_PER_SECOND: z.lazy(() => positiveInt(ZDX_RATE_TIERS[1].perSecond)),
+  ZDX_RATE_PER_MINUTE: z.lazy(() => positiveInt(ZDX_RATE_TIERS[1].perMinute)),
+  ZDX_RATE_PER_HOUR: z.lazy(() => positiveInt(ZDX_RATE_TIERS[1].perHour)),
+  ZDX_RATE_PER_DAY: z.lazy(() => positiveInt(ZDX_RATE_TIERS[1].perDay)),
   /** Fraction of the tenant's ZDX limits this integration uses. @default 0.5 */
   ZDX_RATE_SHARE: z.lazy(() => z.coerce.number().gt(0).max(1).default(0.5)),
   /**

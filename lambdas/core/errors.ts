@@ -235,6 +235,16 @@ export class CredentialsRejectedError extends ZscalerError {
   }
 }
 
+/**
+ * What a token request's failure means: a 401/403 of the token endpoint itself is a
+ * {@link CredentialsRejectedError} naming `secret` (the credentials are wrong or disabled; no retry
+ * helps); any other error is returned unchanged.
+ */
+export function asCredentialsRejection(error: unknown, secret: string, endpoint: string): unknown {
+  if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return new CredentialsRejectedError(secret, endpoint, { cause: error });
+  return error;
+}
+
 /** Narrows an unknown catch value to an Error, wrapping anything else. */
 export function toError(value: unknown): Error {
   if (value instanceof Error) return value;

@@ -107,9 +107,10 @@ const zdxHttp = /* @__PURE__ */ once(() => new HttpClient({ baseUrl: zdxEnv().ZD
 let zdxCache: { fingerprint: string; client: ZdxClient } | undefined;
 
 /** The ZIdentity host of `ZDX_TOKEN_URL` (OneAPI only). */
-const zidentityHttp = /* @__PURE__ */ once(() => new HttpClient({ baseUrl: tokenEndpoint(zidentityTokenUrl()).origin }));
+const zidentityHttp = /* @__PURE__ */ once(() => new HttpClient({ baseUrl: tokenEndpoint(requiredTokenUrl()).origin }));
 
-function zidentityTokenUrl(): string {
+/** `ZDX_TOKEN_URL`, which OneAPI needs (the deployment config requires it with `ZDX_AUTH=oneapi`). */
+function requiredTokenUrl(): string {
   const url = zdxEnv().ZDX_TOKEN_URL;
   if (url === undefined) throw new ConfigError('ZDX_TOKEN_URL is required when ZDX_AUTH is oneapi');
   return url;
@@ -125,7 +126,7 @@ async function zdxTokenStrategy(): Promise<{ identity: string; fingerprint: stri
   const store = await secrets();
   if (env.ZDX_AUTH === 'oneapi') {
     const credentials = await store.get(env.ZDX_SECRET_ARN, ZdxOneApiCredentials);
-    const tokenUrl = zidentityTokenUrl();
+    const tokenUrl = requiredTokenUrl();
     const { path } = tokenEndpoint(tokenUrl);
     return {
       identity: tokenCacheKey('zdx-oneapi', tokenUrl, env.ZDX_BASE_URL, credentials.clientId),

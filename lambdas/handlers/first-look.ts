@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { BusyError } from '../core/errors.js';
 import { createLogger } from '../core/observability/logger.js';
 import { withMiddleware } from '../core/observability/middleware.js';
+import { abortableSleep } from '../core/store/wait.js';
 import { runFirstLook } from '../use-cases/diagnostics/first-look.js';
 import { FirstLookProgressSchema, ResolvedAlertSchema, parseStateInput, type FirstLookProgress } from '../use-cases/diagnostics/workflow-state.js';
 import { callOptions, diagnosticsCorrelationIds, settings, zdxClient } from './diagnostics-wiring.js';
@@ -50,7 +51,7 @@ export const handler = withMiddleware(
     if (input.progress && progress.looks.length === input.progress.looks.length && !progress.done) {
       // Nothing fitted in the shared budget this time: let the budget drain a little, then Step
       // Functions waits (free) and calls again.
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(NO_ROOM_PAUSE_MS, context.deadline - Date.now() - 1_000))));
+      await abortableSleep(Math.min(NO_ROOM_PAUSE_MS, context.deadline - Date.now() - 1_000));
       throw new BusyError(`first look: the shared ZDX budget had no room before the deadline; ${progress.remaining.length} devices wait`);
     }
     return progress;

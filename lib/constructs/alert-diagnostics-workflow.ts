@@ -10,7 +10,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { ErrorName, LAMBDA_SERVICE_ERRORS, RETRYABLE_ERROR_NAMES } from '../../lambdas/core/errors.js';
+import { ErrorName, RETRYABLE_ERROR_NAMES } from '../../lambdas/core/errors.js';
 import { KeyPrefix } from '../../lambdas/core/store/table-schema.js';
 import { diagnosticsSettings, notificationSettings, type ZsaConfig } from '../config.js';
 import type { IntegrationSettings } from '../integration-stack.js';
@@ -18,7 +18,7 @@ import { DeadLetterQueue } from './dead-letter-queue.js';
 import { HANDLER_ENTRY_METADATA } from './post-deploy-scan-workflow.js';
 import { TeamFunction, type TeamFunctionProps } from './team-function.js';
 import { bindNotificationChannels } from './notification-channels.js';
-import { LAMBDA_CRASH_RETRY, RESPONSE_SHAPE_RETRY, StandardStateMachine, TOKEN_REVOKED_RETRY, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
+import { INVOCATION_RETRIES, LAMBDA_SERVICE_RETRY, REPLY_RETRIES, StandardStateMachine, addRetries, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
 
 /** EventBridge `source` and `detail-type` of a manual diagnostics request (CLI `trace`, runbooks). */
 export const MANUAL_TRIGGER_SOURCE = 'zsa';
@@ -110,48 +110,46 @@ export class AlertDiagnosticsWorkflow extends Construct {
       return created;
     };
     const zdxKeys = [KeyPrefix.token, KeyPrefix.rateBudget];
+    // A function that calls ZDX: the shared token cache and rate budget (and `ownKeys`), and the ZDX credentials.
+    const zdxFn = (name: string, entry: string, extra: Omit<TeamFunctionProps, 'entry' | 'defaults'>, ownKeys: string[] = []): TeamFunction =>
+      fn(name, entry, extra).bindTable(props.table, { leadingKeys: [...ownKeys, ...zdxKeys] }).bindSecret(props.zdxSecret, 'ZDX_SECRET_ARN');
 
     const functions: StepFunctions = {
-      resolveDevices: fn('ResolveDevices', 'lambdas/handlers/resolve-devices.ts', {
-        description: 'AlertDiagnostics: reads the alert and its affected devices, applies the cap and the cooldown',
-        invocation: 'sync',
-        timeout: Duration.minutes(2),
-      })
-        .bindTable(props.table, { leadingKeys: [KeyPrefix.deviceCooldown, ...zdxKeys] })
-        .bindSecret(props.zdxSecret, 'ZDX_SECRET_ARN'),
-      firstLook: fn('FirstLook', 'lambdas/handlers/first-look.ts', {
+      resolveDevices: zdxFn(
+        'ResolveDevices',
+        'lambdas/handlers/resolve-devices.ts',
+        {
+          description: 'AlertDiagnostics: reads the alert and its affected devices, applies the cap and the cooldown',
+          invocation: 'sync',
+          timeout: Duration.minutes(2),
+        },
+        [KeyPrefix.deviceCooldown],
+      ),
+      firstLook: zdxFn('FirstLook', 'lambdas/handlers/first-look.ts', {
         description: "AlertDiagnostics: first-look verdicts from ZDX's history, devices in impact order, within the shared budget",
         invocation: 'sync',
         timeout: Duration.minutes(5),
-      })
-        .bindTable(props.table, { leadingKeys: zdxKeys })
-        .bindSecret(props.zdxSecret, 'ZDX_SECRET_ARN'),
+      }),
       acquireTraceSlot: fn('AcquireTraceSlot', 'lambdas/handlers/acquire-trace-slot.ts', {
         description: 'AlertDiagnostics: takes a tenant deep-trace slot (BusyError when all are taken)',
         invocation: 'sync',
         timeout: Duration.seconds(15),
       }).bindTable(props.table, { leadingKeys: [KeyPrefix.traceSlots] }),
-      startDeepTrace: fn('StartDeepTrace', 'lambdas/handlers/start-deep-trace.ts', {
+      startDeepTrace: zdxFn('StartDeepTrace', 'lambdas/handlers/start-deep-trace.ts', {
         description: "AlertDiagnostics: picks the application's probes and starts the deep trace",
         invocation: 'sync',
         timeout: Duration.seconds(60),
-      })
-        .bindTable(props.table, { leadingKeys: zdxKeys })
-        .bindSecret(props.zdxSecret, 'ZDX_SECRET_ARN'),
-      getTraceStatus: fn('GetTraceStatus', 'lambdas/handlers/get-trace-status.ts', {
+      }),
+      getTraceStatus: zdxFn('GetTraceStatus', 'lambdas/handlers/get-trace-status.ts', {
         description: 'AlertDiagnostics: polls a deep trace once',
         invocation: 'sync',
         timeout: Duration.seconds(60),
-      })
-        .bindTable(props.table, { leadingKeys: zdxKeys })
-        .bindSecret(props.zdxSecret, 'ZDX_SECRET_ARN'),
-      collectTraceResults: fn('CollectTraceResults', 'lambdas/handlers/collect-trace-results.ts', {
+      }),
+      collectTraceResults: zdxFn('CollectTraceResults', 'lambdas/handlers/collect-trace-results.ts', {
         description: "AlertDiagnostics: reads a finished trace's six result endpoints into evidence",
         invocation: 'sync',
         timeout: Duration.minutes(2),
-      })
-        .bindTable(props.table, { leadingKeys: zdxKeys })
-        .bindSecret(props.zdxSecret, 'ZDX_SECRET_ARN'),
+      }),
       releaseTraceSlot: fn('ReleaseTraceSlot', 'lambdas/handlers/release-trace-slot.ts', {
         description: "AlertDiagnostics: gives a device's tenant deep-trace slot back",
         invocation: 'sync',
@@ -261,7 +259,8 @@ export class AlertDiagnosticsWorkflow extends Construct {
     // First look: a short first slice and its message before the deep traces start; the other
     // devices' first looks run beside the deep traces. A first look never fails the alert.
     const noFirstLook = { looks: [], remaining: [], done: true, slices: 0 };
-    const lambdaRetry: sfn.RetryProps = { errors: [...LAMBDA_SERVICE_ERRORS], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL };
+    // Every first-look task retries what every Zscaler task does, then its own transient errors.
+    const firstLookRetries = <T extends sfn.TaskStateBase>(state: T, ...own: sfn.RetryProps[]): T => addRetries(state, [...INVOCATION_RETRIES, ...REPLY_RETRIES, ...own]);
     const firstLookPayload = (withProgress: boolean) =>
       sfn.TaskInput.fromObject({
         'resolved.$': '$.resolved',
@@ -269,38 +268,32 @@ export class AlertDiagnosticsWorkflow extends Construct {
         'executionStartedAt.$': '$$.Execution.StartTime',
         ...(withProgress ? { 'progress.$': '$.firstLook' } : {}),
       });
-    const firstLook = task('FirstLook', functions.firstLook, {
-      payload: firstLookPayload(false),
-      resultPath: '$.firstLook',
-      comment: "First-look verdicts from ZDX's history for the most impacted devices, within seconds",
-    });
-    firstLook.addRetry(lambdaRetry);
-    firstLook.addRetry(LAMBDA_CRASH_RETRY);
-    firstLook.addRetry(RESPONSE_SHAPE_RETRY);
-    firstLook.addRetry(TOKEN_REVOKED_RETRY);
-    firstLook.addRetry({ errors: [...RETRYABLE_ERROR_NAMES], interval: Duration.seconds(2), maxAttempts: 2, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
-    const notifyFirstLook = task('NotifyFirstLook', functions.notify, {
-      payload: sfn.TaskInput.fromObject({ firstLook: { 'resolved.$': '$.resolved', 'progress.$': '$.firstLook' }, 'executionId.$': '$$.Execution.Id' }),
-      resultPath: null,
-      comment: 'Delivers the first look, marked as such (once per execution and channel)',
-    });
-    notifyFirstLook.addRetry(lambdaRetry);
-    notifyFirstLook.addRetry(LAMBDA_CRASH_RETRY);
-    notifyFirstLook.addRetry(RESPONSE_SHAPE_RETRY);
-    notifyFirstLook.addRetry(TOKEN_REVOKED_RETRY);
-    notifyFirstLook.addRetry({ errors: [...RETRYABLE_ERROR_NAMES], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
-    const firstLookMore = task('FirstLookMore', functions.firstLook, {
-      payload: firstLookPayload(true),
-      resultPath: '$.firstLook',
-      comment: 'First looks of the devices still waiting, beside the deep traces',
-    });
-    firstLookMore.addRetry(lambdaRetry);
-    firstLookMore.addRetry(LAMBDA_CRASH_RETRY);
-    firstLookMore.addRetry(RESPONSE_SHAPE_RETRY);
-    firstLookMore.addRetry(TOKEN_REVOKED_RETRY);
-    // BusyError: the shared ZDX budget had no room for any device (the deep traces took it); wait.
-    firstLookMore.addRetry({ errors: [ErrorName.Busy], interval: Duration.seconds(10), maxAttempts: 30, backoffRate: 1.5, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
-    firstLookMore.addRetry({ errors: [...RETRYABLE_ERROR_NAMES], interval: Duration.seconds(5), maxAttempts: 4, backoffRate: 2, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL });
+    const firstLook = firstLookRetries(
+      task('FirstLook', functions.firstLook, {
+        payload: firstLookPayload(false),
+        resultPath: '$.firstLook',
+        comment: "First-look verdicts from ZDX's history for the most impacted devices, within seconds",
+      }),
+      { errors: [...RETRYABLE_ERROR_NAMES], interval: Duration.seconds(2), maxAttempts: 2, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL },
+    );
+    const notifyFirstLook = firstLookRetries(
+      task('NotifyFirstLook', functions.notify, {
+        payload: sfn.TaskInput.fromObject({ firstLook: { 'resolved.$': '$.resolved', 'progress.$': '$.firstLook' }, 'executionId.$': '$$.Execution.Id' }),
+        resultPath: null,
+        comment: 'Delivers the first look, marked as such (once per execution and channel)',
+      }),
+      { errors: [...RETRYABLE_ERROR_NAMES], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL },
+    );
+    const firstLookMore = firstLookRetries(
+      task('FirstLookMore', functions.firstLook, {
+        payload: firstLookPayload(true),
+        resultPath: '$.firstLook',
+        comment: 'First looks of the devices still waiting, beside the deep traces',
+      }),
+      // BusyError: the shared ZDX budget had no room for any device (the deep traces took it); wait.
+      { errors: [ErrorName.Busy], interval: Duration.seconds(10), maxAttempts: 30, backoffRate: 1.5, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL },
+      { errors: [...RETRYABLE_ERROR_NAMES], interval: Duration.seconds(5), maxAttempts: 4, backoffRate: 2, maxDelay: Duration.seconds(60), jitterStrategy: sfn.JitterType.FULL },
+    );
     const firstLookEnd = new sfn.Pass(steps, 'FirstLookEnd', { outputPath: '$.firstLook' });
     firstLookMore.addCatch(firstLookEnd, { errors: [sfn.Errors.ALL], resultPath: '$.firstLookError' });
     const firstLookDone = new sfn.Choice(steps, 'FirstLookDone?')
@@ -320,7 +313,7 @@ export class AlertDiagnosticsWorkflow extends Construct {
       resultPath: '$.runs',
       outputPath: '$.runs',
     });
-    traceDevices.itemProcessor(this.deviceIteration(steps, functions, timing, task, lambdaRetry));
+    traceDevices.itemProcessor(this.deviceIteration(steps, functions, timing, task));
     const traceAndLook = new sfn.Parallel(steps, 'TraceAndLook', {
       comment: 'The deep traces, and beside them the first looks of the devices still waiting',
       resultSelector: { 'runs.$': '$[0]', 'firstLook.$': '$[1]' },
@@ -365,7 +358,6 @@ export class AlertDiagnosticsWorkflow extends Construct {
     functions: StepFunctions,
     timing: Timing,
     task: (id: string, fn: TeamFunction, props: { payload?: sfn.TaskInput; resultPath?: string | null; comment: string }) => sfn.TaskStateBase,
-    lambdaRetry: sfn.RetryProps,
   ): sfn.IChainable {
     const transientRetry: sfn.RetryProps = {
       errors: RETRYABLE_ERROR_NAMES.filter((name) => name !== ErrorName.Busy),
@@ -389,7 +381,7 @@ export class AlertDiagnosticsWorkflow extends Construct {
     const releaseAfterError = task('ReleaseAfterError', functions.releaseTraceSlot, {
       comment: "Releases the device's slot after a failure and reports the device as errored",
     });
-    releaseAfterError.addRetry(lambdaRetry);
+    releaseAfterError.addRetry(LAMBDA_SERVICE_RETRY);
     releaseAfterError.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
     releaseAfterError.addCatch(
       new sfn.Pass(steps, 'DeviceErroredSlotExpires', {
@@ -411,18 +403,13 @@ export class AlertDiagnosticsWorkflow extends Construct {
     // Every Zscaler task also retries a crashed invocation and a garbled reply: each is idempotent
     // (StartDeepTrace recovers the trace a lost reply started, by its session name).
     const guarded = <T extends sfn.TaskStateBase>(state: T, extraRetries: sfn.RetryProps[] = [budgetWait]): T => {
-      state.addRetry(lambdaRetry);
-      state.addRetry(LAMBDA_CRASH_RETRY);
-      for (const retry of extraRetries) state.addRetry(retry);
-      state.addRetry(transientRetry);
-      state.addRetry(RESPONSE_SHAPE_RETRY);
-      state.addRetry(TOKEN_REVOKED_RETRY);
+      addRetries(state, [...INVOCATION_RETRIES, ...extraRetries, transientRetry, ...REPLY_RETRIES]);
       state.addCatch(releaseAfterError, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
       return state;
     };
     const release = (id: string, comment: string, next: sfn.IChainable) => {
       const state = task(id, functions.releaseTraceSlot, { resultPath: null, comment });
-      state.addRetry(lambdaRetry);
+      state.addRetry(LAMBDA_SERVICE_RETRY);
       state.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
       // A slot that cannot be released expires with its lease; the device's result stands.
       state.addCatch(next, { resultPath: '$.releaseError' });
@@ -434,10 +421,7 @@ export class AlertDiagnosticsWorkflow extends Construct {
       parameters: { 'device.$': '$.device', outcome: 'capped', traceId: null, reason: 'not traced: every tenant deep-trace slot stayed taken for the whole wait' },
     });
     const acquire = task('AcquireTraceSlot', functions.acquireTraceSlot, { resultPath: '$.slot', comment: 'Takes a tenant deep-trace slot; waits (retries) while all are taken' });
-    acquire.addRetry(lambdaRetry);
-    acquire.addRetry(LAMBDA_CRASH_RETRY);
-    acquire.addRetry(slotWait(timing.slotWaitAttempts));
-    acquire.addRetry(transientRetry);
+    addRetries(acquire, [...INVOCATION_RETRIES, slotWait(timing.slotWaitAttempts), transientRetry]);
     acquire.addCatch(capped, { errors: [ErrorName.Busy], resultPath: '$.error' });
     acquire.addCatch(releaseAfterError, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
 

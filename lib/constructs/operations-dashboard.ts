@@ -104,11 +104,15 @@ export class OperationsDashboard extends Construct {
           ),
           graph(
             'Execution failures',
-            props.stateMachines.flatMap((machine) => [
-              machine.metricFailed({ statistic: 'Sum', period: Duration.minutes(5), label: `${machine.node.scope?.node.id ?? machine.node.id} failed` }),
-              machine.metricTimedOut({ statistic: 'Sum', period: Duration.minutes(5), label: `${machine.node.scope?.node.id ?? machine.node.id} timed out` }),
-              machine.metricAborted({ statistic: 'Sum', period: Duration.minutes(5), label: `${machine.node.scope?.node.id ?? machine.node.id} aborted` }),
-            ]),
+            props.stateMachines.flatMap((machine) => {
+              const name = machine.node.scope?.node.id ?? machine.node.id;
+              const every5Minutes = { statistic: 'Sum', period: Duration.minutes(5) };
+              return [
+                machine.metricFailed({ ...every5Minutes, label: `${name} failed` }),
+                machine.metricTimedOut({ ...every5Minutes, label: `${name} timed out` }),
+                machine.metricAborted({ ...every5Minutes, label: `${name} aborted` }),
+              ];
+            }),
           ),
         ],
       ],

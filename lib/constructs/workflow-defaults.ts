@@ -94,6 +94,11 @@ export interface StandardErrorHandlingOptions {
   readonly retryMaxDelay?: Duration;
 }
 
+/** A fault that is transient only now and then: two attempts, `interval` then twice that, full jitter. */
+function retryTwice(errors: string[], interval: Duration): sfn.RetryProps {
+  return { errors, interval, maxAttempts: 2, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL };
+}
+
 /**
  * The Retry of a reply that is not JSON or of the wrong shape (`ResponseShapeError`: truncated,
  * garbled, an HTML error page with status 200), which is usually transient. Idempotent requests are
@@ -102,39 +107,36 @@ export interface StandardErrorHandlingOptions {
  * did happen is recovered by its retry (InitiateScan gets the running job back from `rescan`,
  * StartDeepTrace finds its trace by session name), never started twice.
  */
-export const RESPONSE_SHAPE_RETRY: sfn.RetryProps = {
-  errors: [ErrorName.ResponseShape],
-  interval: Duration.seconds(10),
-  maxAttempts: 2,
-  backoffRate: 2,
-  jitterStrategy: sfn.JitterType.FULL,
-};
+export const RESPONSE_SHAPE_RETRY = retryTwice([ErrorName.ResponseShape], Duration.seconds(10));
 
 /**
  * The Retry of an invocation that died without the handler's answer ({@link LAMBDA_CRASH_ERRORS}: a
  * Lambda timeout or an out-of-memory kill), possibly after its Zscaler call succeeded. Safe because
  * every task is idempotent; two attempts, as a crash that repeats is not transient.
  */
-export const LAMBDA_CRASH_RETRY: sfn.RetryProps = {
-  errors: [...LAMBDA_CRASH_ERRORS],
-  interval: Duration.seconds(2),
-  maxAttempts: 2,
-  backoffRate: 2,
-  jitterStrategy: sfn.JitterType.FULL,
-};
+export const LAMBDA_CRASH_RETRY = retryTwice([...LAMBDA_CRASH_ERRORS], Duration.seconds(2));
 
 /**
  * The Retry of a 401 that outlasted the HTTP client's fresh tokens (`AuthenticationError`): during a
  * revocation storm (a key rotation, every container refreshing at once) a later attempt gets a token
  * that holds. Credentials the token endpoint itself rejects are `CredentialsRejectedError`, never retried.
  */
-export const TOKEN_REVOKED_RETRY: sfn.RetryProps = {
-  errors: [ErrorName.Authentication],
-  interval: Duration.seconds(10),
-  maxAttempts: 2,
+export const TOKEN_REVOKED_RETRY = retryTwice([ErrorName.Authentication], Duration.seconds(10));
+
+/** The Retry of the Lambda service's own transient errors ({@link LAMBDA_SERVICE_ERRORS}): 2 s, x2, 6 attempts, full jitter (AWS's advice). */
+export const LAMBDA_SERVICE_RETRY: sfn.RetryProps = {
+  errors: [...LAMBDA_SERVICE_ERRORS],
+  interval: Duration.seconds(2),
+  maxAttempts: 6,
   backoffRate: 2,
   jitterStrategy: sfn.JitterType.FULL,
 };
+
+/** What every Lambda task retries first, before its own retries: a Lambda service error, then an invocation that died. */
+export const INVOCATION_RETRIES: readonly sfn.RetryProps[] = [LAMBDA_SERVICE_RETRY, LAMBDA_CRASH_RETRY];
+
+/** What every task that calls Zscaler also retries: a garbled reply, then a 401 that outlasted the client's fresh tokens. */
+export const REPLY_RETRIES: readonly sfn.RetryProps[] = [RESPONSE_SHAPE_RETRY, TOKEN_REVOKED_RETRY];
 
 /** A state that supports Retry and Catch (Task, Map, Parallel). */
 export interface RetryableState {
@@ -142,36 +144,34 @@ export interface RetryableState {
   addCatch(handler: sfn.IChainable, props?: sfn.CatchProps): unknown;
 }
 
+/** Adds `retries` to `state` in order (Step Functions takes the first Retry whose errors match). */
+export function addRetries<T extends RetryableState>(state: T, retries: readonly sfn.RetryProps[]): T {
+  for (const retry of retries) state.addRetry(retry);
+  return state;
+}
+
 /**
  * Adds the team's Retry and Catch to `state`:
- * 1. Lambda service errors ({@link LAMBDA_SERVICE_ERRORS}): 2 s, x2, 6 attempts, full jitter (AWS's advice);
- * 2. an invocation that died ({@link LAMBDA_CRASH_RETRY});
- * 3. our retryable error names ({@link RETRYABLE_ERROR_NAMES}: rate limited, server error, connection,
+ * 1. Lambda service errors ({@link LAMBDA_SERVICE_RETRY}) and an invocation that died ({@link LAMBDA_CRASH_RETRY});
+ * 2. our retryable error names ({@link RETRYABLE_ERROR_NAMES}: rate limited, server error, connection,
  *    timeout, busy): 5 s, x2, 4 attempts, at most 60 s apart, full jitter;
- * 4. a garbled reply ({@link RESPONSE_SHAPE_RETRY});
- * 5. a 401 that outlasted the client's fresh tokens ({@link TOKEN_REVOKED_RETRY});
- * 6. Catch `States.ALL` -> `failure` (the NotifyFailure step), error at `$.error`.
+ * 3. a garbled reply ({@link RESPONSE_SHAPE_RETRY}) and a 401 that outlasted the client's fresh tokens ({@link TOKEN_REVOKED_RETRY});
+ * 4. Catch `States.ALL` -> `failure` (the NotifyFailure step), error at `$.error`.
  * Build Lambda tasks with {@link invokeLambda} so the CDK's own service-error retry is not added twice.
  */
 export function withStandardErrorHandling<T extends RetryableState>(state: T, failure: sfn.IChainable, options: StandardErrorHandlingOptions = {}): T {
-  state.addRetry({
-    errors: [...LAMBDA_SERVICE_ERRORS],
-    interval: Duration.seconds(2),
-    maxAttempts: 6,
-    backoffRate: 2,
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-  state.addRetry(LAMBDA_CRASH_RETRY);
-  state.addRetry({
-    errors: [...RETRYABLE_ERROR_NAMES],
-    interval: options.retryInterval ?? Duration.seconds(5),
-    maxAttempts: options.retryMaxAttempts ?? 4,
-    backoffRate: 2,
-    maxDelay: options.retryMaxDelay ?? Duration.seconds(60),
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-  state.addRetry(RESPONSE_SHAPE_RETRY);
-  state.addRetry(TOKEN_REVOKED_RETRY);
+  addRetries(state, [
+    ...INVOCATION_RETRIES,
+    {
+      errors: [...RETRYABLE_ERROR_NAMES],
+      interval: options.retryInterval ?? Duration.seconds(5),
+      maxAttempts: options.retryMaxAttempts ?? 4,
+      backoffRate: 2,
+      maxDelay: options.retryMaxDelay ?? Duration.seconds(60),
+      jitterStrategy: sfn.JitterType.FULL,
+    },
+    ...REPLY_RETRIES,
+  ]);
   state.addCatch(failure, { errors: [sfn.Errors.ALL], resultPath: options.errorPath ?? '$.error' });
   return state;
 }

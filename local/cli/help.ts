@@ -20,14 +20,11 @@ export type CommandName = keyof typeof COMMAND_SUMMARIES;
 const EXIT_HELP = 'Exit codes: 0 ok, 1 a check failed, 2 usage error.';
 
 /** Where the API-facing commands take credentials from; also the README's "Try the CLI" variables. */
-export const CREDENTIAL_ENV_HELP = `Default: the environment.
+const CREDENTIAL_ENV_HELP = `Default: the environment.
   ZDX_KEY_ID, ZDX_KEY_SECRET                 ZDX API key
   ZSCALER_CLIENT_ID, ZSCALER_CLIENT_SECRET   ZDX through OneAPI: the ZIdentity API client (or ZSCALER_PRIVATE_KEY)
   ZSCALER_VANITY_DOMAIN, ZDX_TOKEN_URL       its ZIdentity token endpoint (default: zdx.vanityDomain / zdx.tokenUrl)
   ZDX_AUTH                                   api-key or oneapi (default: zdx.auth of the config, then api-key)
-  ZSCALER_CLIENT_ID, ZSCALER_CLIENT_SECRET   ZDX through OneAPI: the ZIdentity API client (or ZSCALER_PRIVATE_KEY)
-  ZSCALER_VANITY_DOMAIN, ZDX_TOKEN_URL       its ZIdentity token endpoint (default: zdx.vanityDomain / zdx.tokenUrl)
-  --zdx-auth api-key|oneapi                  ZDX authentication (default: ZDX_AUTH, then zdx.auth, then api-key)
   ZCSPM_APP_ID, ZCSPM_APP_SECRET             ZCSPM API application
   ZCSPM_SUBSCRIPTION_KEY                     ZCSPM APIM subscription key
   ZDX_BASE_URL, ZCSPM_BASE_URL               API hosts (default: the config, then the public hosts)

@@ -48,7 +48,6 @@ export function loadDeploymentConfig(io: CliIo, configPath: string | undefined):
   };
 }
 
-
 /** The API endpoints and license a command talks to. */
 export interface Endpoints {
   /** `--zdx-auth`, then `ZDX_AUTH`, then the configuration's `zdx.auth`, then `api-key`. */

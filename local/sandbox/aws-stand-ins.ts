@@ -144,8 +144,8 @@ export class AwsStandIns {
       const region = await getClient().config.region();
       const failed = [];
       for (const finding of findings) {
-        const productAccount = String(finding.ProductArn).split(':')[4];
-        if (finding.AwsAccountId !== caller || productAccount !== caller || String(finding.ProductArn).split(':')[3] !== region) {
+        const [, , , productRegion, productAccount] = String(finding.ProductArn).split(':');
+        if (finding.AwsAccountId !== caller || productAccount !== caller || productRegion !== region) {
           failed.push({ Id: finding.Id, ErrorCode: 'AccessDeniedException', ErrorMessage: `account ${caller} in ${region} cannot import findings of ${String(finding.AwsAccountId)} under ${String(finding.ProductArn)}` });
           continue;
         }

@@ -160,9 +160,6 @@ export class ScanPipelineHarness {
         SCAN_SETTINGS: JSON.stringify(options.scanSettings ? options.scanSettings(settings) : settings),
         // Local stacks live in the sandbox's accounts, not in the fake "home" account of the synthesized stack.
         HOME_ACCOUNT_ID: '',
-        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
-        // EMF lines on stdout would mix with the sandbox's output; tests that read them turn them on.
-        POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       });
 
       const secret = (path: string) => runner.resolver.arnOf(resourcesOfType(stack.template, 'AWS::SecretsManager::Secret', path)[0] ?? path);

@@ -28,7 +28,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { checkAccess } from '../../lambdas/use-cases/diagnostics/alert-intake.js';
 import { DiagnosticsPipelineHarness } from './diagnostics/harness.js';
-import { seedableAlertId, toSandboxDiagnostics, type SandboxDiagnostics } from './diagnostics/sandbox.js';
+import { ruleNameOf, seedableAlertId, toSandboxDiagnostics, type SandboxDiagnostics } from './diagnostics/sandbox.js';
 import { toSandboxScan, type SandboxScan } from './sandbox.js';
 import { ScanPipelineHarness } from './scan-harness.js';
 
@@ -151,7 +151,8 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
   const runAlert = (body: string, headers: Record<string, string>) =>
     enqueue('zdx-alert', async () => {
       await activate('diagnostics');
-      const alertId = seedableAlertId(parseOrUndefined(body));
+      const parsed = parseOrUndefined(body);
+      const alertId = seedableAlertId(parsed);
       if (alertId !== undefined) diagnostics.simulator.ensureAlert(alertId);
       const answer = await diagnostics.deliverWebhook(body, { method: 'POST', headers });
       if (answer.statusCode !== 202) {
@@ -160,7 +161,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       await diagnostics.idle();
       const executionName = String(answer.body.executionName);
       const outcome = diagnostics.outcomes().find((candidate) => candidate.executionName === executionName);
-      return { intake: answer, scans: [], diagnostics: outcome ? [toSandboxDiagnostics(outcome, String(answer.body.alertId), ruleNameOf(body))] : [], ignored: [] };
+      return { intake: answer, scans: [], diagnostics: outcome ? [toSandboxDiagnostics(outcome, String(answer.body.alertId), ruleNameOf(parsed))] : [], ignored: [] };
     });
 
   const runEvents = (events: readonly unknown[]) =>
@@ -290,16 +291,11 @@ function answer(response: ServerResponse, statusCode: number, body: unknown, hea
   response.end(`${JSON.stringify(body, null, 2)}\n`);
 }
 
+/** The body as JSON, or undefined when it is not JSON (the intake says why). */
 function parseOrUndefined(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
     return undefined;
   }
-}
-
-/** The `ruleName` of a webhook body, when it is JSON and has one. */
-function ruleNameOf(body: string): string | undefined {
-  const ruleName = (parseOrUndefined(body) as { ruleName?: unknown } | null | undefined)?.ruleName;
-  return typeof ruleName === 'string' ? ruleName : undefined;
 }

@@ -172,6 +172,8 @@ export class LocalStateMachineRunner {
    * Puts every function's environment (resolved) and the overrides into `process.env`. Call it once,
    * before the first invocation: handlers read their environment when first used. Two functions
    * that need different values for one variable cannot share a process, so that is an error.
+   * Powertools stays quiet unless the process says otherwise: its log lines and EMF metric lines on
+   * stdout would mix with the caller's output (tests that read them turn them on).
    */
   applyEnvironment(): Record<string, string> {
     const merged: Record<string, string> = {};
@@ -183,7 +185,15 @@ export class LocalStateMachineRunner {
         merged[name] = value;
       }
     }
-    Object.assign(merged, { AWS_REGION: LOCAL_REGION }, this.#options.env);
+    Object.assign(
+      merged,
+      {
+        AWS_REGION: LOCAL_REGION,
+        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+        POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+      },
+      this.#options.env,
+    );
     Object.assign(process.env, merged);
     return merged;
   }

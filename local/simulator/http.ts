@@ -60,6 +60,11 @@ export function oauthError(status: number, error: string, description: string, h
   return new HttpFailure(status, { error, error_description: description }, { 'Cache-Control': 'no-store', ...headers });
 }
 
+/** Whether a `Content-Type` is a form (OAuth token requests): the server parses such a body into an object of strings. */
+export function isFormEncoded(contentType: string | undefined): boolean {
+  return /^application\/x-www-form-urlencoded\b/i.test(contentType ?? '');
+}
+
 /** The ZCSPM envelope for errors (see assumptions `zcspm-error-body`). */
 export function zcspmError(status: number, message: string): HttpFailure {
   return new HttpFailure(status, { result: null, statusCode: status, message });

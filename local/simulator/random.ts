@@ -14,21 +14,32 @@ export function hash32(...parts: ReadonlyArray<string | number>): number {
   return h >>> 0;
 }
 
-/** A small seeded PRNG (mulberry32) with the helpers the data builders need. */
+/**
+ * mulberry32: a small seeded PRNG whose every call returns the next uniform float in [0, 1). The one
+ * generator of the simulator, the fault campaigns and the benchmarks, so a printed seed replays anywhere.
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** A {@link mulberry32} seeded from a hash of the parts, with the helpers the data builders need. */
 export class Rng {
-  private state: number;
+  readonly #next: () => number;
 
   constructor(...seedParts: ReadonlyArray<string | number>) {
-    this.state = hash32(...seedParts) || 1;
+    this.#next = mulberry32(hash32(...seedParts) || 1);
   }
 
   /** Uniform float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#next();
   }
 
   /** Integer in [min, max] inclusive. */

@@ -3,7 +3,7 @@
  * path exists under another method.
  */
 import type { SimulatedApi } from './config.js';
-import type { Handler } from './http.js';
+import type { Handler, ZdxTransport } from './http.js';
 
 interface Route {
   readonly api: SimulatedApi;
@@ -65,9 +65,21 @@ function matchSegments(pattern: readonly string[], actual: readonly string[]): R
   return params;
 }
 
+/**
+ * The door a ZDX path came through, and the route behind it. The OneAPI gateway serves the ZDX v1
+ * API under `/zdx/v1` (zdx-api.md "Important orientation"): the route behind it is the legacy path.
+ * ZDX's own `/v1/oauth/*` is not part of OneAPI (neither SDK calls it there; tokens come from
+ * ZIdentity), so it is not routed through the prefix. `transport` is undefined for non-ZDX paths.
+ */
+export function zdxTransportOf(path: string): { transport: ZdxTransport | undefined; routePath: string } {
+  if (!/^\/zdx\/v1(\/|$)/i.test(path)) return { transport: path === '/v1' || path.startsWith('/v1/') ? 'legacy' : undefined, routePath: path };
+  const routePath = path.slice('/zdx'.length);
+  return { transport: 'oneapi', routePath: /^\/v1\/oauth(\/|$)/i.test(routePath) ? `/zdx${routePath}` : routePath };
+}
+
 /** Which API a path belongs to, from its first segment (for 404s and recording). */
 export function apiOfPath(path: string): SimulatedApi | undefined {
-  if (path === '/v1' || path.startsWith('/v1/') || /^\/zdx\/v1(\/|$)/i.test(path)) return 'zdx';
+  if (zdxTransportOf(path).transport !== undefined) return 'zdx';
   if (/^\/oauth2(\/|$)/i.test(path)) return 'zidentity';
   if (/^\/(authorize|compliance|audit|onboarding)(\/|$)/i.test(path)) return 'zcspm';
   return undefined;

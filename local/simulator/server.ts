@@ -7,10 +7,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { FaultKind, SimulatedApi } from './config.js';
 import type { SimulatorContext } from './context.js';
 import { SIMULATED_CRASH_HEADER, wrongShape, type FaultPlan } from './faults.js';
-import { HttpFailure, oauthError, zcspmError, zdxError, type SimResponse, type ZdxTransport } from './http.js';
+import { HttpFailure, isFormEncoded, oauthError, zcspmError, zdxError, type SimResponse } from './http.js';
 import type { ZdxRateLimit } from './rate-limit.js';
 import { queryRecord, redact, type RecordedCall } from './recorder.js';
-import { apiOfPath, type Router } from './router.js';
+import { apiOfPath, zdxTransportOf, type Router } from './router.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -46,20 +46,9 @@ function apiError(api: SimulatedApi, status: number, code: string, message: stri
   return api === 'zdx' ? zdxError(status, code, message) : zcspmError(status, message);
 }
 
-/**
- * The OneAPI gateway serves the ZDX v1 API under `/zdx/v1` (zdx-api.md "Important orientation"):
- * the route behind it is the legacy path. ZDX's own `/v1/oauth/*` is not part of OneAPI (neither
- * SDK calls it there; tokens come from ZIdentity), so it is not routed through the prefix.
- */
-function zdxTransportOf(path: string): { transport: ZdxTransport | undefined; routePath: string } {
-  if (!/^\/zdx\/v1(\/|$)/i.test(path)) return { transport: path === '/v1' || path.startsWith('/v1/') ? 'legacy' : undefined, routePath: path };
-  const routePath = path.slice('/zdx'.length);
-  return { transport: 'oneapi', routePath: /^\/v1\/oauth(\/|$)/i.test(routePath) ? `/zdx${routePath}` : routePath };
-}
-
 /** JSON, or a form-encoded body (OAuth token requests) as an object of strings. */
 function parseRequestBody(raw: string, contentType: string | undefined): unknown {
-  if (/^application\/x-www-form-urlencoded\b/i.test(contentType ?? '')) return Object.fromEntries(new URLSearchParams(raw));
+  if (isFormEncoded(contentType)) return Object.fromEntries(new URLSearchParams(raw));
   return JSON.parse(raw);
 }
 
@@ -167,15 +156,15 @@ export function createSimulatorServer(parts: ServerParts): { server: Server; pen
 
       if (match.kind === 'not-found') throw apiError(api, 404, 'NOT_FOUND', `No resource at ${method} ${path}`);
       if (match.kind === 'method-not-allowed') {
-        if (api === 'zidentity') throw oauthError(405, 'invalid_request', `${method} is not allowed on ${path}`, { Allow: match.allowed.join(', ') });
-        throw new HttpFailure(405, api === 'zdx' ? { code: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed on ${path}` } : { result: null, statusCode: 405, message: `${method} is not allowed on ${path}` }, { Allow: match.allowed.join(', ') });
+        const failure = apiError(api, 405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}`);
+        throw new HttpFailure(405, failure.body, { ...failure.headers, Allow: match.allowed.join(', ') });
       }
       response = await match.handler({ api, method, path, params: match.params, query: url.searchParams, headers: req.headers, body, now, ...(transport ? { transport } : {}) });
     } catch (error) {
       if (error instanceof HttpFailure) {
         response = { status: error.status, body: error.body, headers: error.headers };
       } else {
-        response = { status: 500, body: api === 'zidentity' ? { error: 'server_error', error_description: String(error) } : api === 'zdx' ? { code: 'SIMULATOR_BUG', message: String(error) } : { result: null, statusCode: 500, message: String(error) } };
+        response = { status: 500, body: apiError(api, 500, 'SIMULATOR_BUG', String(error)).body };
       }
     }
 

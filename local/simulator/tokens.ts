@@ -2,7 +2,15 @@
  * Bearer tokens issued by both simulated APIs, with their scope and expiry. Checking a token
  * consults this store (not just the signature), so revocation works like on a real service.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { SimulatedApi } from './config.js';
+
+/** Compares a presented credential with the registered one in constant time (for equal lengths). */
+export function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
 
 /**
  * `zdx`: a legacy ZDX token (reaches `/v1`); `oneapi`: a ZIdentity token of one API client (reaches

@@ -4,24 +4,19 @@
  * with its secret (in the body, or HTTP Basic) or with a private-key JWT assertion (RFC 7523).
  * Tokens it issues reach ZDX only through the OneAPI prefix `/zdx/v1`.
  */
-import { createPublicKey, createVerify, timingSafeEqual } from 'node:crypto';
+import { createPublicKey, createVerify } from 'node:crypto';
 import type { SimulatorContext } from './context.js';
-import { oauthError, type SimRequest, type SimResponse } from './http.js';
+import { isFormEncoded, oauthError, type SimRequest, type SimResponse } from './http.js';
 import { mintJwt } from './jwt.js';
 import { bump } from './recorder.js';
 import type { Router } from './router.js';
+import { sameText } from './tokens.js';
 
 /** The token path on the ZIdentity host (`https://<vanity>.zslogin.net/oauth2/v1/token`). */
 export const ZIDENTITY_TOKEN_PATH = '/oauth2/v1/token';
 
 const AUDIENCE = 'https://api.zscaler.com';
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 /** `Authorization: Basic base64(id:secret)` (RFC 6749 §2.3.1), when present. */
 function basicCredentials(request: SimRequest): { clientId: string; clientSecret: string } | undefined {
@@ -76,7 +71,7 @@ export function registerZidentityRoutes(router: Router, ctx: SimulatorContext): 
     const clientId = basic?.clientId ?? field('client_id');
     bump(ctx.counters.tokenRequests, `zidentity:${clientId ?? '(none)'}`);
 
-    if (!/^application\/x-www-form-urlencoded\b/i.test(request.headers['content-type'] ?? '')) {
+    if (!isFormEncoded(request.headers['content-type'])) {
       throw oauthError(400, 'invalid_request', 'The token request must be application/x-www-form-urlencoded');
     }
     if (field('grant_type') !== 'client_credentials') throw oauthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials');

@@ -20,3 +20,27 @@ export async function createTestTable(client: DynamoDBClient, prefix = 'test'): 
 export async function deleteTestTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await client.send(new DeleteTableCommand({ TableName: tableName }));
 }
+
+/** A test file's state table on DynamoDB Local: both fields are set once its `beforeAll` has run. */
+export interface TestTable {
+  readonly dynamo: DynamoDBClient;
+  readonly tableName: string;
+}
+
+/**
+ * Gives the calling file (or describe block) its own fresh state table: registers a `beforeAll` that
+ * creates it and an `afterAll` that deletes it and closes the client. Read the fields inside tests
+ * and hooks, never at module level (they are empty until the table exists).
+ */
+export function useTestTable(prefix: string): TestTable {
+  const table = {} as { dynamo: DynamoDBClient; tableName: string };
+  beforeAll(async () => {
+    table.dynamo = localDynamoClient();
+    table.tableName = await createTestTable(table.dynamo, prefix);
+  });
+  afterAll(async () => {
+    await deleteTestTable(table.dynamo, table.tableName);
+    table.dynamo.destroy();
+  });
+  return table;
+}

@@ -15,7 +15,7 @@ import { randomInt } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { campaignSeed, FUZZ_SEED_VARIABLE, propertySeed } from './seeds.js';
+import { campaignSeed, FUZZ_SEED_VARIABLE, propertySeed, SEED_LIMIT } from './seeds.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const CAMPAIGNS = ['test/e2e/faults/scan-campaign.test.ts', 'test/e2e/faults/diagnostics-campaign.test.ts'] as const;
@@ -43,7 +43,7 @@ function parseArgs(argv: readonly string[]): { seed: number; filters: string[]; 
     const arg = argv[i]!;
     if (arg === '--seed') {
       seed = Number(argv[++i]);
-      if (!Number.isInteger(seed) || seed < 1 || seed > 0x7fffffff) throw new Error(`--seed takes an integer from 1 to ${0x7fffffff}`);
+      if (!Number.isInteger(seed) || seed < 1 || seed > SEED_LIMIT) throw new Error(`--seed takes an integer from 1 to ${SEED_LIMIT}`);
     } else if (arg.startsWith('-')) {
       jestArgs.push(arg);
       // jest options that take a value (e.g. -t name) keep it with them.
@@ -52,7 +52,7 @@ function parseArgs(argv: readonly string[]): { seed: number; filters: string[]; 
       filters.push(arg);
     }
   }
-  return { seed: seed ?? randomInt(1, 0x7fffffff), filters, jestArgs };
+  return { seed: seed ?? randomInt(1, SEED_LIMIT), filters, jestArgs };
 }
 
 const { seed, filters, jestArgs } = parseArgs(process.argv.slice(2));

@@ -9,6 +9,8 @@
  * fixed regression case next to the property that found it.
  */
 
+import { hash32 } from '../../local/simulator/random.js';
+
 /** The variable the fuzz runner sets; unset (or empty) in `npm test`. */
 export const FUZZ_SEED_VARIABLE = 'ZSA_FUZZ_SEED';
 
@@ -16,7 +18,7 @@ export const FUZZ_SEED_VARIABLE = 'ZSA_FUZZ_SEED';
 const FIXED_PROPERTY_BASE = 20261122;
 
 /** Seeds stay below 2^31 so fast-check, the campaigns' mulberry32 and log lines all take them as is. */
-const SEED_LIMIT = 0x7fffffff;
+export const SEED_LIMIT = 0x7fffffff;
 
 /** The fuzz run's base seed, or undefined in `npm test`. Throws on a value that is not a seed. */
 export function fuzzBaseSeed(): number | undefined {
@@ -29,14 +31,9 @@ export function fuzzBaseSeed(): number | undefined {
   return value;
 }
 
-/** A seed in [1, limit] derived from a base seed and a label (FNV-1a over both, then folded). */
+/** A seed in [1, limit] derived from a base seed and a label (the simulator's FNV-1a over both, then folded). */
 export function deriveSeed(base: number, label: string, limit = SEED_LIMIT): number {
-  let hash = 0x811c9dc5;
-  for (const char of `${base}:${label}`) {
-    hash ^= char.codePointAt(0)!;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return (hash % limit) + 1;
+  return (hash32(`${base}:${label}`) % limit) + 1;
 }
 
 /**
@@ -62,11 +59,14 @@ const CAMPAIGN_SEED_LIMIT = 1_000_000;
  * test` (the seed the campaign's figures are measured with), else derived from the fuzz base seed.
  */
 export function campaignSeed(pipeline: 'scan' | 'diagnostics'): number {
-  const raw = process.env.ZSA_FAULT_SEED;
-  if (raw !== undefined && raw !== '') {
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`ZSA_FAULT_SEED must be a positive integer (got "${raw}")`);
-    return value;
-  }
-  return seedFor(`fault campaign ${pipeline}`, 1, CAMPAIGN_SEED_LIMIT);
+  return positiveIntFromEnv('ZSA_FAULT_SEED') ?? seedFor(`fault campaign ${pipeline}`, 1, CAMPAIGN_SEED_LIMIT);
+}
+
+/** A positive integer from the environment variable `name`, or undefined when it is unset or empty. */
+export function positiveIntFromEnv(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got "${raw}")`);
+  return value;
 }

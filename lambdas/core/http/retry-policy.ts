@@ -73,8 +73,12 @@ export function serverRetryDelayMs(status: number, headers: ResponseHeaders, now
   return undefined;
 }
 
-/** Full jitter: a random wait in [0, min(max, initial * 2^retryIndex)). `retryIndex` starts at 0. */
+/** The longest wait {@link backoffDelayMs} can give for `retryIndex`: min(max, initial * 2^retryIndex). */
+export function backoffCeilingMs(retryIndex: number, options: BackoffOptions = DEFAULT_BACKOFF): number {
+  return Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** retryIndex);
+}
+
+/** Full jitter: a random wait in [0, {@link backoffCeilingMs}). `retryIndex` starts at 0. */
 export function backoffDelayMs(retryIndex: number, random: () => number, options: BackoffOptions = DEFAULT_BACKOFF): number {
-  const ceiling = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** retryIndex);
-  return Math.floor(random() * ceiling);
+  return Math.floor(random() * backoffCeilingMs(retryIndex, options));
 }

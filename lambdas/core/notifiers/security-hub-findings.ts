@@ -14,6 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { ScanReport } from '../reports.js';
+import { normalizeSeverity, type ResultSeverity } from './result-facts.js';
+import { truncate } from './text.js';
 
 /** `SchemaVersion` of every finding. */
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
@@ -116,7 +118,7 @@ export interface ScanFindingsInput {
 }
 
 /** Prefix of the role each member account's forwarder stack creates per Region . */
-export const MEMBER_IMPORT_ROLE_PREFIX = 'zsa-securityhub-import';
+const MEMBER_IMPORT_ROLE_PREFIX = 'zsa-securityhub-import';
 
 /**
  * Name of the import role in a member account for `region`. One role per Region, because the
@@ -127,10 +129,10 @@ export function memberImportRoleName(region: string): string {
 }
 
 /** `ProductName` / `CompanyName` of every finding (a custom integration may set both). */
-export const FINDING_PRODUCT = { productName: 'ZCSPM post-deploy scan', companyName: 'Zscaler' } as const;
+const FINDING_PRODUCT = { productName: 'ZCSPM post-deploy scan', companyName: 'Zscaler' } as const;
 
 /** Product ARN of a custom integration in `accountId` (the default product of that account). */
-export function productArn(target: FindingTarget, accountId: string): string {
+function productArn(target: FindingTarget, accountId: string): string {
   return `arn:${target.partition}:securityhub:${target.region}:${accountId}:product/${accountId}/default`;
 }
 
@@ -141,7 +143,7 @@ export function productArn(target: FindingTarget, accountId: string): string {
 export function findingId(zcspmAccountId: string, policyId: string, resourceId: string): string {
   const readable = `zcspm/${zcspmAccountId}/${policyId}/${resourceId}`;
   if (readable.length <= ASFF_LIMITS.idChars) return readable;
-  return `zcspm/${zcspmAccountId}/${clip(policyId, 128)}/sha256:${createHash('sha256').update(resourceId).digest('hex')}`;
+  return `zcspm/${zcspmAccountId}/${truncate(policyId, 128)}/sha256:${createHash('sha256').update(resourceId).digest('hex')}`;
 }
 
 /** The FAILED findings of every failed asset, then the PASSED + ARCHIVED findings of every fixed one. */
@@ -163,8 +165,7 @@ export function asffResourceType(zcspmResourceType: string): string {
 
 /** ZCSPM impact (Critical, High, Moderate, Low, VeryLow) as an ASFF severity label. */
 export function asffSeverity(zcspmImpact: string): AsffSeverityLabel {
-  const key = zcspmImpact.replace(/[\s_-]/g, '').toLowerCase();
-  return SEVERITIES[key] ?? 'MEDIUM';
+  return SEVERITY_LABELS[normalizeSeverity(zcspmImpact)];
 }
 
 // Keys: the ZCSPM (CloudFormation) type without the `AWS` prefix and separators, lower-cased.
@@ -190,14 +191,13 @@ const RESOURCE_TYPES: Readonly<Record<string, string>> = {
 };
 
 // An unknown impact is not assumed harmless: MEDIUM keeps it visible without outranking known highs.
-const SEVERITIES: Readonly<Record<string, AsffSeverityLabel>> = {
+const SEVERITY_LABELS: Readonly<Record<ResultSeverity, AsffSeverityLabel>> = {
   critical: 'CRITICAL',
   high: 'HIGH',
-  moderate: 'MEDIUM',
   medium: 'MEDIUM',
   low: 'LOW',
-  verylow: 'INFORMATIONAL',
-  informational: 'INFORMATIONAL',
+  info: 'INFORMATIONAL',
+  unknown: 'MEDIUM',
 };
 
 function toFinding(finding: TrackedFinding, status: 'FAILED' | 'PASSED', input: ScanFindingsInput): AsffFinding {
@@ -206,7 +206,7 @@ function toFinding(finding: TrackedFinding, status: 'FAILED' | 'PASSED', input: 
   const createdAt = earlier(finding.firstSeenAt, seenAt);
   // A passed check is informational (as Security Hub's own controls report it); the impact stays in `Original`.
   const label = status === 'FAILED' ? asffSeverity(finding.severity) : 'INFORMATIONAL';
-  const severity = { Label: label, Original: clip(finding.severity, 64) };
+  const severity = { Label: label, Original: truncate(finding.severity, 64) };
   const types = findingTypes(report);
   const type = asffResourceType(finding.resourceType);
   const where = finding.region ?? report.region;
@@ -216,7 +216,7 @@ function toFinding(finding: TrackedFinding, status: 'FAILED' | 'PASSED', input: 
     ProductArn: productArn(target, report.awsAccountId),
     ProductName: FINDING_PRODUCT.productName,
     CompanyName: FINDING_PRODUCT.companyName,
-    GeneratorId: clip(`zcspm-policy/${finding.policyId}`, ASFF_LIMITS.generatorIdChars),
+    GeneratorId: truncate(`zcspm-policy/${finding.policyId}`, ASFF_LIMITS.generatorIdChars),
     AwsAccountId: report.awsAccountId,
     Types: types,
     FirstObservedAt: createdAt,
@@ -225,18 +225,18 @@ function toFinding(finding: TrackedFinding, status: 'FAILED' | 'PASSED', input: 
     UpdatedAt: seenAt,
     Severity: severity,
     FindingProviderFields: { Severity: severity, Types: types },
-    Title: clip(finding.shortTitle, ASFF_LIMITS.titleChars),
-    Description: clip(describe(finding, status, report), ASFF_LIMITS.descriptionChars),
+    Title: truncate(finding.shortTitle, ASFF_LIMITS.titleChars),
+    Description: truncate(describe(finding, status, report), ASFF_LIMITS.descriptionChars),
     ...(sourceUrl(report) ? { SourceUrl: sourceUrl(report) } : {}),
     ProductFields: productFields(finding, report),
     Resources: [
       {
         Type: type,
-        Id: clip(finding.resourceId, ASFF_LIMITS.resourceIdChars),
+        Id: truncate(finding.resourceId, ASFF_LIMITS.resourceIdChars),
         Partition: target.partition,
         Region: where,
         ...(type === 'Other'
-          ? { Details: { Other: { ResourceName: clip(finding.resourceName, 1024), ZcspmResourceType: clip(finding.resourceType, 1024) } } }
+          ? { Details: { Other: { ResourceName: truncate(finding.resourceName, 1024), ZcspmResourceType: truncate(finding.resourceType, 1024) } } }
           : {}),
       },
     ],
@@ -249,7 +249,7 @@ function toFinding(finding: TrackedFinding, status: 'FAILED' | 'PASSED', input: 
 function findingTypes(report: ScanReport): string[] {
   const names = report.benchmarks.map((benchmark) => benchmark.benchmarkName ?? benchmark.benchmarkId);
   const unique = [...new Set(names.length > 0 ? names : ['ZCSPM'])];
-  return unique.slice(0, ASFF_LIMITS.types).map((name) => `Software and Configuration Checks/Industry and Regulatory Standards/${clip(name.replace(/\//g, '-'), 200)}`);
+  return unique.slice(0, ASFF_LIMITS.types).map((name) => `Software and Configuration Checks/Industry and Regulatory Standards/${truncate(name.replace(/\//g, '-'), 200)}`);
 }
 
 function describe(finding: TrackedFinding, status: 'FAILED' | 'PASSED', report: ScanReport): string {
@@ -279,7 +279,7 @@ function productFields(finding: TrackedFinding, report: ScanReport): Record<stri
   return Object.fromEntries(
     Object.entries(fields)
       .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '')
-      .map(([key, value]) => [key, clip(value, ASFF_LIMITS.productFieldValueChars)]),
+      .map(([key, value]) => [key, truncate(value, ASFF_LIMITS.productFieldValueChars)]),
   );
 }
 
@@ -295,8 +295,4 @@ function earlier(candidate: string | undefined, fallback: string): string {
   const b = Date.parse(fallback);
   if (!Number.isFinite(a)) return fallback;
   return Number.isFinite(b) && b < a ? fallback : candidate;
-}
-
-function clip(value: string, max: number): string {
-  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }

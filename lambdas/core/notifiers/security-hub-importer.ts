@@ -11,7 +11,7 @@
  */
 import type { BatchImportFindingsResponse, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { ConnectionError, RateLimitedError, ServerError } from '../errors.js';
-import { backoffDelayMs, type BackoffOptions } from '../http/retry-policy.js';
+import { backoffCeilingMs, backoffDelayMs, type BackoffOptions } from '../http/retry-policy.js';
 import { silentLog, type Log } from '../ports.js';
 import { abortableSleep, type Sleep } from '../store/wait.js';
 import { classifyAwsError } from './aws-errors.js';
@@ -43,7 +43,7 @@ export interface SecurityHubImporterOptions {
   readonly log?: Log;
   /** Attempts per batch (first call included). @default 4 */
   readonly maxAttempts?: number;
-  /** @default { initialDelayMs: 500, maxDelayMs: 8000 } */
+  /** @default DEFAULT_BACKOFF (retry-policy.ts) */
   readonly backoff?: BackoffOptions;
   readonly sleep?: Sleep;
   readonly random?: () => number;
@@ -152,8 +152,7 @@ export class SecurityHubImporter {
   // The next backoff must not run into the Lambda deadline: better to report than to be killed.
   #outOfTime(retryIndex: number, deadline: number | undefined): boolean {
     if (deadline === undefined || !Number.isFinite(deadline)) return false;
-    const longest = Math.min(this.#options.backoff?.maxDelayMs ?? 8_000, (this.#options.backoff?.initialDelayMs ?? 500) * 2 ** retryIndex);
-    return Date.now() + longest + 2_000 > deadline;
+    return Date.now() + backoffCeilingMs(retryIndex, this.#options.backoff) + 2_000 > deadline;
   }
 }
 

@@ -17,7 +17,7 @@ export const METRICS_NAMESPACE = 'ZscalerAwsAutomations';
 export const METRICS_SERVICE = 'zscaler-aws-automations';
 
 /** Dimensions besides `service`. */
-export const MetricDimension = { AwsAccountId: 'AwsAccountId', Verdict: 'Verdict' } as const;
+const MetricDimension = { AwsAccountId: 'AwsAccountId', Verdict: 'Verdict' } as const;
 
 /** Every figure: its unit, its extra dimension (if any) and what it measures. */
 export const PIPELINE_METRICS = {
@@ -73,7 +73,7 @@ export function addMetric(metrics: Metrics, name: PipelineMetric, value: number)
 }
 
 /** Publishes one figure with its extra dimension set to `value` (a single-metric EMF line). */
-export function addDimensionedMetric(metrics: Metrics, name: 'CompliancePercent' | 'AlertsDiagnosed', dimensionValue: string, value: number): void {
+function addDimensionedMetric(metrics: Metrics, name: 'CompliancePercent' | 'AlertsDiagnosed', dimensionValue: string, value: number): void {
   const single = metrics.singleMetric();
   single.addDimension(PIPELINE_METRICS[name].dimension, dimensionValue);
   single.addMetric(name, PIPELINE_METRICS[name].unit, value);

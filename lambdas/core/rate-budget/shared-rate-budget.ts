@@ -183,7 +183,11 @@ interface Waiter {
 interface Window {
   readonly lengthMs: number;
   readonly limit: number;
-  readonly name?: WindowName;
+}
+
+/** A log window as the budget enforces it, named for {@link SharedRateBudget.usage} and errors. */
+interface LogWindow extends Window {
+  readonly name: WindowName;
 }
 
 /** A window enforced by counts per fixed bucket of `bucketMs`. */
@@ -262,7 +266,7 @@ export class SharedRateBudget implements RateLimiter {
   /** What this instance did so far: admissions, slots given up for lateness, lost write races. */
   readonly stats = { admitted: 0, forfeited: 0, conflicts: 0 };
   /** The log windows actually enforced (after share, margin and latency allowance). */
-  readonly windows: readonly Window[];
+  readonly windows: readonly LogWindow[];
   /** The bucketed windows actually enforced (hour, day when configured). */
   readonly bucketWindows: readonly BucketWindow[];
   /** Fraction of the tenant's limits this budget uses. */
@@ -276,6 +280,8 @@ export class SharedRateBudget implements RateLimiter {
   readonly #jitterMs: number;
   readonly #maxLatenessMs: number;
   readonly #retentionMs: number;
+  /** How long the item outlives its latest reservation (every window and a long bucket, plus an hour). */
+  readonly #keepMs: number;
   readonly #sleep: Sleep;
   readonly #random: () => number;
   readonly #queue: Waiter[] = [];
@@ -319,6 +325,7 @@ export class SharedRateBudget implements RateLimiter {
     }
     this.bucketWindows = long;
     this.#retentionMs = Math.max(...this.windows.map((window) => window.lengthMs));
+    this.#keepMs = Math.max(this.#retentionMs, ...long.map((window) => window.lengthMs + window.bucketMs)) + 3_600_000;
     this.#store = new TableStore({ dynamo: options.dynamo, tableName: options.tableName });
     this.#key = { pk: `${KeyPrefix.rateBudget}${options.budgetKey}`, sk: BUDGET_SORT_KEY };
     this.#clock = options.clock ?? systemClock;
@@ -366,15 +373,9 @@ export class SharedRateBudget implements RateLimiter {
   async usage(): Promise<BudgetUsage> {
     const state = await this.#read();
     const now = this.#clock.now();
-    const buckets = this.#bucketCounts(state, now);
-    const windows: WindowUsage[] = [];
-    for (const window of this.windows) {
-      const inWindow = state.stamps.filter((stamp) => stamp > now - window.lengthMs).sort((a, b) => a - b);
-      const oldest = inWindow[0];
-      windows.push(this.#windowUsage(window.name as WindowName, inWindow.length, window.limit, oldest === undefined ? 0 : oldest + window.lengthMs - now, 0));
-    }
-    windows.push(...this.#longUsage(state, buckets, now));
     const stamps = state.stamps.filter((stamp) => stamp > now - this.#retentionMs);
+    const buckets = this.#bucketCounts(state, now);
+    const windows = [...this.#logUsage(stamps, now), ...this.#longUsage(buckets, now, this.#outstanding(state, now))];
     return { budgetKey: this.budgetKey, share: this.share, windows, nextSlotInMs: nextAdmissionAt(stamps, now, this.windows, buckets) - now };
   }
 
@@ -388,7 +389,8 @@ export class SharedRateBudget implements RateLimiter {
     let state = await this.#read();
     for (;;) {
       const now = this.#clock.now();
-      const long = this.#longUsage(state, this.#bucketCounts(state, now), now);
+      const buckets = this.#bucketCounts(state, now);
+      const long = this.#longUsage(buckets, now, this.#outstanding(state, now));
       let granted = request.units;
       let binding: WindowUsage | undefined;
       for (const window of long) {
@@ -403,13 +405,10 @@ export class SharedRateBudget implements RateLimiter {
       if (granted <= 0 || long.length === 0) return { granted: Math.max(0, granted), binding };
       const pledges = this.#livePledges(state, now);
       pledges.push(now, Math.max(1, request.durationMs * this.#scale), granted * request.callsEach);
-      const written = await this.#store.put(
-        { ...state, ...this.#key, version: state.version + 1, pledges, expiresAt: ttlSeconds(now + this.#longestMs() + 3_600_000) } as Record<string, StoreValue> & TableKey,
-        state.version === 0 ? { condition: 'attribute_not_exists(pk)' } : { condition: 'version = :version', values: { ':version': state.version } },
-      );
+      const written = await this.#write(state.version, state.stamps, buckets, pledges, Math.max(now, state.stamps.at(-1) ?? now), now);
       if (written.ok) return { granted, binding };
       this.stats.conflicts += 1;
-      state = written.current ? this.#parse(written.current) : await this.#read();
+      state = written.current ?? (await this.#read());
     }
   }
 
@@ -434,18 +433,23 @@ export class SharedRateBudget implements RateLimiter {
     return Math.max(0, Math.ceil(total - 1e-9));
   }
 
-  #longUsage(state: BudgetState, buckets: readonly BucketCounts[], now: number): WindowUsage[] {
-    const pledged = this.#outstanding(state, now);
-    return buckets.map(({ window, counts }) => {
-      const live = liveBuckets(counts, now, window);
-      const used = live.reduce((sum, [, count]) => sum + count, 0);
-      const oldest = live[0];
-      return this.#windowUsage(window.name, used, window.limit, oldest === undefined ? 0 : (oldest[0] + 1) * window.bucketMs + window.lengthMs - now, pledged);
+  /** Use of the log windows at `at`, from the admission times (past and reserved) in `stamps`. */
+  #logUsage(stamps: readonly number[], at: number): WindowUsage[] {
+    return this.windows.map((window) => {
+      const inWindow = stamps.filter((stamp) => stamp > at - window.lengthMs);
+      const freesInMs = inWindow.length === 0 ? 0 : Math.min(...inWindow) + window.lengthMs - at;
+      return this.#windowUsage(window.name, inWindow.length, window.limit, freesInMs, 0);
     });
   }
 
-  #longestMs(): number {
-    return Math.max(this.#retentionMs, ...this.bucketWindows.map((window) => window.lengthMs + window.bucketMs));
+  /** Use of the long windows at `at`, from their bucket counts, with `pledged` calls outstanding. */
+  #longUsage(buckets: readonly BucketCounts[], at: number, pledged = 0): WindowUsage[] {
+    return buckets.map(({ window, counts }) => {
+      const live = liveBuckets(counts, at, window);
+      const used = live.reduce((sum, [, count]) => sum + count, 0);
+      const oldest = live[0];
+      return this.#windowUsage(window.name, used, window.limit, oldest === undefined ? 0 : (oldest[0] + 1) * window.bucketMs + window.lengthMs - at, pledged);
+    });
   }
 
   #windowUsage(name: WindowName, used: number, limit: number, freesInMs: number, pledged: number): WindowUsage {
@@ -541,16 +545,8 @@ export class SharedRateBudget implements RateLimiter {
 
   /** " (hour window full: 450 of 450)" for the windows with no room at `at`; empty when none. */
   #describeFull(stamps: readonly number[], buckets: readonly BucketCounts[], at: number): string {
-    const full: string[] = [];
-    for (const window of this.windows) {
-      const used = stamps.filter((stamp) => stamp > at - window.lengthMs).length;
-      if (used >= window.limit) full.push(`${window.name} window full: ${used} of ${window.limit}`);
-    }
-    for (const { window, counts } of buckets) {
-      const used = liveBuckets(counts, at, window).reduce((sum, [, count]) => sum + count, 0);
-      if (used >= window.limit) full.push(`${window.name} window full: ${used} of ${window.limit}`);
-    }
-    return full.length > 0 ? ` (${full.join('; ')})` : '';
+    const full = [...this.#logUsage(stamps, at), ...this.#longUsage(buckets, at)].filter(({ used, limit }) => used >= limit);
+    return full.length > 0 ? ` (${full.map(({ window, used, limit }) => `${window} window full: ${used} of ${limit}`).join('; ')})` : '';
   }
 
   async #write(
@@ -561,7 +557,7 @@ export class SharedRateBudget implements RateLimiter {
     latest: number,
     startedAt: number,
   ): Promise<{ ok: true } | { ok: false; current?: BudgetState }> {
-    const item: Record<string, StoreValue> & TableKey = { ...this.#key, stamps, version: version + 1, expiresAt: ttlSeconds(latest + this.#longestMs() + 3_600_000) };
+    const item: Record<string, StoreValue> & TableKey = { ...this.#key, stamps, version: version + 1, expiresAt: ttlSeconds(latest + this.#keepMs) };
     if (pledges.length > 0) item.pledges = pledges;
     if (buckets.length > 0) {
       item.buckets = Object.fromEntries(buckets.map(({ window, counts }) => [window.name, [...counts].sort((a, b) => a[0] - b[0]).flat()]));

@@ -13,3 +13,13 @@ export function jwtExpiresAt(token: string): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * When a token received at `now` expires: the earlier of the JWT's `exp` (when it is a JWT with one)
+ * and `now + lifetimeSeconds` (the response's `expires_in`, or the documented default).
+ */
+export function tokenExpiresAt(token: string, now: number, lifetimeSeconds: number): number {
+  const fromLifetime = now + lifetimeSeconds * 1000;
+  const fromJwt = jwtExpiresAt(token);
+  return fromJwt === undefined ? fromLifetime : Math.min(fromJwt, fromLifetime);
+}

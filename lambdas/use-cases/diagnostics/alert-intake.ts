@@ -93,7 +93,7 @@ export function isJsonContentType(value: string | undefined): boolean {
 export const MAX_BODY_DEPTH = 32;
 
 /** True when the JSON text opens more than `max` objects or arrays inside each other (strings skipped). */
-export function nestsDeeperThan(json: string, max: number): boolean {
+function nestsDeeperThan(json: string, max: number): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < json.length; i += 1) {

@@ -21,6 +21,7 @@ import { summarizeTraceResults, type RawTraceResults } from './trace-results.js'
 import type { DeviceRun, DeviceTaskInput, TraceHandle, TracePhase, TraceStatus } from './workflow-state.js';
 import {
   readZdx,
+  scoreWithData,
   ZdxCloudPathProbeSchema,
   ZdxTraceViewSchema,
   ZdxWebProbeSchema,
@@ -52,7 +53,7 @@ function listOf<T extends z.ZodType>(schema: T, value: unknown, endpoint: string
  * slowest page fetch), since that is where the alert's symptom shows.
  */
 export function pickWebProbe(probes: readonly ZdxWebProbe[]): ZdxWebProbe | undefined {
-  const score = (probe: ZdxWebProbe) => (typeof probe.avgScore === 'number' && probe.avgScore >= 0 ? probe.avgScore : 101);
+  const score = (probe: ZdxWebProbe) => scoreWithData(probe.avgScore) ?? 101;
   return [...probes].sort((a, b) => score(a) - score(b) || (b.avgPft ?? 0) - (a.avgPft ?? 0))[0];
 }
 

@@ -17,7 +17,8 @@ type Suspect = Exclude<Verdict, 'unknown'>;
 type Leg = TraceEvidence['legs'][number];
 type Hop = NonNullable<TraceEvidence['worstHop']>;
 
-const LABEL: Readonly<Record<Verdict, string>> = {
+/** Each verdict as a headline opens with it ("Network: ..."), capitalised (the notifiers phrase theirs in VERDICT_LABEL). */
+export const VERDICT_TITLE: Readonly<Record<Verdict, string>> = {
   device: 'Device',
   network: 'Network',
   zscaler: 'Zscaler',
@@ -317,17 +318,17 @@ export function diagnoseDevice(evidence: TraceEvidence, thresholds: readonly Thr
   let headline: string;
   if (present === false && top.weight < 3) {
     verdict = 'unknown';
-    headline = `${LABEL.unknown}: the problem did not reproduce during the trace${symptomText}`;
+    headline = `${VERDICT_TITLE.unknown}: the problem did not reproduce during the trace${symptomText}`;
   } else if (top.weight < MIN_VERDICT_WEIGHT) {
     verdict = 'unknown';
-    headline = `${LABEL.unknown}: no measurement points at a cause${symptomText}`;
+    headline = `${VERDICT_TITLE.unknown}: no measurement points at a cause${symptomText}`;
   } else if (runnerUp.weight >= top.weight * 0.85 && runnerUp.weight >= MIN_VERDICT_WEIGHT) {
     verdict = top.suspect;
-    headline = `${LABEL[top.suspect]} (with ${LABEL[runnerUp.suspect].toLowerCase()} close behind): ${facts.strongest(top.suspect)}${symptomText}`;
+    headline = `${VERDICT_TITLE[top.suspect]} (with ${VERDICT_TITLE[runnerUp.suspect].toLowerCase()} close behind): ${facts.strongest(top.suspect)}${symptomText}`;
   } else {
     verdict = top.suspect;
     const hogs = top.suspect === 'device' && cpuHogs ? ` (top CPU: ${cpuHogs})` : '';
-    headline = `${LABEL[top.suspect]}: ${facts.strongest(top.suspect)}${hogs}${symptomText}`;
+    headline = `${VERDICT_TITLE[top.suspect]}: ${facts.strongest(top.suspect)}${hogs}${symptomText}`;
   }
   return { verdict, headline, findings: facts.findings, metrics: facts.metrics };
 }

@@ -8,7 +8,8 @@
  * every device without one.
  */
 import type { DeviceResult } from '../../core/reports.js';
-import type { DeviceWork, ResolvedAlert } from './workflow-state.js';
+import { withoutUndefined, type DeviceWork, type ResolvedAlert } from './workflow-state.js';
+import { scoreWithData } from './zdx-port.js';
 
 /** One device waiting for its first look. */
 export interface FirstLookCandidate extends DeviceWork {
@@ -33,25 +34,12 @@ export function firstLookQueue(resolved: ResolvedAlert): FirstLookCandidate[] {
   return orderByImpact([...traced, ...skipped]);
 }
 
-/** Stable: scored devices first (lowest score first), then the rest in their given order. */
+/** Stable (as `Array.prototype.sort` is): scored devices first (lowest score first), then the rest in their given order. */
 export function orderByImpact<T extends Pick<FirstLookCandidate, 'score'>>(candidates: readonly T[]): T[] {
-  return candidates
-    .map((candidate, index) => ({ candidate, index }))
-    .sort((a, b) => {
-      const scoreA = validScore(a.candidate.score);
-      const scoreB = validScore(b.candidate.score);
-      if (scoreA !== undefined && scoreB !== undefined && scoreA !== scoreB) return scoreA - scoreB;
-      if ((scoreA === undefined) !== (scoreB === undefined)) return scoreA === undefined ? 1 : -1;
-      return a.index - b.index;
-    })
-    .map(({ candidate }) => candidate);
-}
-
-/** ZDX uses -1 for "no data". */
-function validScore(score: number | undefined): number | undefined {
-  return score !== undefined && Number.isFinite(score) && score >= 0 ? score : undefined;
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+  return [...candidates].sort((a, b) => {
+    const scoreA = scoreWithData(a.score);
+    const scoreB = scoreWithData(b.score);
+    if (scoreA === undefined || scoreB === undefined) return Number(scoreA === undefined) - Number(scoreB === undefined);
+    return scoreA - scoreB;
+  });
 }

@@ -19,11 +19,11 @@ import type { ZdxAnalysis, ZdxDevices } from '../../core/zscaler/zdx/client.js';
 import type { Analysis, CloudPathSample, DeviceEventGroup, HealthMetricCategory, WebProbeMetric } from '../../core/zscaler/zdx/schemas.js';
 import type { Threshold } from './criteria.js';
 import { pickCloudPathProbe, pickWebProbe } from './deep-trace.js';
-import { diagnoseDevice } from './diagnose.js';
+import { diagnoseDevice, VERDICT_TITLE } from './diagnose.js';
 import { firstLookQueue, type FirstLookCandidate } from './first-look-order.js';
 import { summarizeTraceResults } from './trace-results.js';
 import type { FirstLookProgress, ResolvedAlert } from './workflow-state.js';
-import type { ZdxCallOptions } from './zdx-port.js';
+import { scoreWithData, type ZdxCallOptions } from './zdx-port.js';
 
 /** The ZDX calls the first look makes (the client's methods, typed by its schemas: one parse). */
 export interface FirstLookZdx {
@@ -57,13 +57,12 @@ export interface DeviceHistory {
   readonly missing: readonly string[];
 }
 
-const LABEL: Readonly<Record<Verdict, string>> = { device: 'Device', network: 'Network', zscaler: 'Zscaler', application: 'Application', unknown: 'Inconclusive' };
-
 /** Zscaler's score analysis as findings (completed analyses only). */
 export function analysisFindings(analysis: Analysis | undefined): string[] {
   if (!analysis || analysis.status.toLowerCase() !== 'completed') return [];
   const issues = analysis.issues.filter((issue) => issue.reason || issue.category);
-  const score = typeof analysis.score === 'number' && analysis.score >= 0 ? ` (ZDX score ${Math.round(analysis.score)})` : '';
+  const known = scoreWithData(analysis.score);
+  const score = known === undefined ? '' : ` (ZDX score ${Math.round(known)})`;
   if (issues.length === 0) return [`Zscaler's score analysis found no cause${score}.`];
   return issues.slice(0, 2).map((issue) => {
     const share = typeof issue.impact === 'number' ? `, ${Math.round(issue.impact)}% of the score drop` : '';
@@ -114,7 +113,7 @@ function reasonOf(headline: string): string {
  */
 export function confirmFirstLook(firstLook: FirstLook | undefined, result: Pick<DeviceResult, 'status' | 'diagnosis' | 'reason'>): Confirmation {
   if (!firstLook) return { outcome: 'no_first_look', text: 'no first look was taken' };
-  const first = `first look: ${LABEL[firstLook.verdict]}`;
+  const first = `first look: ${VERDICT_TITLE[firstLook.verdict]}`;
   if (result.status !== 'diagnosed' || !result.diagnosis) {
     return { outcome: 'not_traced', text: `${first}; no deep-trace diagnosis (${result.reason ?? result.status.replaceAll('_', ' ')}): the first look stands` };
   }
@@ -122,7 +121,7 @@ export function confirmFirstLook(firstLook: FirstLook | undefined, result: Pick<
   const why = reasonOf(final.headline);
   if (final.verdict === firstLook.verdict) return { outcome: 'confirmed', text: `${first}; deep trace: confirmed, ${why}` };
   const was = firstLook.verdict === 'unknown' ? ' (the history showed no cause)' : '';
-  return { outcome: 'revised', text: `${first}${was}; deep trace: revised to ${LABEL[final.verdict]}, ${why}` };
+  return { outcome: 'revised', text: `${first}${was}; deep trace: revised to ${VERDICT_TITLE[final.verdict]}, ${why}` };
 }
 
 /** What the first look needs. */
@@ -197,7 +196,7 @@ export async function lookAtDevice(
     secondsAfterWebhook: (clock.now() - context.webhookAt) / 1000,
     windowMinutes: Math.round((window.to - window.from) / 60),
   });
-  const score = typeof web?.avgScore === 'number' && web.avgScore >= 0 ? web.avgScore : undefined;
+  const score = scoreWithData(web?.avgScore);
   return score === undefined ? { look } : { look, score };
 }
 
@@ -303,7 +302,7 @@ export function firstLookReport(input: {
   const top = ranked[0];
   const tie = ranked[1] && top && ranked[1][1] === top[1];
   const verdict: Verdict = top && !tie ? top[0] : 'unknown';
-  const parts = [...counts].sort((a, b) => b[1] - a[1]).map(([name, count]) => `${count} ${LABEL[name].toLowerCase()}`);
+  const parts = [...counts].sort((a, b) => b[1] - a[1]).map(([name, count]) => `${count} ${VERDICT_TITLE[name].toLowerCase()}`);
   const sentences = [
     looked === 0
       ? 'First look: no device could be looked at yet.'

@@ -20,7 +20,7 @@ import type { DeviceCooldownPort } from './device-cooldown.js';
 import { alertExecutionName } from './execution-name.js';
 import { passesSeverityFilter, type DiagnosticsSettings } from './settings.js';
 import type { DiagnosticsExecutionInput } from './workflow-input.js';
-import type { DeviceWork, ResolvedAlert } from './workflow-state.js';
+import { withoutUndefined, type DeviceWork, type ResolvedAlert } from './workflow-state.js';
 import { budgetHeadroom, budgetShortNote, orderByPriority } from './work-priority.js';
 import { readZdx, ZdxAffectedDeviceSchema, ZdxAlertViewSchema, type DiagnosticsZdx, type ZdxCallOptions } from './zdx-port.js';
 
@@ -179,7 +179,7 @@ export async function resolveDevices(input: DiagnosticsExecutionInput, deps: Res
   if (seen.size === 0) notes.push('ZDX lists no affected devices for this alert; nothing traced');
   if (budgetSkipped > 0 && room.binding) notes.push(budgetShortNote(budgetSkipped, room.binding));
   if (unlisted > 0) notes.push(`${unlisted} more affected devices were neither traced nor listed`);
-  return { ...base, alert: summary, devices, skipped: stripUndefined(skipped), unlistedDevices: unlisted, notes };
+  return { ...base, alert: summary, devices, skipped: skipped.map(withoutUndefined), unlistedDevices: unlisted, notes };
 }
 
 /** Locations read one by one to spread traces; an alert spanning more is traced in ZDX's order. */
@@ -195,8 +195,4 @@ async function deviceLocations(deps: ResolveDevicesDeps, alertId: string, locati
     }
   }
   return locationOf;
-}
-
-function stripUndefined(results: DeviceResult[]): DeviceResult[] {
-  return results.map((result) => Object.fromEntries(Object.entries(result).filter(([, value]) => value !== undefined)) as DeviceResult);
 }

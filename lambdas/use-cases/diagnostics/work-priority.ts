@@ -11,6 +11,7 @@
  * it must leave a larger headroom of every window free.
  */
 import type { WindowUsage } from '../../core/rate-budget/shared-rate-budget.js';
+import { SEVERITY_ORDER } from './settings.js';
 
 /** First looks (cheap, from ZDX history) outrank deep traces (tens of calls each). */
 export type PriorityClass = 'firstLook' | 'deepTrace';
@@ -27,17 +28,17 @@ export interface WorkPriority {
 }
 
 const CLASS_RANK: Record<PriorityClass, number> = { firstLook: 0, deepTrace: 1 };
-const SEVERITY_RANK: Readonly<Record<string, number>> = { high: 0, medium: 1, low: 2 };
 
-/** 0 for High, 1 Medium, 2 Low, 3 anything else (case-insensitive). */
+/** 0 for High, 1 Medium, 2 Low, 3 anything else (case-insensitive): {@link SEVERITY_ORDER} read from the top. */
 export function severityRank(severity: string): number {
-  return SEVERITY_RANK[severity.toLowerCase()] ?? 3;
+  const ascending = (SEVERITY_ORDER as readonly string[]).indexOf(severity.toLowerCase());
+  return ascending === -1 ? SEVERITY_ORDER.length : SEVERITY_ORDER.length - 1 - ascending;
 }
 
 /** Returns `items` in priority order (see the module comment); stable, `items` is not changed. */
 export function orderByPriority<T>(items: readonly T[], describe: (item: T) => WorkPriority): T[] {
   const seenInGroup = new Map<string, number>();
-  const keyed = items.map((item, index) => {
+  const keyed = items.map((item) => {
     const priority = describe(item);
     let round = 0;
     if (priority.group !== undefined) {
@@ -46,15 +47,15 @@ export function orderByPriority<T>(items: readonly T[], describe: (item: T) => W
       round = seenInGroup.get(groupKey) ?? 0;
       seenInGroup.set(groupKey, round + 1);
     }
-    return { item, index, priority, round };
+    return { item, priority, round };
   });
+  // Array.prototype.sort is stable: work that ties on every key keeps the order given.
   keyed.sort(
     (a, b) =>
       CLASS_RANK[a.priority.priorityClass] - CLASS_RANK[b.priority.priorityClass] ||
       severityRank(a.priority.severity) - severityRank(b.priority.severity) ||
       b.priority.impactedDevices - a.priority.impactedDevices ||
-      a.round - b.round ||
-      a.index - b.index,
+      a.round - b.round,
   );
   return keyed.map(({ item }) => item);
 }

@@ -174,6 +174,11 @@ export const FirstLookProgressSchema = z.lazy(() => z.object({
 }));
 export type FirstLookProgress = z.infer<typeof FirstLookProgressSchema>;
 
+/** `value` without its undefined properties, so state built from optional fields carries no empty keys. */
+export function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}
+
 /** Parses a state's input; throws InvalidInputError naming the state and the fields. */
 export function parseStateInput<T extends z.ZodType>(schema: T, value: unknown, state: string): z.infer<T> {
   const parsed = schema.safeParse(value);

@@ -10,6 +10,7 @@
 import * as z from 'zod';
 import { describeIssues, ResponseShapeError } from '../../core/errors.js';
 import { camelizeKeys } from '../../core/zscaler/keys.js';
+import { ZdxIdSchema } from '../../core/zscaler/zdx/schemas.js';
 
 /** The per-call options every client method takes last. */
 export interface ZdxCallOptions {
@@ -61,11 +62,13 @@ export function readZdx<T extends z.ZodType>(schema: T, value: unknown, endpoint
   throw new ResponseShapeError(`${endpoint} returned an unexpected shape: ${fields.slice(0, 5).join('; ')}`, { endpoint, fields }, { cause: parsed.error });
 }
 
-/** IDs arrive as numbers (wire) or strings (client); the pipeline carries them as strings. */
-export const ZdxIdSchema = z.lazy(() => z.union([z.number().int().nonnegative().transform(String), z.string().min(1)]));
-
 const optionalText = z.lazy(() => z.union([z.string(), z.number().transform(String)]).nullish().catch(undefined));
 const optionalNumber = z.lazy(() => z.number().finite().nullish().catch(undefined));
+
+/** A ZDX score (0..100) that carries data; undefined for ZDX's -1 ("no data") and for anything not a number. */
+export function scoreWithData(score: unknown): number | undefined {
+  return typeof score === 'number' && Number.isFinite(score) && score >= 0 ? score : undefined;
+}
 
 /** `GET /alerts/{id}` (zdx-api.md §3.3); only the fields the pipeline reads. */
 export const ZdxAlertViewSchema = z.lazy(() => z.looseObject({

@@ -56,6 +56,20 @@ export function uniqueFailures<T extends Pick<RememberedFailure, 'policyId' | 'r
   });
 }
 
+/**
+ * The failures of the previous scan that the current one no longer has. None when the current list
+ * was truncated: an absent failure may simply not have been read, so no fix is claimed.
+ */
+export function fixedSince<T extends Pick<RememberedFailure, 'policyId' | 'resourceId'>>(
+  previous: readonly T[],
+  current: ReadonlyArray<Pick<RememberedFailure, 'policyId' | 'resourceId'>>,
+  currentTruncated: boolean,
+): T[] {
+  if (currentTruncated) return [];
+  const now = new Set(current.map(failureKey));
+  return previous.filter((failure) => !now.has(failureKey(failure)));
+}
+
 /** Severity rank, worst first; unknown severities last. */
 export function severityRank(severity: string): number {
   const order = ['critical', 'high', 'moderate', 'medium', 'low', 'verylow'];
@@ -156,12 +170,8 @@ export function computeDelta(
     };
   }
   const before = new Set(previous.failures.map(failureKey));
-  const now = new Set(current.map(failureKey));
   const added = current.filter((failure) => !before.has(failureKey(failure)));
-  // With a truncated current list an absent finding may simply not have been read: claim no fixes.
-  const fixed = options.currentTruncated
-    ? []
-    : previous.failures.filter((failure) => !now.has(failureKey(failure))).map((failure): FailedAsset => ({ ...failure, fromDeployment: false }));
+  const fixed = fixedSince(previous.failures, current, options.currentTruncated).map((failure): FailedAsset => ({ ...failure, fromDeployment: false }));
   return {
     previousJobId: previous.jobId,
     newFailureCount: added.length,

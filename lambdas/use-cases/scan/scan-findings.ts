@@ -6,7 +6,7 @@
 import { ZscalerError } from '../../core/errors.js';
 import type { ScanFindingsSource } from '../../core/notifiers/security-hub-notifier.js';
 import type { ScanReport } from '../../core/reports.js';
-import { failureKey } from './report.js';
+import { fixedSince } from './report.js';
 import type { ScanHistoryStore, TrackedFailure } from './scan-history-store.js';
 
 /** {@link ScanFindingsSource} on the scan history. */
@@ -20,15 +20,14 @@ export class ScanHistoryFindings implements ScanFindingsSource {
   /**
    * Every failed asset of the report's scan, and every asset the scan before it failed that this
    * one did not. No fixes are claimed when this scan's list was truncated (an absent failure may
-   * simply not have been read), as in the report's delta.
+   * simply not have been read): the rule of the report's delta ({@link fixedSince}).
    */
   async findingsOf(report: ScanReport): Promise<{ failed: TrackedFailure[]; fixed: TrackedFailure[] }> {
     const recorded = await this.#history.runWithPrevious(report.zcspmAccountId, report.jobId);
     if (!recorded) {
       throw new ZscalerError(`scan ${report.jobId} of ZCSPM account ${report.zcspmAccountId} is not in the scan history, so its findings cannot be listed`);
     }
-    const current = new Set(recorded.failures.map(failureKey));
-    const fixed = recorded.run.truncated || !recorded.previous ? [] : recorded.previous.failures.filter((failure) => !current.has(failureKey(failure)));
+    const fixed = recorded.previous ? fixedSince(recorded.previous.failures, recorded.failures, recorded.run.truncated) : [];
     return { failed: recorded.failures, fixed };
   }
 }

@@ -10,7 +10,7 @@ import { postToSlack } from '../../../lambdas/core/notifiers/slack-http.js';
 import type { LicenseAccounts } from '../../../lambdas/core/zscaler/zcspm/schemas.js';
 import type { ZsaConfig } from '../../../lib/config.js';
 import { flag, parseCommandArgs, stringOption } from '../args.js';
-import { CliHttp, zcspmClient, zdxClient, zdxClientFor } from '../clients.js';
+import { CliHttp, zcspmClient, zdxClient, zdxClientFor, type MemoryTokenSource } from '../clients.js';
 import { CredentialResolver, credentialSources, isPlaceholder, type SlackWebhook } from '../credentials.js';
 import { DOCTOR_SPEC } from '../help.js';
 import { reason } from '../explain.js';
@@ -130,6 +130,11 @@ function checkConfig(io: CliIo, configPath: string | undefined, list: CheckList)
   }
 }
 
+/** `; token valid N min` for a token just fetched (empty when its expiry is unknown). */
+function tokenValidity(io: CliIo, tokens: MemoryTokenSource): string {
+  return tokens.expiresAt === undefined ? '' : `; token valid ${Math.round((tokens.expiresAt - timing(io).clock.now()) / 60_000)} min`;
+}
+
 async function checkZdx(io: CliIo, endpoints: Endpoints, resolver: CredentialResolver, http: CliHttp, list: CheckList): Promise<void> {
   let key;
   try {
@@ -140,11 +145,9 @@ async function checkZdx(io: CliIo, endpoints: Endpoints, resolver: CredentialRes
     return;
   }
   const { client, tokens } = zdxClient(http, endpoints.zdxBaseUrl, key);
-  const { clock } = timing(io);
   try {
     await tokens.getToken(io.signal);
-    const lifetime = tokens.expiresAt === undefined ? '' : `; token valid ${Math.round((tokens.expiresAt - clock.now()) / 60_000)} min`;
-    list.ok('ZDX API key', `accepted by ${endpoints.zdxBaseUrl}/v1/oauth/token (${key.source}${lifetime})`);
+    list.ok('ZDX API key', `accepted by ${endpoints.zdxBaseUrl}/v1/oauth/token (${key.source}${tokenValidity(io, tokens)})`);
   } catch (caught) {
     const error = answerOf(caught);
     const hint = error instanceof ApiError && error.status === 401 ? ': check the key id and secret (ZDX Admin Portal > API Key Management)' : '';
@@ -172,11 +175,9 @@ async function checkZdxOneApi(io: CliIo, endpoints: Endpoints, resolver: Credent
     list.skipped('ZDX token', 'not checked: no OneAPI client');
     return;
   }
-  const { clock } = timing(io);
   try {
     await zdx.tokens.getToken(io.signal);
-    const lifetime = zdx.tokens.expiresAt === undefined ? '' : `; token valid ${Math.round((zdx.tokens.expiresAt - clock.now()) / 60_000)} min`;
-    list.ok('ZDX OneAPI client', `accepted by ${zdx.tokenUrl}${lifetime}`);
+    list.ok('ZDX OneAPI client', `accepted by ${zdx.tokenUrl}${tokenValidity(io, zdx.tokens)}`);
   } catch (error) {
     const hint = error instanceof ApiError && (error.status === 400 || error.status === 401) ? ': check the client id and secret or key (ZIdentity Admin Portal > Integration > API Clients)' : '';
     list.failed('ZDX OneAPI client', `rejected by ${zdx.tokenUrl}: ${reason(error)}${hint}`);

@@ -212,7 +212,7 @@ async function accountFromLicense(
 }
 
 /** `AWS account 1111... → ZCSPM account "prod (1111...)" (a865...)`, naming each account once. */
-export function accountLine(account: { awsAccountId?: string; zcspmAccountId: string; name?: string }): string {
+function accountLine(account: { awsAccountId?: string; zcspmAccountId: string; name?: string }): string {
   const zcspm = account.name ? `ZCSPM account "${account.name}" (${account.zcspmAccountId})` : `ZCSPM account ${account.zcspmAccountId}`;
   return account.awsAccountId ? `AWS account ${account.awsAccountId} → ${zcspm}` : zcspm;
 }

@@ -94,7 +94,8 @@ const DEFAULT_TIME_SCALE = 0.0003;
  * so a demo alert is not held up for minutes by tier 1's 30 per minute. Both the simulator and the
  * budget use them; the budget takes the whole of it (the simulated tenant has no other API users).
  */
-const LOCAL_ZDX_LIMITS = ZDX_RATE_TIERS[4];
+const LOCAL_ZDX_TIER = 4;
+const LOCAL_ZDX_LIMITS = ZDX_RATE_TIERS[LOCAL_ZDX_TIER];
 
 /** The pipeline, running locally. Create with {@link DiagnosticsPipelineHarness.start}; always `close()`. */
 export class DiagnosticsPipelineHarness {
@@ -133,7 +134,7 @@ export class DiagnosticsPipelineHarness {
         zdxBaseUrl: simulator.url,
         ...(options.zdxAuth === 'oneapi' ? { zdx: { auth: 'oneapi', tokenUrl: `${simulator.url}${ZIDENTITY_TOKEN_PATH}`, oneApiBaseUrl: simulator.url } } : {}),
         ...options.config,
-        diagnostics: { zdxRateTier: 4, zdxRateShare: 1, ...options.config?.diagnostics },
+        diagnostics: { zdxRateTier: LOCAL_ZDX_TIER, zdxRateShare: 1, ...options.config?.diagnostics },
         notifications: { slack: { enabled: true }, sns: { enabled: true }, eventBridge: { enabled: true }, ...options.config?.notifications },
       });
       const stack = synthesizeStack((app) => new IntegrationStack(app, 'ZscalerAwsAutomations', { config }) as Stack);
@@ -161,9 +162,6 @@ export class DiagnosticsPipelineHarness {
       runner.applyEnvironment();
       Object.assign(process.env, {
         DYNAMODB_ENDPOINT: endpoint,
-        POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
-        // EMF lines on stdout would mix with the sandbox's output; tests that read them turn them on.
-        POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
         ...(options.zdxRate ? budgetEnv(options.zdxRate) : {}),
       });
 

@@ -70,6 +70,12 @@ export function seedableAlertId(body: unknown): number | undefined {
   return id === undefined || id === '0' ? undefined : Number(id);
 }
 
+/** The `ruleName` of a webhook body, when it has one. */
+export function ruleNameOf(body: unknown): string | undefined {
+  const ruleName = (body as { ruleName?: unknown } | null | undefined)?.ruleName;
+  return typeof ruleName === 'string' ? ruleName : undefined;
+}
+
 /** Runs the alert files through the local pipeline. */
 export async function runDiagnosticsSandbox(options: DiagnosticsSandboxOptions): Promise<DiagnosticsSandboxResult> {
   const bodies = await readAlertFiles(options.files, options.cwd);
@@ -108,8 +114,8 @@ export async function runDiagnosticsSandbox(options: DiagnosticsSandboxOptions):
     const outcomes = new Map(harness.outcomes().map((outcome) => [outcome.executionName, outcome]));
     const diagnostics = accepted.flatMap(({ executionName, alertId }) => {
       const outcome = outcomes.get(executionName);
-      const fromBody = bodies.map(({ body }) => body as { alertId?: unknown; ruleName?: unknown }).find((body) => String(body?.alertId).trim() === alertId);
-      return outcome ? [toSandboxDiagnostics(outcome, alertId, typeof fromBody?.ruleName === 'string' ? fromBody.ruleName : undefined)] : [];
+      const fromBody = bodies.map(({ body }) => body as { alertId?: unknown } | null).find((body) => String(body?.alertId).trim() === alertId);
+      return outcome ? [toSandboxDiagnostics(outcome, alertId, ruleNameOf(fromBody))] : [];
     });
     say(`diagnostics: done, ${diagnostics.length} alert(s), ${ignored.length} ignored input(s)`);
     return { diagnostics, ignored };

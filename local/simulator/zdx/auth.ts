@@ -3,13 +3,13 @@
  * timestamp inside a 15-minute window, `GET /v1/oauth/validate`, `GET /v1/oauth/jwks`, and the
  * bearer check every other ZDX route goes through.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { SimulatorContext } from '../context.js';
 import { parseBody, zdxError, type Handler, type SimRequest } from '../http.js';
 import { jwks, mintJwt } from '../jwt.js';
 import { bump } from '../recorder.js';
-import { TOKEN_REJECTION_MESSAGES } from '../tokens.js';
+import { sameText, TOKEN_REJECTION_MESSAGES } from '../tokens.js';
 import type { Router } from '../router.js';
 
 const TokenRequestSchema = z.object({
@@ -21,12 +21,6 @@ const TokenRequestSchema = z.object({
 /** sha256 hex of `<secret>:<timestamp>`, as the SDKs compute `key_secret`. */
 export function zdxKeySecretHash(secret: string, timestamp: number): string {
   return createHash('sha256').update(`${secret}:${timestamp}`).digest('hex');
-}
-
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /**

@@ -26,7 +26,7 @@ import { cloudPath, cloudPathMetrics, events, healthMetrics, webProbeMetrics, ty
 export type HistoryVisibility = 'clear' | 'weak' | 'absent';
 
 /** Seconds between history samples: ZDX probes run every 5 minutes (assumption `zdx-history-samples`). */
-export const HISTORY_STEP_SECONDS = 300;
+const HISTORY_STEP_SECONDS = 300;
 /** Reports endpoints return at most 2 hours per request (zdx-api.md §4). */
 const MAX_HISTORY_SECONDS = 2 * 3600;
 /** Simulated seconds an analysis takes before it completes (times `timeScale`). */

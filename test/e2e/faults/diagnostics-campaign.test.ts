@@ -148,7 +148,9 @@ function checkRun(
     }
     // A real failure stays a failure, named as what it is.
     const expected = planned ? REAL_FAILURE_STATUS[planned] : undefined;
-    if (expected && device && device.status !== expected) problems.push(`${replay}: device ${id}: its trace was planned to end ${expected} but it was reported ${device.status}`);
+    if (expected && device && device.status !== expected) {
+      problems.push(`${replay}: device ${id}: its trace was planned to end ${expected} but it was reported ${device.status} (${device.reason ?? 'no reason'}; task errors: ${taskErrors(outcome.executionName, id).join('; ') || 'none'})`);
+    }
   });
   addTerminal(totals, outcome.status);
   totals.notifications += outcome.notifications.length;

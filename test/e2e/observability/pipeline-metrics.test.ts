@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { METRICS_NAMESPACE, METRICS_SERVICE, PIPELINE_METRICS, PIPELINE_METRIC_NAMES, type PipelineMetric } from '../../../lambdas/core/observability/metrics.js';
 import { ScanPipelineHarness } from '../../../local/sandbox/scan-harness.js';
-import { stackEvent } from '../../helpers/scan/fakes.js';
+import { stackEvent, withScanTimeout } from '../../helpers/scan/fakes.js';
 import { newIntegrationStack } from '../../infra/support.js';
 import { captureOutput } from '../../unit/core/observability/capture-output.js';
 import { STARTED_ALERT, startHarness } from '../diagnostics/support.js';
@@ -52,7 +52,7 @@ beforeAll(async () => {
       awsAccounts: Object.values(ACCOUNTS),
       dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
       // Scans last about 120 ms here; a scan still running after 10 s has timed out.
-      scanSettings: (settings) => ({ ...settings, polling: { ...(settings.polling as object), scanTimeoutSeconds: 10 } }),
+      scanSettings: withScanTimeout(10),
     });
     try {
       const deploy = (account: string) =>

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { FailureReportSchema, ScanReportSchema } from '../../../lambdas/core/reports.js';
 import { TRANSITIONS_OUTSIDE_POLLING, TRANSITIONS_PER_POLL } from '../../../bench/polling.js';
 import { ScanPipelineHarness } from '../../../local/sandbox/scan-harness.js';
-import { stackEvent, stackInstanceEvent } from '../../helpers/scan/fakes.js';
+import { stackEvent, stackInstanceEvent, withScanTimeout } from '../../helpers/scan/fakes.js';
 
 /** One AWS account per scenario, so scenarios never share a scan window. */
 const ACCOUNTS = {
@@ -24,7 +24,7 @@ beforeAll(async () => {
     awsAccounts: Object.values(ACCOUNTS).filter((account) => account !== ACCOUNTS.unmapped),
     dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
     // Scans last about 120 ms here; a scan still running after 2 s has timed out.
-    scanSettings: (settings) => ({ ...settings, polling: { ...(settings.polling as object), scanTimeoutSeconds: 2 } }),
+    scanSettings: withScanTimeout(2),
   });
 });
 

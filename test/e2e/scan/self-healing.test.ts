@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SIMULATOR_CREDENTIALS } from '../../../local/simulator/index.js';
 import { ScanPipelineHarness } from '../../../local/sandbox/scan-harness.js';
 import { SIMULATED_CRASH_ERROR } from '../../../local/sandbox/state-machine-runner.js';
-import { stackEvent } from '../../helpers/scan/fakes.js';
+import { stackEvent, withScanTimeout } from '../../helpers/scan/fakes.js';
 
 /** One AWS account per scenario, so scenarios never share a scan window. */
 const ACCOUNTS = {
@@ -23,7 +23,7 @@ beforeAll(async () => {
     // ended before the retried rescan would rightly start a second one); one still running after 8 s
     // has timed out.
     simulator: { zcspm: { scan: { durationMs: 2_000_000 } } },
-    scanSettings: (settings) => ({ ...settings, polling: { ...(settings.polling as object), scanTimeoutSeconds: 8 } }),
+    scanSettings: withScanTimeout(8),
   });
 });
 

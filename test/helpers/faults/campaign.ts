@@ -9,7 +9,8 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { FAULT_KINDS, type FaultKind, type RecordedCall, type RunningSimulator, type SimulatorCounters } from '../../../local/simulator/index.js';
-import { campaignSeed } from '../seeds.js';
+import { mulberry32 } from '../../../local/simulator/random.js';
+import { campaignSeed, positiveIntFromEnv } from '../seeds.js';
 import { findSecrets, safeJson } from './secrets.js';
 
 /** How large the campaign is and how it starts. */
@@ -22,14 +23,6 @@ export interface CampaignSize {
   readonly concurrency: number;
 }
 
-const positiveInt = (name: string, fallback: number): number => {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got "${raw}")`);
-  return value;
-};
-
 /**
  * The campaign size of one pipeline. `ZSA_FAULT_RUNS` is the total over both pipelines (default
  * 200): the scan pipeline gets 32% of it (its waves are limited to 16 runs: one mapped AWS account
@@ -38,9 +31,9 @@ const positiveInt = (name: string, fallback: number): number => {
  * the runs per wave (default 16 scan, 34 diagnostics).
  */
 export function campaignSize(pipeline: 'scan' | 'diagnostics'): CampaignSize {
-  const total = positiveInt('ZSA_FAULT_RUNS', 200);
+  const total = positiveIntFromEnv('ZSA_FAULT_RUNS') ?? 200;
   const scanRuns = Math.max(1, Math.round(total * 0.32));
-  const concurrency = positiveInt('ZSA_FAULT_CONCURRENCY', pipeline === 'scan' ? 16 : 34);
+  const concurrency = positiveIntFromEnv('ZSA_FAULT_CONCURRENCY') ?? (pipeline === 'scan' ? 16 : 34);
   return {
     runs: pipeline === 'scan' ? scanRuns : Math.max(1, total - scanRuns),
     baseSeed: campaignSeed(pipeline),
@@ -48,21 +41,17 @@ export function campaignSize(pipeline: 'scan' | 'diagnostics'): CampaignSize {
   };
 }
 
-/** A deterministic random source (mulberry32) for run scenarios. */
+/** A deterministic random source (the simulator's mulberry32) for run scenarios. */
 export class SeededRandom {
-  private state: number;
+  readonly #next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0 || 0x9e3779b9;
+    this.#next = mulberry32(seed >>> 0 || 0x9e3779b9);
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#next();
   }
 
   /** True with probability `p`. */

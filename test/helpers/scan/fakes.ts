@@ -184,3 +184,11 @@ export function stackInstanceEvent(
     },
   };
 }
+
+/**
+ * A ScanPipelineHarness `scanSettings` that keeps the deployment's scan settings but times a scan
+ * out after `seconds` (the deployment default is minutes, far longer than a test's scans).
+ */
+export function withScanTimeout(seconds: number): (settings: Record<string, unknown>) => Record<string, unknown> {
+  return (settings) => ({ ...settings, polling: { ...(settings.polling as object), scanTimeoutSeconds: seconds } });
+}

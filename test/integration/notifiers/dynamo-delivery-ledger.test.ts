@@ -1,29 +1,15 @@
-import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { BusyError } from '../../../lambdas/core/errors.js';
 import { DynamoDeliveryLedger } from '../../../lambdas/core/notifiers/delivery-ledger.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../helpers/dynamodb.js';
-
-function manualClock(start = Date.UTC(2025, 10, 22)) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
-}
+import { useTestTable } from '../../helpers/dynamodb.js';
+import { manualClock } from '../../helpers/clock.js';
 
 describe('DynamoDeliveryLedger', () => {
-  let dynamo: DynamoDBClient;
-  let tableName: string;
-
-  beforeAll(async () => {
-    dynamo = localDynamoClient();
-    tableName = await createTestTable(dynamo, 'ledger');
-  });
-  afterAll(async () => {
-    await deleteTestTable(dynamo, tableName);
-    dynamo.destroy();
-  });
+  const table = useTestTable('ledger');
 
   describe('claim', () => {
     it('lets exactly one of many concurrent callers claim a key', async () => {
-      const ledger = new DynamoDeliveryLedger({ dynamo, tableName });
+      const ledger = new DynamoDeliveryLedger(table);
 
       const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => ledger.claim('concurrent')));
 
@@ -34,8 +20,8 @@ describe('DynamoDeliveryLedger', () => {
     });
 
     it('frees a claim whose lease ran out (a crashed attempt)', async () => {
-      const clock = manualClock();
-      const ledger = new DynamoDeliveryLedger({ dynamo, tableName, clock, leaseMs: 1000 });
+      const clock = manualClock(Date.UTC(2025, 10, 22));
+      const ledger = new DynamoDeliveryLedger({ ...table, clock, leaseMs: 1000 });
 
       await ledger.claim('crashed');
       clock.advance(1001);
@@ -44,21 +30,21 @@ describe('DynamoDeliveryLedger', () => {
     });
 
     it('answers already-sent once marked, and stores the item under the idempotency prefix', async () => {
-      const ledger = new DynamoDeliveryLedger({ dynamo, tableName });
+      const ledger = new DynamoDeliveryLedger(table);
 
       await ledger.claim('exec-1#scan');
       await ledger.markSent('exec-1#scan', { ts: '1700000000.000001', channel: 'C1' });
 
       expect(await ledger.claim('exec-1#scan')).toBe('already-sent');
       expect(await ledger.lookup('exec-1#scan')).toEqual({ ts: '1700000000.000001', channel: 'C1' });
-      const item = await dynamo.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: 'idem#exec-1#scan' }, sk: { S: 'delivery' } } }));
+      const item = await table.dynamo.send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: 'idem#exec-1#scan' }, sk: { S: 'delivery' } } }));
       expect(item.Item?.state?.S).toBe('sent');
       expect(Number(item.Item?.expiresAt?.N)).toBeGreaterThan(Date.now() / 1000 + 29 * 24 * 3600);
     });
 
     it('treats an expired sent record as absent (TTL deletes late)', async () => {
-      const clock = manualClock();
-      const ledger = new DynamoDeliveryLedger({ dynamo, tableName, clock, retentionSeconds: 60 });
+      const clock = manualClock(Date.UTC(2025, 10, 22));
+      const ledger = new DynamoDeliveryLedger({ ...table, clock, retentionSeconds: 60 });
 
       await ledger.claim('expired');
       await ledger.markSent('expired', {});
@@ -69,7 +55,7 @@ describe('DynamoDeliveryLedger', () => {
     });
 
     it('hashes keys too long for a partition key', async () => {
-      const ledger = new DynamoDeliveryLedger({ dynamo, tableName });
+      const ledger = new DynamoDeliveryLedger(table);
       const long = `exec-${'x'.repeat(3000)}`;
 
       await ledger.claim(long);
@@ -81,7 +67,7 @@ describe('DynamoDeliveryLedger', () => {
 
   describe('release', () => {
     it('frees a pending claim at once and never removes a sent record', async () => {
-      const ledger = new DynamoDeliveryLedger({ dynamo, tableName });
+      const ledger = new DynamoDeliveryLedger(table);
 
       await ledger.claim('released');
       await ledger.release('released');

@@ -1,4 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -8,7 +7,7 @@ import { DynamoDeliveryLedger } from '../../../lambdas/core/notifiers/delivery-l
 import { createNotificationRouter } from '../../../lambdas/core/notifiers/router.js';
 import { parseNotificationSettings } from '../../../lambdas/core/notifiers/settings.js';
 import { silentLog } from '../../../lambdas/core/ports.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../helpers/dynamodb.js';
+import { useTestTable } from '../../helpers/dynamodb.js';
 import { cleanScanReport, failureReport, typicalScanReport } from '../../fixtures/reports/factories.js';
 import { recordingSleep, startFakeSlack, type FakeSlack } from './fake-slack.js';
 
@@ -17,17 +16,8 @@ const events = mockClient(EventBridgeClient);
 
 describe('createNotificationRouter', () => {
   let slack: FakeSlack;
-  let dynamo: DynamoDBClient;
-  let tableName: string;
+  const table = useTestTable('router');
 
-  beforeAll(async () => {
-    dynamo = localDynamoClient();
-    tableName = await createTestTable(dynamo, 'router');
-  });
-  afterAll(async () => {
-    await deleteTestTable(dynamo, tableName);
-    dynamo.destroy();
-  });
   beforeEach(async () => {
     slack = await startFakeSlack();
     sns.reset();
@@ -42,7 +32,7 @@ describe('createNotificationRouter', () => {
   function router(json: object) {
     const settings = parseNotificationSettings(JSON.stringify(json));
     const notifiers = createNotifiers(settings, {
-      ledger: new DynamoDeliveryLedger({ dynamo, tableName }),
+      ledger: new DynamoDeliveryLedger(table),
       log: silentLog,
       slack: { webhookUrl: async () => `${slack.url}/services/T/B/secret`, http: { sleep: recordingSleep().sleep, maxAttempts: 1 } },
       sns: new SNSClient({ region: 'eu-west-1' }),

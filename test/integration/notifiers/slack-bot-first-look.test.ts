@@ -1,31 +1,25 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDeliveryLedger } from '../../../lambdas/core/notifiers/delivery-ledger.js';
 import { SlackBotNotifier } from '../../../lambdas/core/notifiers/slack-bot-notifier.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../helpers/dynamodb.js';
+import { useTestTable } from '../../helpers/dynamodb.js';
 import { diagnosticsReport, deviceResult } from '../../fixtures/reports/factories.js';
 import { recordingSleep, startFakeSlack, type FakeSlack } from './fake-slack.js';
 
 /** A first look and its diagnosis in Slack bot mode: one message, updated in place, never more than two. */
 describe('SlackBotNotifier: first look, then the diagnosis', () => {
   let slack: FakeSlack;
-  let dynamo: DynamoDBClient;
-  let tableName: string;
+  const table = useTestTable('slack-first-look');
 
   beforeAll(async () => {
-    dynamo = localDynamoClient();
-    tableName = await createTestTable(dynamo, 'slack-first-look');
     slack = await startFakeSlack();
   });
   afterAll(async () => {
     await slack.close();
-    await deleteTestTable(dynamo, tableName);
-    dynamo.destroy();
   });
 
   it('posts the first look, updates that message with the diagnosis, and sends nothing more on retries', async () => {
     const notifier = new SlackBotNotifier({
       credentials: async () => ({ token: 'xoxb-test', channel: 'alerts' }),
-      ledger: new DynamoDeliveryLedger({ dynamo, tableName }),
+      ledger: new DynamoDeliveryLedger(table),
       apiBaseUrl: `${slack.url}/api`,
       http: { sleep: recordingSleep().sleep, random: () => 0.5 },
     });

@@ -1,32 +1,18 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AuthenticationError, ConfigError } from '../../../lambdas/core/errors.js';
 import { DynamoDeliveryLedger, type DeliveryLedger } from '../../../lambdas/core/notifiers/delivery-ledger.js';
 import { SlackBotNotifier } from '../../../lambdas/core/notifiers/slack-bot-notifier.js';
 import { renderSlack } from '../../../lambdas/core/notifiers/slack-render.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../helpers/dynamodb.js';
+import { useTestTable } from '../../helpers/dynamodb.js';
 import { diagnosticsReport, failureReport, scanReport, typicalDiagnosticsReport, typicalScanReport } from '../../fixtures/reports/factories.js';
 import { recordingSleep, rejectionOf, startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { manualClock } from '../../helpers/clock.js';
 
 const TOKEN = 'xoxb-XXsecretXXbot-token';
 
-function manualClock(start = Date.UTC(2025, 10, 22)) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
-}
-
 describe('SlackBotNotifier', () => {
   let slack: FakeSlack;
-  let dynamo: DynamoDBClient;
-  let tableName: string;
+  const table = useTestTable('slack-bot');
 
-  beforeAll(async () => {
-    dynamo = localDynamoClient();
-    tableName = await createTestTable(dynamo, 'slack-bot');
-  });
-  afterAll(async () => {
-    await deleteTestTable(dynamo, tableName);
-    dynamo.destroy();
-  });
   beforeEach(async () => {
     slack = await startFakeSlack();
   });
@@ -34,7 +20,7 @@ describe('SlackBotNotifier', () => {
     await slack.close();
   });
 
-  function notifier(ledger: DeliveryLedger = new DynamoDeliveryLedger({ dynamo, tableName })) {
+  function notifier(ledger: DeliveryLedger = new DynamoDeliveryLedger(table)) {
     const { waits, sleep } = recordingSleep();
     const instance = new SlackBotNotifier({
       credentials: async () => ({ token: TOKEN, channel: 'alerts' }),
@@ -125,8 +111,8 @@ describe('SlackBotNotifier', () => {
     });
 
     it('updates instead of posting again when the attempt that posted crashed before recording', async () => {
-      const clock = manualClock();
-      const real = new DynamoDeliveryLedger({ dynamo, tableName, clock, leaseMs: 1000 });
+      const clock = manualClock(Date.UTC(2025, 10, 22));
+      const real = new DynamoDeliveryLedger({ ...table, clock, leaseMs: 1000 });
       // The crash: the delivery record of the first attempt is never written.
       let firstAttempt = true;
       const crashing: DeliveryLedger = {

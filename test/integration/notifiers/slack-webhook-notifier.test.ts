@@ -1,10 +1,9 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BadRequestError, BusyError, ConnectionError, RateLimitedError, ServerError } from '../../../lambdas/core/errors.js';
 import { DynamoDeliveryLedger } from '../../../lambdas/core/notifiers/delivery-ledger.js';
 import { renderSlack } from '../../../lambdas/core/notifiers/slack-render.js';
 import { SlackWebhookNotifier } from '../../../lambdas/core/notifiers/slack-webhook-notifier.js';
 import type { Log } from '../../../lambdas/core/ports.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../helpers/dynamodb.js';
+import { useTestTable } from '../../helpers/dynamodb.js';
 import { typicalDiagnosticsReport, typicalScanReport } from '../../fixtures/reports/factories.js';
 import { recordingSleep, rejectionOf, startFakeSlack, type FakeSlack } from './fake-slack.js';
 
@@ -18,17 +17,8 @@ function recordingLog(): Log & { text: () => string } {
 
 describe('SlackWebhookNotifier', () => {
   let slack: FakeSlack;
-  let dynamo: DynamoDBClient;
-  let tableName: string;
+  const table = useTestTable('slack-webhook');
 
-  beforeAll(async () => {
-    dynamo = localDynamoClient();
-    tableName = await createTestTable(dynamo, 'slack-webhook');
-  });
-  afterAll(async () => {
-    await deleteTestTable(dynamo, tableName);
-    dynamo.destroy();
-  });
   beforeEach(async () => {
     slack = await startFakeSlack();
   });
@@ -40,7 +30,7 @@ describe('SlackWebhookNotifier', () => {
     const { waits, sleep } = recordingSleep();
     const instance = new SlackWebhookNotifier({
       webhookUrl: async () => options.url ?? `${slack.url}${SECRET_PATH}`,
-      ledger: new DynamoDeliveryLedger({ dynamo, tableName }),
+      ledger: new DynamoDeliveryLedger(table),
       log: options.log,
       http: { sleep, random: () => 0.5, maxAttempts: options.maxAttempts ?? 4, ...(options.budgetMs ? { budgetMs: options.budgetMs } : {}) },
     });

@@ -7,7 +7,7 @@
  * message }` envelope is unwrapped here; keys are matched case-insensitively.
  */
 import * as z from 'zod';
-import { ApiError, CredentialsRejectedError, InvalidInputError, describeIssues, excerpt } from '../../errors.js';
+import { ApiError, InvalidInputError, asCredentialsRejection, describeIssues, excerpt } from '../../errors.js';
 import type { CallOptions, HttpClient, HttpMethod } from '../../http/http-client.js';
 import type { PathParams, Query } from '../../http/path.js';
 import { redactSecrets } from '../../http/redact.js';
@@ -293,12 +293,9 @@ export interface ZcspmTokenOptions extends CallOptions {
 }
 
 /** What an operator must fix when the ZCSPM token endpoint refuses the credentials. */
-export function zcspmSecretLabel(secretId?: string): string {
+function zcspmSecretLabel(secretId?: string): string {
   return `ZCSPM app secret${secretId ? ` (${secretId})` : ''} (API application id and secret, APIM subscription key)`;
 }
-
-/** A 401/403 of the token endpoint itself: the credentials are wrong, no retry helps. */
-const isCredentialRejection = (status: number): boolean => status === 401 || status === 403;
 
 /**
  * POST /authorize/license/{licenseId}/token[?accountId=] with `{ APIApplicationId, Secret }` and the
@@ -314,7 +311,7 @@ export async function fetchZcspmToken(
   const now = clock.now();
   const path = '/authorize/license/{licenseId}/token';
   const endpoint = `POST ${path}`;
-  const rejected = (cause: unknown) => new CredentialsRejectedError(zcspmSecretLabel(options.secretId), 'the ZCSPM token endpoint', { cause });
+  const rejected = (error: unknown) => asCredentialsRejection(error, zcspmSecretLabel(options.secretId), 'the ZCSPM token endpoint');
   const envelope = await http.request({
     method: 'POST',
     path,
@@ -328,12 +325,11 @@ export async function fetchZcspmToken(
     signal: options.signal,
     deadline: options.deadline,
   }).catch((error: unknown) => {
-    throw error instanceof ApiError && isCredentialRejection(error.status) ? rejected(error) : error;
+    throw rejected(error);
   });
   const secrets = [credentials.applicationSecret, credentials.subscriptionKey];
   if (envelope.statusCode !== undefined && envelope.statusCode >= 400) {
-    const error = ApiError.fromResponse({ status: envelope.statusCode, endpoint, bodyExcerpt: excerpt(redactSecrets(envelope.message ?? '', secrets) || undefined) });
-    throw isCredentialRejection(error.status) ? rejected(error) : error;
+    throw rejected(ApiError.fromResponse({ status: envelope.statusCode, endpoint, bodyExcerpt: excerpt(redactSecrets(envelope.message ?? '', secrets) || undefined) }));
   }
   const { token } = envelope.result as z.output<typeof TokenResultSchema>;
   return { token, expiresAt: jwtExpiresAt(token) ?? now + options.lifetimeSeconds * 1000 };

@@ -7,11 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { ApiError, CredentialsRejectedError, InvalidInputError, describeIssues } from '../../errors.js';
+import { InvalidInputError, asCredentialsRejection, describeIssues } from '../../errors.js';
 import type { CallOptions, HttpClient, HttpMethod } from '../../http/http-client.js';
 import type { PathParams, Query } from '../../http/path.js';
 import { systemClock, type Clock, type RateLimiter, type TokenSource } from '../../ports.js';
-import { jwtExpiresAt } from '../jwt.js';
+import { tokenExpiresAt } from '../jwt.js';
 import { iterateCursor } from '../pagination.js';
 import {
   AffectedDevicesPageSchema,
@@ -450,7 +450,7 @@ export interface FetchedToken {
 }
 
 /** What an operator must fix when the ZDX token endpoint refuses the credentials. */
-export function zdxSecretLabel(secretId?: string): string {
+function zdxSecretLabel(secretId?: string): string {
   return `ZDX API key secret${secretId ? ` (${secretId})` : ''} (key id and key secret)`;
 }
 
@@ -484,13 +484,7 @@ export async function fetchZdxToken(
     signal: options.signal,
     deadline: options.deadline,
   }).catch((error: unknown) => {
-    // A 401/403 of the token endpoint itself: the key is wrong (or disabled); no retry helps.
-    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-      throw new CredentialsRejectedError(zdxSecretLabel(options.secretId), 'the ZDX token endpoint', { cause: error });
-    }
-    throw error;
+    throw asCredentialsRejection(error, zdxSecretLabel(options.secretId), 'the ZDX token endpoint');
   });
-  const fromLifetime = now + (response.expires_in ?? DEFAULT_ZDX_TOKEN_SECONDS) * 1000;
-  const fromJwt = jwtExpiresAt(response.token);
-  return { token: response.token, expiresAt: fromJwt === undefined ? fromLifetime : Math.min(fromJwt, fromLifetime) };
+  return { token: response.token, expiresAt: tokenExpiresAt(response.token, now, response.expires_in ?? DEFAULT_ZDX_TOKEN_SECONDS) };
 }

@@ -12,7 +12,7 @@ import * as z from 'zod';
 import type { CallOptions, HttpClient } from '../../http/http-client.js';
 import { systemClock, type Clock } from '../../ports.js';
 import type { ZdxOneApiCredentials } from '../../secrets/schemas.js';
-import { jwtExpiresAt } from '../jwt.js';
+import { tokenExpiresAt } from '../jwt.js';
 import type { FetchedToken } from './client.js';
 
 /** How the ZDX client authenticates: the legacy ZDX API key, or a ZIdentity API client through OneAPI. */
@@ -23,13 +23,13 @@ export type ZdxAuth = (typeof ZDX_AUTH_MODES)[number];
 export const ZDX_PATH_PREFIX: Readonly<Record<ZdxAuth, string>> = { 'api-key': '/v1', oneapi: '/zdx/v1' };
 
 /** The `audience` ZIdentity requires for OneAPI tokens (and the `aud` of a client assertion). */
-export const ONEAPI_AUDIENCE = 'https://api.zscaler.com';
+const ONEAPI_AUDIENCE = 'https://api.zscaler.com';
 
 /** The production OneAPI gateway; other clouds use `https://api.<cloud>.zsapi.net`. */
 export const DEFAULT_ONEAPI_BASE_URL = 'https://api.zsapi.net';
 
 /** RFC 7523 client assertion type (private-key JWT client authentication). */
-export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** Lifetime of a client assertion: the SDKs sign theirs for 10 minutes. */
 const ASSERTION_SECONDS = 600;
@@ -43,7 +43,7 @@ export function zidentityTokenUrl(vanityDomain: string): string {
 }
 
 /** ZIdentity's token response (RFC 6749 §5.1). The Go SDK decodes `expires_in` as a number or a numeric string. */
-export const ZidentityTokenResponseSchema = z.lazy(() => z.object({
+const ZidentityTokenResponseSchema = z.lazy(() => z.object({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
   expires_in: z.union([z.number().positive(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
@@ -78,10 +78,14 @@ export async function fetchOneApiToken(
 ): Promise<FetchedToken> {
   const now = clock.now();
   const assertion = credentials.privateKey === undefined ? undefined : clientAssertion(credentials.clientId, credentials.privateKey, now);
-  const form: Record<string, string> =
-    assertion === undefined
-      ? { grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret ?? '', audience: ONEAPI_AUDIENCE }
-      : { grant_type: 'client_credentials', client_id: credentials.clientId, client_assertion: assertion, client_assertion_type: CLIENT_ASSERTION_TYPE, audience: ONEAPI_AUDIENCE };
+  const form: Record<string, string> = {
+    grant_type: 'client_credentials',
+    client_id: credentials.clientId,
+    audience: ONEAPI_AUDIENCE,
+    ...(assertion === undefined
+      ? { client_secret: credentials.clientSecret ?? '' }
+      : { client_assertion: assertion, client_assertion_type: CLIENT_ASSERTION_TYPE }),
+  };
   const response = await http.request({
     method: 'POST',
     path: tokenPath,
@@ -92,9 +96,7 @@ export async function fetchOneApiToken(
     signal: options.signal,
     deadline: options.deadline,
   });
-  const fromLifetime = now + (response.expires_in ?? DEFAULT_ONEAPI_TOKEN_SECONDS) * 1000;
-  const fromJwt = jwtExpiresAt(response.access_token);
-  return { token: response.access_token, expiresAt: fromJwt === undefined ? fromLifetime : Math.min(fromJwt, fromLifetime) };
+  return { token: response.access_token, expiresAt: tokenExpiresAt(response.access_token, now, response.expires_in ?? DEFAULT_ONEAPI_TOKEN_SECONDS) };
 }
 
 /** Splits a token URL into the HTTP client's base (its origin) and the request path. */

@@ -1,16 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { SharedTokenCache, createTokenMemory, tokenCacheKey, type FetchedToken } from '../../../../lambdas/core/auth/token-cache.js';
 import { SIMULATOR_CREDENTIALS, startSimulator, type RunningSimulator } from '../../../../local/simulator/index.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
+import { useTestTable } from '../../../helpers/dynamodb.js';
+import { manualClock } from '../../../helpers/clock.js';
 
 const tokenResponse = z.object({ token: z.string().min(1), expires_in: z.number().positive() });
-
-function manualClock(start = Date.now()) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
-}
 
 /** Gets a ZDX token from the simulator the documented way (hashed secret + timestamp). */
 async function fetchZdxTokenOverHttp(baseUrl: string, clock: { now(): number }, signal?: AbortSignal): Promise<FetchedToken> {
@@ -39,30 +34,19 @@ async function validateWithRetry(simulatorUrl: string, cache: SharedTokenCache):
 }
 
 describe('SharedTokenCache against the simulator', () => {
-  let dynamo: DynamoDBClient;
-  let tableName: string;
+  const table = useTestTable('tokens-sim');
   let simulator: RunningSimulator;
   let clock: ReturnType<typeof manualClock>;
   let run = 0;
 
-  beforeAll(async () => {
-    dynamo = localDynamoClient();
-    tableName = await createTestTable(dynamo, 'tokens-sim');
-  });
-
   beforeEach(async () => {
-    clock = manualClock();
+    clock = manualClock(Date.now());
     // The rate limit is the shared budget's concern (its own test); here every call must reach the auth check.
     simulator = await startSimulator({ clock, config: { zdx: { rateLimit: { enabled: false } } } });
   });
 
   afterEach(async () => {
     await simulator.close();
-  });
-
-  afterAll(async () => {
-    await deleteTestTable(dynamo, tableName);
-    dynamo.destroy();
   });
 
   /** Ten cold containers sharing DynamoDB Local, each with its own memory. */
@@ -73,8 +57,7 @@ describe('SharedTokenCache against the simulator', () => {
       { length: 10 },
       () =>
         new SharedTokenCache({
-          dynamo,
-          tableName,
+          ...table,
           cacheKey,
           clock,
           memory: createTokenMemory(),

@@ -1,4 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   SharedTokenCache,
   createTokenMemory,
@@ -8,15 +7,10 @@ import {
 } from '../../../../lambdas/core/auth/token-cache.js';
 import { BusyError } from '../../../../lambdas/core/errors.js';
 import { TableStore } from '../../../../lambdas/core/store/table-store.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
+import { useTestTable } from '../../../helpers/dynamodb.js';
+import { manualClock } from '../../../helpers/clock.js';
 
 const HOUR = 3_600_000;
-
-/** A clock the test moves by hand; all "containers" share it like they share wall time. */
-function manualClock(start = 1_800_000_000_000) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
-}
 
 /** A token issuer that counts requests and mints numbered tokens. */
 function countingIssuer(clock: { now(): number }, lifetimeMs = HOUR, delayMs = 20) {
@@ -32,23 +26,12 @@ function countingIssuer(clock: { now(): number }, lifetimeMs = HOUR, delayMs = 2
 }
 
 describe('SharedTokenCache', () => {
-  let dynamo: DynamoDBClient;
-  let tableName: string;
+  const table = useTestTable('tokens');
   let keyCounter = 0;
-
-  beforeAll(async () => {
-    dynamo = localDynamoClient();
-    tableName = await createTestTable(dynamo, 'tokens');
-  });
-
-  afterAll(async () => {
-    await deleteTestTable(dynamo, tableName);
-    dynamo.destroy();
-  });
 
   /** `count` cold containers: one cache instance each, each with its own memory. */
   function containers(count: number, options: Omit<SharedTokenCacheOptions, 'dynamo' | 'tableName' | 'memory'>) {
-    return Array.from({ length: count }, () => new SharedTokenCache({ dynamo, tableName, memory: createTokenMemory(), pollIntervalMs: 20, ...options }));
+    return Array.from({ length: count }, () => new SharedTokenCache({ ...table, memory: createTokenMemory(), pollIntervalMs: 20, ...options }));
   }
 
   function freshKey(): string {
@@ -97,7 +80,7 @@ describe('SharedTokenCache', () => {
       const clock = manualClock();
       const issuer = countingIssuer(clock);
       const cacheKey = freshKey();
-      await new TableStore({ dynamo, tableName }).put({
+      await new TableStore(table).put({
         pk: `token#${cacheKey}`,
         sk: 'token',
         token: 'stale',
@@ -171,7 +154,7 @@ describe('SharedTokenCache', () => {
     it('gives up with BusyError when a live lease outlasts maxWaitMs', async () => {
       const clock = manualClock();
       const cacheKey = freshKey();
-      await new TableStore({ dynamo, tableName }).put({
+      await new TableStore(table).put({
         pk: `token#${cacheKey}`,
         sk: 'token',
         leaseOwner: 'someone-else',

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { SharedRateBudget } from '../../../../lambdas/core/rate-budget/shared-rate-budget.js';
 import { SIMULATOR_CREDENTIALS, startSimulator, type RunningSimulator } from '../../../../local/simulator/index.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
+import { useTestTable } from '../../../helpers/dynamodb.js';
 
 /** The documented 5 per second; the minute window is scaled down to 3 s (12 calls) so the test takes seconds, not minutes. */
 const LIMITS = { perSecond: 5, perMinute: 12, secondWindowMs: 1_000, minuteWindowMs: 3_000 };
@@ -12,27 +11,22 @@ const CALLS = 16;
 const tokenResponse = z.object({ token: z.string().min(1) });
 
 describe('SharedRateBudget against the simulator', () => {
-  let dynamo: DynamoDBClient;
-  let tableName: string;
+  const table = useTestTable('budget-sim');
   let simulator: RunningSimulator;
 
   beforeAll(async () => {
-    dynamo = localDynamoClient();
-    tableName = await createTestTable(dynamo, 'budget-sim');
     simulator = await startSimulator({ config: { zdx: { rateLimit: { ...LIMITS, enabled: true, includeAuthCalls: true } } } });
   });
 
   afterAll(async () => {
     await simulator.close();
-    await deleteTestTable(dynamo, tableName);
-    dynamo.destroy();
   });
 
   describe('acquire', () => {
     it('keeps concurrent ZDX calls from several containers free of 429s', async () => {
       const containers = Array.from(
         { length: 3 },
-        () => new SharedRateBudget({ dynamo, tableName, budgetKey: simulator.url, ...LIMITS, maxWaitMs: 60_000 }),
+        () => new SharedRateBudget({ ...table, budgetKey: simulator.url, ...LIMITS, maxWaitMs: 60_000 }),
       );
       const [first] = containers;
       await first!.acquire();

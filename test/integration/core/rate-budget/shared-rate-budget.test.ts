@@ -1,35 +1,19 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BusyError } from '../../../../lambdas/core/errors.js';
 import { SharedRateBudget, type SharedRateBudgetOptions } from '../../../../lambdas/core/rate-budget/shared-rate-budget.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
+import { useTestTable } from '../../../helpers/dynamodb.js';
 import { maxInAnyWindow } from '../../../../bench/lib/stats.js';
-
-function manualClock(start = 1_800_000_000_000) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
-}
+import { manualClock } from '../../../helpers/clock.js';
 
 describe('SharedRateBudget', () => {
-  let dynamo: DynamoDBClient;
-  let tableName: string;
+  const table = useTestTable('budget');
   let budgetCounter = 0;
-
-  beforeAll(async () => {
-    dynamo = localDynamoClient();
-    tableName = await createTestTable(dynamo, 'budget');
-  });
-
-  afterAll(async () => {
-    await deleteTestTable(dynamo, tableName);
-    dynamo.destroy();
-  });
 
   function budgets(count: number, options: Partial<SharedRateBudgetOptions> = {}): SharedRateBudget[] {
     budgetCounter += 1;
     const budgetKey = `tenant-${budgetCounter}`;
     return Array.from(
       { length: count },
-      () => new SharedRateBudget({ dynamo, tableName, budgetKey, perSecond: 5, perMinute: 30, ...options }),
+      () => new SharedRateBudget({ ...table, budgetKey, perSecond: 5, perMinute: 30, ...options }),
     );
   }
 

@@ -1,21 +1,12 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TableStore } from '../../../../lambdas/core/store/table-store.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
+import { useTestTable } from '../../../helpers/dynamodb.js';
 
 describe('TableStore', () => {
-  let dynamo: DynamoDBClient;
-  let tableName: string;
+  const table = useTestTable('store');
   let store: TableStore;
 
   beforeAll(async () => {
-    dynamo = localDynamoClient();
-    tableName = await createTestTable(dynamo, 'store');
-    store = new TableStore({ dynamo, tableName });
-  });
-
-  afterAll(async () => {
-    await deleteTestTable(dynamo, tableName);
-    dynamo.destroy();
+    store = new TableStore(table);
   });
 
   describe('put', () => {

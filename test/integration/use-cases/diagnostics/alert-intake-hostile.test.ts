@@ -1,9 +1,8 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TableStore } from '../../../../lambdas/core/store/table-store.js';
 import { handleAlertWebhook, MAX_BODY_DEPTH, type WebhookRequest } from '../../../../lambdas/use-cases/diagnostics/alert-intake.js';
 import { AlertLedger } from '../../../../lambdas/use-cases/diagnostics/alert-ledger.js';
 import { FakeStarter } from '../../../helpers/diagnostics/fakes.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
+import { useTestTable } from '../../../helpers/dynamodb.js';
 
 const token = 'zdx-webhook-token-0123456789';
 
@@ -21,19 +20,11 @@ function bodyOf(result: { response: { body: string } }): Record<string, unknown>
  * alarm), starts nothing and leaves no claim behind. The ledger is the real one on DynamoDB Local.
  */
 describe('AlertIntake against careless and hostile senders', () => {
-  let dynamo: DynamoDBClient;
-  let tableName: string;
+  const table = useTestTable('hostile');
   let store: TableStore;
 
   beforeAll(async () => {
-    dynamo = localDynamoClient();
-    tableName = await createTestTable(dynamo, 'hostile');
-    store = new TableStore({ dynamo, tableName });
-  });
-
-  afterAll(async () => {
-    await deleteTestTable(dynamo, tableName);
-    dynamo.destroy();
+    store = new TableStore(table);
   });
 
   function setup() {

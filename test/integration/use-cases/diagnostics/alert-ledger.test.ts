@@ -1,23 +1,14 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TableStore } from '../../../../lambdas/core/store/table-store.js';
 import { AlertLedger, ENDED_CLAIM_STATE, STALE_CLAIM_MS } from '../../../../lambdas/use-cases/diagnostics/alert-ledger.js';
 import { ManualClock } from '../../../helpers/diagnostics/fakes.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
+import { useTestTable } from '../../../helpers/dynamodb.js';
 
 describe('AlertLedger', () => {
-  let dynamo: DynamoDBClient;
-  let tableName: string;
+  const table = useTestTable('ledger');
   let store: TableStore;
 
   beforeAll(async () => {
-    dynamo = localDynamoClient();
-    tableName = await createTestTable(dynamo, 'ledger');
-    store = new TableStore({ dynamo, tableName });
-  });
-
-  afterAll(async () => {
-    await deleteTestTable(dynamo, tableName);
-    dynamo.destroy();
+    store = new TableStore(table);
   });
 
   describe('an end delivered before or during the start', () => {

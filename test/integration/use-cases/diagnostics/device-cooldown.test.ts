@@ -1,23 +1,14 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TableStore } from '../../../../lambdas/core/store/table-store.js';
 import { DeviceCooldown } from '../../../../lambdas/use-cases/diagnostics/device-cooldown.js';
 import { ManualClock } from '../../../helpers/diagnostics/fakes.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
+import { useTestTable } from '../../../helpers/dynamodb.js';
 
 describe('DeviceCooldown', () => {
-  let dynamo: DynamoDBClient;
-  let tableName: string;
+  const table = useTestTable('cooldown');
   let store: TableStore;
 
   beforeAll(async () => {
-    dynamo = localDynamoClient();
-    tableName = await createTestTable(dynamo, 'cooldown');
-    store = new TableStore({ dynamo, tableName });
-  });
-
-  afterAll(async () => {
-    await deleteTestTable(dynamo, tableName);
-    dynamo.destroy();
+    store = new TableStore(table);
   });
 
   describe('claim', () => {

@@ -1,25 +1,16 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BusyError } from '../../../../lambdas/core/errors.js';
 import { TableStore } from '../../../../lambdas/core/store/table-store.js';
 import { TraceSlots } from '../../../../lambdas/use-cases/diagnostics/trace-slots.js';
 import { ManualClock } from '../../../helpers/diagnostics/fakes.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
+import { useTestTable } from '../../../helpers/dynamodb.js';
 
 describe('TraceSlots', () => {
-  let dynamo: DynamoDBClient;
-  let tableName: string;
+  const table = useTestTable('slots');
   let store: TableStore;
   let pool = 0;
 
   beforeAll(async () => {
-    dynamo = localDynamoClient();
-    tableName = await createTestTable(dynamo, 'slots');
-    store = new TableStore({ dynamo, tableName });
-  });
-
-  afterAll(async () => {
-    await deleteTestTable(dynamo, tableName);
-    dynamo.destroy();
+    store = new TableStore(table);
   });
 
   function slots(clock = new ManualClock()) {

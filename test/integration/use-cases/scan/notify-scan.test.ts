@@ -1,26 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FailureReportSchema } from '../../../../lambdas/core/reports.js';
 import { notifyScan, NotifyInputSchema, type NotifyScanDeps } from '../../../../lambdas/use-cases/scan/notify-scan.js';
 import { executionInput } from '../../../../lambdas/use-cases/scan/request-scan.js';
 import { ScanWindowStore } from '../../../../lambdas/use-cases/scan/scan-window-store.js';
 import { ScanSettingsSchema } from '../../../../lambdas/use-cases/scan/settings.js';
 import type { WindowState } from '../../../../lambdas/use-cases/scan/workflow-state.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
+import { useTestTable } from '../../../helpers/dynamodb.js';
 import { RecordingDelivery, RecordingLog } from '../../../helpers/scan/fakes.js';
 
-let dynamo: DynamoDBClient;
-let tableName: string;
-
-beforeAll(async () => {
-  dynamo = localDynamoClient();
-  tableName = await createTestTable(dynamo, 'scannotify');
-});
-
-afterAll(async () => {
-  await deleteTestTable(dynamo, tableName);
-  dynamo.destroy();
-});
+const table = useTestTable('scannotify');
 
 const settings = ScanSettingsSchema.parse({});
 const deployment = (stackName: string) => ({
@@ -47,7 +35,7 @@ function deps(delivery: RecordingDelivery, windows: ScanWindowStore): NotifyScan
 
 describe('notifyScan', () => {
   it('delivers a failure report with the window deployments and closes the window', async () => {
-    const windows = new ScanWindowStore({ dynamo, tableName });
+    const windows = new ScanWindowStore(table);
     const delivery = new RecordingDelivery();
     const window = await scanningWindow(windows);
     const input = NotifyInputSchema.parse({ mode: 'failure', state: { window, scan: { jobId: 'job-1', jobStatus: 'Failed' }, failure: { reason: 'ScanFailed' } } });
@@ -60,7 +48,7 @@ describe('notifyScan', () => {
   });
 
   it('moves the window on to its follow-up even when delivery fails, and a retry delivers once', async () => {
-    const windows = new ScanWindowStore({ dynamo, tableName });
+    const windows = new ScanWindowStore(table);
     const delivery = new RecordingDelivery();
     delivery.failuresLeft = 1;
     const window = await scanningWindow(windows);

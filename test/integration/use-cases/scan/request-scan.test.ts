@@ -1,27 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FailureReportSchema } from '../../../../lambdas/core/reports.js';
 import { requestScan, type RequestScanDeps } from '../../../../lambdas/use-cases/scan/request-scan.js';
 import { ScanWindowStore } from '../../../../lambdas/use-cases/scan/scan-window-store.js';
 import { ScanSettingsSchema } from '../../../../lambdas/use-cases/scan/settings.js';
 import { ScanExecutionInputSchema } from '../../../../lambdas/use-cases/scan/workflow-state.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
+import { useTestTable } from '../../../helpers/dynamodb.js';
 import { RecordingExecutions, RecordingLog, RecordingDelivery, stackEvent, stackInstanceEvent } from '../../../helpers/scan/fakes.js';
 
 const MAPPED = '111122223333';
 const TARGET = '444455556666';
-let dynamo: DynamoDBClient;
-let tableName: string;
-
-beforeAll(async () => {
-  dynamo = localDynamoClient();
-  tableName = await createTestTable(dynamo, 'scanreq');
-});
-
-afterAll(async () => {
-  await deleteTestTable(dynamo, tableName);
-  dynamo.destroy();
-});
+const table = useTestTable('scanreq');
 
 function setup() {
   const zcspm = { [MAPPED]: randomUUID(), [TARGET]: randomUUID() };
@@ -31,7 +19,7 @@ function setup() {
   const deps: RequestScanDeps = {
     settings: ScanSettingsSchema.parse({ debounceSeconds: 45 }),
     mappings: zcspm,
-    windows: new ScanWindowStore({ dynamo, tableName }),
+    windows: new ScanWindowStore(table),
     executions,
     notifications: () => notifier,
     log,

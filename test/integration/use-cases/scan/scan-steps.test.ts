@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ScanReportSchema } from '../../../../lambdas/core/reports.js';
 import { checkScan } from '../../../../lambdas/use-cases/scan/check-scan.js';
 import { collectReport } from '../../../../lambdas/use-cases/scan/collect-report.js';
@@ -10,28 +9,17 @@ import { ScanHistoryStore } from '../../../../lambdas/use-cases/scan/scan-histor
 import { ScanWindowStore } from '../../../../lambdas/use-cases/scan/scan-window-store.js';
 import { ScanSettingsSchema } from '../../../../lambdas/use-cases/scan/settings.js';
 import type { ScanState, WindowState } from '../../../../lambdas/use-cases/scan/workflow-state.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
+import { useTestTable } from '../../../helpers/dynamodb.js';
 import { FakeClock, FakeStackReader, FakeZcspm, RecordingLog, jobStatus } from '../../../helpers/scan/fakes.js';
 
-let dynamo: DynamoDBClient;
-let tableName: string;
-
-beforeAll(async () => {
-  dynamo = localDynamoClient();
-  tableName = await createTestTable(dynamo, 'scansteps');
-});
-
-afterAll(async () => {
-  await deleteTestTable(dynamo, tableName);
-  dynamo.destroy();
-});
+const table = useTestTable('scansteps');
 
 const settings = ScanSettingsSchema.parse({ benchmarks: ['CSBP', 'CIS'], polling: { scanTimeoutSeconds: 3_600 } });
 
 function world() {
   const clock = new FakeClock();
-  const windows = new ScanWindowStore({ dynamo, tableName, clock });
-  const history = new ScanHistoryStore({ dynamo, tableName, clock });
+  const windows = new ScanWindowStore({ ...table, clock });
+  const history = new ScanHistoryStore({ ...table, clock });
   const zcspm = new FakeZcspm();
   const log = new RecordingLog();
   const zcspmAccountId = randomUUID();

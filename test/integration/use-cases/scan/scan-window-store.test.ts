@@ -1,23 +1,11 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Deployment } from '../../../../lambdas/core/reports.js';
 import { deploymentId, executionNameFor, ScanWindowStore } from '../../../../lambdas/use-cases/scan/scan-window-store.js';
-import { createTestTable, deleteTestTable, localDynamoClient } from '../../../helpers/dynamodb.js';
+import { useTestTable } from '../../../helpers/dynamodb.js';
 import { FakeClock } from '../../../helpers/scan/fakes.js';
 
 const ACCOUNT = '6f1e5c7a-0b44-4a43-9e0c-3a1b2c3d4e5f';
-let dynamo: DynamoDBClient;
-let tableName: string;
+const table = useTestTable('scanwin');
 let counter = 0;
-
-beforeAll(async () => {
-  dynamo = localDynamoClient();
-  tableName = await createTestTable(dynamo, 'scanwin');
-});
-
-afterAll(async () => {
-  await deleteTestTable(dynamo, tableName);
-  dynamo.destroy();
-});
 
 /** Each test uses its own ZCSPM account (and stack ids) so tests never share a window or a dedupe record. */
 function account(): string {
@@ -38,7 +26,7 @@ function deployment(stackName: string, token = `token-${stackName}`): Deployment
 }
 
 function store(clock = new FakeClock()): ScanWindowStore {
-  return new ScanWindowStore({ dynamo, tableName, clock, staleGraceSeconds: 600 });
+  return new ScanWindowStore({ ...table, clock, staleGraceSeconds: 600 });
 }
 
 describe('ScanWindowStore', () => {

@@ -1,11 +1,7 @@
 import { BusyError } from '../../../../lambdas/core/errors.js';
 import { InMemoryDeliveryLedger, deliverOnce, type DeliveryLedger } from '../../../../lambdas/core/notifiers/delivery-ledger.js';
 import type { Log } from '../../../../lambdas/core/ports.js';
-
-function manualClock(start = 1_000_000) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => (now += ms) };
-}
+import { manualClock } from '../../../helpers/clock.js';
 
 function recordingLog(): Log & { lines: Array<{ level: string; message: string; extra?: Record<string, unknown> }> } {
   const lines: Array<{ level: string; message: string; extra?: Record<string, unknown> }> = [];
@@ -16,7 +12,7 @@ function recordingLog(): Log & { lines: Array<{ level: string; message: string; 
 describe('InMemoryDeliveryLedger', () => {
   describe('claim', () => {
     it('claims once, reports busy while the lease lives, and frees the key after it runs out', async () => {
-      const clock = manualClock();
+      const clock = manualClock(1_000_000);
       const ledger = new InMemoryDeliveryLedger({ clock, leaseMs: 1000 });
 
       const first = await ledger.claim('k');

@@ -6,14 +6,10 @@ import { clearRegisteredSecrets, redact } from '../../../../lambdas/core/observa
 import { SlackSettings, WebhookCredentials, ZcspmCredentials, ZdxCredentials } from '../../../../lambdas/core/secrets/schemas.js';
 import { SecretsProvider, secretNameFromArn } from '../../../../lambdas/core/secrets/secrets-provider.js';
 import { captureOutput } from '../observability/capture-output.js';
+import { manualClock } from '../../../helpers/clock.js';
 
 const ZDX_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:zsa/zdx-AbC123';
 const ZDX_SECRET = { keyId: 'key-id-123', keySecret: 'super-secret-zdx-value' };
-
-function manualClock(start = 1_800_000_000_000) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
-}
 
 /** The error a promise rejects with; fails the test when it resolves. */
 async function rejection(promise: Promise<unknown>): Promise<Error> {
