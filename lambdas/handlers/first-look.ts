@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import { BusyError } from '../core/errors.js';
 import { createLogger } from '../core/observability/logger.js';
+import { pipelineMetrics } from '../core/observability/metrics.js';
 import { withMiddleware } from '../core/observability/middleware.js';
 import { abortableSleep } from '../core/store/wait.js';
 import { runFirstLook } from '../use-cases/diagnostics/first-look.js';
@@ -56,5 +57,5 @@ export const handler = withMiddleware(
     }
     return progress;
   },
-  { logger, correlationIds: (event) => diagnosticsCorrelationIds((event as { resolved?: unknown } | null)?.resolved ?? event) },
+  { logger, metrics: pipelineMetrics(), correlationIds: (event) => diagnosticsCorrelationIds((event as { resolved?: unknown } | null)?.resolved ?? event) },
 );

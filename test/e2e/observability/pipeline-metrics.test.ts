@@ -42,6 +42,8 @@ function emfMetrics(text: string): EmittedMetric[] {
 }
 
 const emitted: EmittedMetric[] = [];
+/** What one FirstLook invocation printed on its own (on Lambda each function flushes only what it counted). */
+const firstLookEmitted: EmittedMetric[] = [];
 
 beforeAll(async () => {
   // The harnesses keep EMF off stdout unless told otherwise; handlers read this when first loaded.
@@ -73,6 +75,12 @@ beforeAll(async () => {
     try {
       await diagnostics.deliverWebhook(STARTED_ALERT);
       await diagnostics.idle();
+      // In this one process every handler shares the Metrics instance; invoked alone, FirstLook must flush its own figures.
+      const firstLook = diagnostics.runner.taskRuns.find((run) => run.stateName === 'FirstLook');
+      if (!firstLook) throw new Error('the alert ran no FirstLook task');
+      const printedBefore = output.text().length;
+      await diagnostics.runner.invoke(firstLook.functionLogicalId, firstLook.input);
+      firstLookEmitted.push(...emfMetrics(output.text().slice(printedBefore)));
     } finally {
       await diagnostics.close();
     }
@@ -106,6 +114,13 @@ describe('pipeline metrics (EMF on stdout of the real handlers, run by the sandb
     const verdicts = ours.filter((metric) => metric.name === 'AlertsDiagnosed').map((metric) => metric.dimensions.Verdict);
     expect(verdicts.length).toBeGreaterThan(0);
     for (const verdict of verdicts) expect(['device', 'network', 'zscaler', 'application', 'unknown']).toContain(verdict);
+  });
+
+  it('flushes the ZDX calls of a FirstLook invocation in that invocation', () => {
+    const admitted = firstLookEmitted.filter((metric) => metric.name === 'ZdxCallsAdmitted');
+
+    expect(admitted.length).toBeGreaterThan(0);
+    expect(admitted.every((metric) => [metric.value].flat().every((value) => Number(value) > 0))).toBe(true);
   });
 
   it('counts what happened: two scans completed, one failed, one timed out, three deep traces started', () => {
