@@ -94,9 +94,9 @@ export interface StandardErrorHandlingOptions {
   readonly retryMaxDelay?: Duration;
 }
 
-/** A fault that is transient only now and then: two attempts, `interval` then twice that, full jitter. */
-function retryTwice(errors: string[], interval: Duration): sfn.RetryProps {
-  return { errors, interval, maxAttempts: 2, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL };
+/** `maxAttempts` retries of `errors`, `interval` first and each wait twice the last, full jitter. */
+function retryOf(errors: readonly string[], interval: Duration, maxAttempts: number): sfn.RetryProps {
+  return { errors: [...errors], interval, maxAttempts, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL };
 }
 
 /**
@@ -107,41 +107,31 @@ function retryTwice(errors: string[], interval: Duration): sfn.RetryProps {
  * did happen is recovered by its retry (InitiateScan gets the running job back from `rescan`,
  * StartDeepTrace finds its trace by session name), never started twice.
  */
-export const RESPONSE_SHAPE_RETRY = retryTwice([ErrorName.ResponseShape], Duration.seconds(10));
+export const RESPONSE_SHAPE_RETRY = retryOf([ErrorName.ResponseShape], Duration.seconds(10), 2);
 
 /**
  * The Retry of an invocation that died without the handler's answer ({@link LAMBDA_CRASH_ERRORS}: a
  * Lambda timeout or an out-of-memory kill), possibly after its Zscaler call succeeded. Safe because
  * every task is idempotent. Five attempts (2, 4, 8, 16, 32 s, full jitter), not two: a task that
  * makes several calls dies more often than one that makes one, and a run holds hundreds of such
- * invocations, so with three attempts in all, crashes that come now and then still met three in a
- * row (in the fault campaigns, where 4 to 17% of the polls, starts and result reads die, about one
- * campaign in ten lost a device or a scan that way). A crash that repeats six times is not
- * transient and fails the task as itself.
+ * invocations. In the fault campaigns, where 4% of status polls and up to 17% of result reads die,
+ * two attempts let a scan end `Lambda.Unknown` after three dead polls in a row, and result reads
+ * have died three times in a row. A crash that repeats six times is not transient and fails the
+ * task as itself.
  */
-export const LAMBDA_CRASH_RETRY: sfn.RetryProps = {
-  errors: [...LAMBDA_CRASH_ERRORS],
-  interval: Duration.seconds(2),
-  maxAttempts: 5,
-  backoffRate: 2,
-  jitterStrategy: sfn.JitterType.FULL,
-};
+export const LAMBDA_CRASH_RETRY = retryOf(LAMBDA_CRASH_ERRORS, Duration.seconds(2), 5);
 
 /**
  * The Retry of a 401 that outlasted the HTTP client's fresh tokens (`AuthenticationError`): during a
  * revocation storm (a key rotation, every container refreshing at once) a later attempt gets a token
- * that holds. Credentials the token endpoint itself rejects are `CredentialsRejectedError`, never retried.
+ * that holds. Four attempts (10 s to 80 s, full jitter): storms come in bursts, and in the fault
+ * campaigns one task met two such 401s in a row. Credentials the token endpoint itself rejects are
+ * `CredentialsRejectedError`, never retried.
  */
-export const TOKEN_REVOKED_RETRY = retryTwice([ErrorName.Authentication], Duration.seconds(10));
+export const TOKEN_REVOKED_RETRY = retryOf([ErrorName.Authentication], Duration.seconds(10), 4);
 
 /** The Retry of the Lambda service's own transient errors ({@link LAMBDA_SERVICE_ERRORS}): 2 s, x2, 6 attempts, full jitter (AWS's advice). */
-export const LAMBDA_SERVICE_RETRY: sfn.RetryProps = {
-  errors: [...LAMBDA_SERVICE_ERRORS],
-  interval: Duration.seconds(2),
-  maxAttempts: 6,
-  backoffRate: 2,
-  jitterStrategy: sfn.JitterType.FULL,
-};
+export const LAMBDA_SERVICE_RETRY = retryOf(LAMBDA_SERVICE_ERRORS, Duration.seconds(2), 6);
 
 /** What every Lambda task retries first, before its own retries: a Lambda service error, then an invocation that died. */
 export const INVOCATION_RETRIES: readonly sfn.RetryProps[] = [LAMBDA_SERVICE_RETRY, LAMBDA_CRASH_RETRY];

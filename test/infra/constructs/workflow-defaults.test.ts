@@ -40,7 +40,7 @@ const STANDARD_RETRY = [
   { ErrorEquals: [...LAMBDA_CRASH_ERRORS], IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, JitterStrategy: 'FULL' },
   { ErrorEquals: [...RETRYABLE_ERROR_NAMES], IntervalSeconds: 5, MaxAttempts: 4, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' },
   { ErrorEquals: [ErrorName.ResponseShape], IntervalSeconds: 10, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' },
-  { ErrorEquals: [ErrorName.Authentication], IntervalSeconds: 10, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: 'FULL' },
+  { ErrorEquals: [ErrorName.Authentication], IntervalSeconds: 10, MaxAttempts: 4, BackoffRate: 2, JitterStrategy: 'FULL' },
 ];
 
 describe('StandardStateMachine', () => {
