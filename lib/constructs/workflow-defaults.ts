@@ -115,9 +115,9 @@ export const RESPONSE_SHAPE_RETRY = retryOf([ErrorName.ResponseShape], Duration.
  * every task is idempotent. Five attempts (2, 4, 8, 16, 32 s, full jitter), not two: a task that
  * makes several calls dies more often than one that makes one, and a run holds hundreds of such
  * invocations. In the fault campaigns, where 4% of status polls and up to 17% of result reads die,
- * two attempts let a scan end `Lambda.Unknown` after three dead polls in a row, and result reads
- * have died three times in a row. A crash that repeats six times is not transient and fails the
- * task as itself.
+ * two attempts let a scan end `Lambda.Unknown` (one task died three times in a row), and result
+ * reads have died three times in a row. A crash that repeats six times is not transient and fails
+ * the task as itself.
  */
 export const LAMBDA_CRASH_RETRY = retryOf(LAMBDA_CRASH_ERRORS, Duration.seconds(2), 5);
 
