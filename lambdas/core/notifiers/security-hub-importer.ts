@@ -10,7 +10,7 @@
  *   silently.
  */
 import type { BatchImportFindingsResponse, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { ConnectionError, RateLimitedError, ServerError } from '../errors.js';
+import { ZscalerError } from '../errors.js';
 import { backoffCeilingMs, backoffDelayMs, type BackoffOptions } from '../http/retry-policy.js';
 import { silentLog, type Log } from '../ports.js';
 import { abortableSleep, type Sleep } from '../store/wait.js';
@@ -123,7 +123,7 @@ export class SecurityHubImporter {
         response = await client.send(new BatchImportFindingsCommand({ Findings: pending }), { abortSignal: options.signal });
       } catch (error) {
         const classified = classifyAwsError(error, ENDPOINT);
-        const retryable = classified instanceof RateLimitedError || classified instanceof ServerError || classified instanceof ConnectionError;
+        const retryable = classified instanceof ZscalerError && classified.retryable;
         if (!retryable || attempt + 1 >= maxAttempts || this.#outOfTime(attempt, options.deadline)) throw classified;
         this.#log.warn('BatchImportFindings failed; retrying', { attempt: attempt + 1, error: (classified as Error).name });
         continue;
