@@ -6,8 +6,6 @@ export default {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   moduleNameMapper: {
-    '^#core/(.*)\\.js$': '<rootDir>/lambdas/core/$1',
-    '^#use-cases/(.*)\\.js$': '<rootDir>/lambdas/use-cases/$1',
     '^#simulator/(.*)\\.js$': '<rootDir>/local/simulator/$1',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -1,7 +1,7 @@
 /**
  * Benchmark (not a test): bundle size and cold-start init time of every Lambda, against a baseline.
  *
- * Every `lambdas/handlers/*.ts` that exports `handler` is bundled by the CDK with the team's
+ * Every handler file (`lambdas/<slice>/handlers/<name>.ts`) that exports `handler` is bundled by the CDK with the team's
  * settings (bench/lib/cdk-bundles.ts), together with the baseline, a bare handler that imports only
  * the DynamoDB client (bench/lib/baseline-handler.ts). Then, round after round, each bundle is
  * imported by a fresh Node process (bench/lib/init-probe.ts) in a shuffled order, so the handlers
@@ -32,7 +32,8 @@ export const INIT_TARGET_RATIO = TARGETS.initRatio;
 export const BASELINE_NAME = 'baseline (DynamoDB client only)';
 
 const BASELINE_ENTRY: BundleEntry = { name: BASELINE_NAME, entry: 'bench/lib/baseline-handler.ts' };
-const HANDLER_DIR = 'lambdas/handlers';
+/** Every slice keeps its Lambda entries in its own `handlers/` folder. */
+const HANDLER_DIRS = ['lambdas/scan/handlers', 'lambdas/diagnostics/handlers', 'lambdas/operations/handlers'];
 const HANDLER_EXPORT = /export\s+(?:const|let|var|async\s+function|function)\s+handler\b/;
 
 /** What `npm run bench -- --json` reports per Lambda under `bundles`. */
@@ -71,19 +72,20 @@ export interface BundleBenchmarkOptions {
   readonly runs?: number;
   /** Where the CDK writes its cloud assembly (emptied first). @default bench/out/cdk-bundles */
   readonly outdir?: string;
-  /** Entries to bundle. @default every handler in lambdas/handlers */
+  /** Entries to bundle. @default every handler of every slice */
   readonly entries?: readonly BundleEntry[];
   /** Progress lines (stderr in `npm run bench`). */
   readonly progress?: (line: string) => void;
 }
 
-/** The Lambda entries: `lambdas/handlers/*.ts` files that export `handler` (wiring modules do not). */
+/** The Lambda entries: the files of every slice's `handlers/` folder that export `handler`, by name. */
 export function handlerEntries(root = PROJECT_ROOT): BundleEntry[] {
-  return readdirSync(join(root, HANDLER_DIR))
-    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
-    .sort()
-    .filter((file) => HANDLER_EXPORT.test(readFileSync(join(root, HANDLER_DIR, file), 'utf8')))
-    .map((file) => ({ name: file.replace(/\.ts$/, ''), entry: `${HANDLER_DIR}/${file}` }));
+  return HANDLER_DIRS.flatMap((dir) =>
+    readdirSync(join(root, dir))
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
+      .filter((file) => HANDLER_EXPORT.test(readFileSync(join(root, dir, file), 'utf8')))
+      .map((file) => ({ name: file.replace(/\.ts$/, ''), entry: `${dir}/${file}` })),
+  ).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Bundles every handler and the baseline; returns the bundles (the memory benchmark reuses them). */

@@ -28,7 +28,7 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Stack } from 'aws-cdk-lib';
 import { parseConfig } from '../lib/config.js';
 import { PROJECT_ROOT } from '../lib/constructs/team-function.js';
-import { IntegrationStack } from '../lib/integration-stack.js';
+import { IntegrationStack } from '../lib/stacks/integration-stack.js';
 import { createDynamoClient } from '../lambdas/core/store/dynamo-client.js';
 import { createTableInput } from '../lambdas/core/store/table-schema.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../local/dynamodb-local.js';
@@ -80,7 +80,7 @@ export interface MemoryReport {
 
 /** Options of {@link runMemoryBenchmark}. */
 export interface MemoryBenchmarkOptions {
-  /** Bundles by entry (`lambdas/handlers/x.ts`); default: bundle now. */
+  /** Bundles by entry (`lambdas/scan/handlers/x.ts`); default: bundle now. */
   readonly bundles?: readonly CdkBundle[];
   readonly dynamoEndpoint?: string;
   /** Longest the pipelines may take. @default 180000 */

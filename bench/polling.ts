@@ -4,15 +4,15 @@
  * A seeded population of accounts, each with its own typical scan duration (log-uniform between 3
  * and 60 minutes), runs a sequence of scans whose durations vary around that typical value
  * (log-normal, sigma 0.15, plus 5% outliers at 1.3x to 2x). The adaptive policy runs exactly the
- * production code (lambdas/use-cases/scan/polling.ts), learning from the duration estimates it
+ * production code (lambdas/scan/domain/polling.ts), learning from the duration estimates it
  * records itself, as in production. Figures are taken once an account has history (its scans after
  * the first `warmupScans`); fixed 10 s and 60 s polling see the same scans.
  *
  * Run alone: `npx tsx bench/polling.ts`; `npm run bench` calls {@link runPollingBenchmark}.
  */
 import { pathToFileURL } from 'node:url';
-import { estimateDuration, firstWaitSeconds, nextWaitSeconds, planPolling } from '../lambdas/use-cases/scan/polling.js';
-import { defaultScanSettings, type PollingSettings } from '../lambdas/use-cases/scan/settings.js';
+import { estimateDuration, firstWaitSeconds, nextWaitSeconds, planPolling } from '../lambdas/scan/domain/polling.js';
+import { defaultScanSettings, type PollingSettings } from '../lambdas/scan/settings.js';
 import { mulberry32 } from '../local/simulator/random.js';
 
 /** The figures `npm run bench -- --json` reports under `polling`. */

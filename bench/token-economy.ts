@@ -22,9 +22,9 @@ import { SharedTokenCache, createTokenMemory, tokenCacheKey } from '../lambdas/c
 import { createHttpAgent } from '../lambdas/core/http/agent.js';
 import { HttpClient } from '../lambdas/core/http/http-client.js';
 import { createTableInput } from '../lambdas/core/store/table-schema.js';
-import { ZcspmClient, fetchZcspmToken } from '../lambdas/core/zscaler/zcspm/client.js';
-import { ZdxClient, fetchZdxToken } from '../lambdas/core/zscaler/zdx/client.js';
-import { ZDX_PATH_PREFIX, fetchOneApiToken } from '../lambdas/core/zscaler/zdx/oneapi.js';
+import { ZcspmClient, fetchZcspmToken } from '../lambdas/zscaler/zcspm/client.js';
+import { ZdxClient, fetchZdxToken } from '../lambdas/zscaler/zdx/client.js';
+import { ZDX_PATH_PREFIX, fetchOneApiToken } from '../lambdas/zscaler/zdx/oneapi.js';
 import { LOCAL_AWS_CREDENTIALS, startDynamoDbLocal, type RunningDynamoDbLocal } from '../local/dynamodb-local.js';
 import { SEEDED_ALERT_ID, SIMULATOR_CREDENTIALS, ZIDENTITY_TOKEN_PATH, startSimulator, type RunningSimulator } from '../local/simulator/index.js';
 import { round } from './lib/stats.js';

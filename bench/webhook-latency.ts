@@ -80,7 +80,7 @@ export async function runWebhookLatencyBenchmark(options: { requests?: number; w
   stubs[1].on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ bearerToken: TOKEN }) });
   stubs[2].on(StartExecutionCommand).callsFake((input: { name?: string }) => ({ executionArn: `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: new Date() }));
   try {
-    const { handler } = (await import('../lambdas/handlers/alert-intake.js')) as { handler: (event: unknown, context: unknown) => Promise<{ statusCode: number }> };
+    const { handler } = (await import('../lambdas/diagnostics/handlers/alert-intake.js')) as { handler: (event: unknown, context: unknown) => Promise<{ statusCode: number }> };
     const samples: number[] = [];
     for (let index = 0; index < warmup + requests; index++) {
       const started = performance.now();

@@ -7,7 +7,7 @@ import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ConfigError } from '../lambdas/core/errors.js';
 import { configWarnings, loadConfig } from '../lib/config.js';
-import { IntegrationStack } from '../lib/integration-stack.js';
+import { IntegrationStack } from '../lib/stacks/integration-stack.js';
 
 const app = new App();
 

@@ -1,5 +1,5 @@
 /**
- * The member-account CDK app: the forwarder stack (lib/forwarder-stack.ts) that sends the CloudFormation
+ * The member-account CDK app: the forwarder stack (lib/stacks/forwarder-stack.ts) that sends the CloudFormation
  * events of one account and Region to the central bus. Run it with
  * `npx cdk synth --app "npx tsx bin/forwarder.ts"` (template for a StackSet) or
  * `npx cdk deploy --app "npx tsx bin/forwarder.ts" --parameters CentralEventBusArn=<arn>` (one account and
@@ -11,7 +11,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ConfigError } from '../lambdas/core/errors.js';
 import { loadConfig } from '../lib/config.js';
-import { CENTRAL_EVENT_BUS_ARN_CONTEXT_KEY, ForwarderStack } from '../lib/forwarder-stack.js';
+import { CENTRAL_EVENT_BUS_ARN_CONTEXT_KEY, ForwarderStack } from '../lib/stacks/forwarder-stack.js';
 
 const app = new App();
 

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import * as z from 'zod';
 import { ConfigError } from '../lambdas/core/errors.js';
-import { DEFAULT_ONEAPI_BASE_URL, ZDX_AUTH_MODES, zidentityTokenUrl, type ZdxAuth } from '../lambdas/core/zscaler/zdx/oneapi.js';
+import { DEFAULT_ONEAPI_BASE_URL, ZDX_AUTH_MODES, zidentityTokenUrl, type ZdxAuth } from '../lambdas/zscaler/zdx/oneapi.js';
 import { ZDX_RATE_TIERS } from '../lambdas/core/rate-budget/zdx-rate-tiers.js';
 
 /** Context key of the configuration object. */
@@ -670,17 +670,17 @@ export const RuntimeEnv = {
   ZDX_RATE_PER_DAY: 'ZDX_RATE_PER_DAY',
   /** Fraction of the tenant's ZDX budget the integration uses. */
   ZDX_RATE_SHARE: 'ZDX_RATE_SHARE',
-  /** JSON, lambdas/use-cases/scan/settings.ts `ScanSettingsSchema`. */
+  /** JSON, lambdas/scan/settings.ts `ScanSettingsSchema`. */
   SCAN_SETTINGS: 'SCAN_SETTINGS',
   /** JSON object `{ "<aws account id>": "<zcspm guid>" }`; only for small configurations (see `accountMappingsEnv`). */
   ACCOUNT_MAPPINGS: 'ACCOUNT_MAPPINGS',
   /** Name of the mappings file bundled with ScanRequest, relative to `LAMBDA_TASK_ROOT`. */
   ACCOUNT_MAPPINGS_FILE: 'ACCOUNT_MAPPINGS_FILE',
-  /** JSON, lambdas/use-cases/diagnostics/settings.ts `DiagnosticsSettingsSchema`. */
+  /** JSON, lambdas/diagnostics/settings.ts `DiagnosticsSettingsSchema`. */
   DIAGNOSTICS_SETTINGS: 'DIAGNOSTICS_SETTINGS',
-  /** JSON, lambdas/core/notifiers/settings.ts `NotificationSettingsSchema`. */
+  /** JSON, lambdas/notify/settings.ts `NotificationSettingsSchema`. */
   NOTIFICATION_SETTINGS: 'NOTIFICATION_SETTINGS',
-  /** JSON, lambdas/core/notifiers/settings.ts `SecurityHubSettingsSchema` (the scan's notify function only). */
+  /** JSON, lambdas/notify/settings.ts `SecurityHubSettingsSchema` (the scan's notify function only). */
   SECURITY_HUB_SETTINGS: 'SECURITY_HUB_SETTINGS',
 } as const;
 
@@ -808,7 +808,7 @@ export function scanSettings(config: ZsaConfig): Record<string, unknown> {
  */
 export const ACCOUNT_MAPPINGS_INLINE_MAX_BYTES = 1024;
 
-/** File name of the mappings inside ScanRequest's bundle (lambdas/use-cases/scan/settings.ts reads it). */
+/** File name of the mappings inside ScanRequest's bundle (lambdas/scan/settings.ts reads it). */
 export const ACCOUNT_MAPPINGS_FILE_NAME = 'account-mappings.json';
 
 /**
@@ -865,7 +865,7 @@ export function notificationSettings(config: ZsaConfig, refs: { readonly topicAr
 }
 
 /**
- * `SECURITY_HUB_SETTINGS` (lambdas/core/notifiers/settings.ts `SecurityHubSettingsSchema`) for the scan's
+ * `SECURITY_HUB_SETTINGS` (lambdas/notify/settings.ts `SecurityHubSettingsSchema`) for the scan's
  * notify function, the only one with findings to import; undefined when Security Hub is off. Apart
  * from `NOTIFICATION_SETTINGS` so every notifying function keeps the same channel settings.
  */

@@ -44,14 +44,14 @@ const ENTRY_FILE = 'index.mjs';
 const NODE_MODULES = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/;
 
 /**
- * Groups an input path: a package name for dependencies, `lambdas/<layer>/<folder>` for project
+ * Groups an input path: a package name for dependencies, `lambdas/<slice>/<folder>` for project
  * code (handlers by file), the path itself otherwise.
  */
 export function packageOf(inputPath: string): string {
   const dependency = NODE_MODULES.exec(inputPath);
   if (dependency) return dependency[1] as string;
   const parts = inputPath.split('/');
-  if (parts[0] === 'lambdas' && parts[1] === 'handlers') return parts.slice(0, 3).join('/');
+  if (parts[0] === 'lambdas' && parts[2] === 'handlers') return parts.slice(0, 4).join('/');
   if (parts[0] === 'lambdas' || parts[0] === 'bench' || parts[0] === 'local') return parts.slice(0, Math.min(3, parts.length - 1)).join('/');
   return inputPath;
 }

@@ -9,7 +9,7 @@
 import * as z from 'zod';
 import { ConfigError, describeIssues } from './errors.js';
 import { ZDX_RATE_TIERS } from './rate-budget/zdx-rate-tiers.js';
-import { ZDX_AUTH_MODES } from './zscaler/zdx/oneapi.js';
+import { ZDX_AUTH_MODES } from '../zscaler/zdx/oneapi.js';
 
 const secretArn = z.lazy(() =>
   z

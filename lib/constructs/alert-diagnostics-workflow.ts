@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { ErrorName, RETRYABLE_ERROR_NAMES } from '../../lambdas/core/errors.js';
 import { KeyPrefix } from '../../lambdas/core/store/table-schema.js';
 import { diagnosticsSettings, notificationSettings, type ZsaConfig } from '../config.js';
-import type { IntegrationSettings } from '../integration-stack.js';
+import type { IntegrationSettings } from '../stacks/integration-stack.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { HANDLER_ENTRY_METADATA } from './post-deploy-scan-workflow.js';
 import { TeamFunction, type TeamFunctionProps } from './team-function.js';
@@ -117,7 +117,7 @@ export class AlertDiagnosticsWorkflow extends Construct {
     const functions: StepFunctions = {
       resolveDevices: zdxFn(
         'ResolveDevices',
-        'lambdas/handlers/resolve-devices.ts',
+        'lambdas/diagnostics/handlers/resolve-devices.ts',
         {
           description: 'AlertDiagnostics: reads the alert and its affected devices, applies the cap and the cooldown',
           invocation: 'sync',
@@ -125,42 +125,42 @@ export class AlertDiagnosticsWorkflow extends Construct {
         },
         [KeyPrefix.deviceCooldown],
       ),
-      firstLook: zdxFn('FirstLook', 'lambdas/handlers/first-look.ts', {
+      firstLook: zdxFn('FirstLook', 'lambdas/diagnostics/handlers/first-look.ts', {
         description: "AlertDiagnostics: first-look verdicts from ZDX's history, devices in impact order, within the shared budget",
         invocation: 'sync',
         timeout: Duration.minutes(5),
       }),
-      acquireTraceSlot: fn('AcquireTraceSlot', 'lambdas/handlers/acquire-trace-slot.ts', {
+      acquireTraceSlot: fn('AcquireTraceSlot', 'lambdas/diagnostics/handlers/acquire-trace-slot.ts', {
         description: 'AlertDiagnostics: takes a tenant deep-trace slot (BusyError when all are taken)',
         invocation: 'sync',
         timeout: Duration.seconds(15),
       }).bindTable(props.table, { leadingKeys: [KeyPrefix.traceSlots] }),
-      startDeepTrace: zdxFn('StartDeepTrace', 'lambdas/handlers/start-deep-trace.ts', {
+      startDeepTrace: zdxFn('StartDeepTrace', 'lambdas/diagnostics/handlers/start-deep-trace.ts', {
         description: "AlertDiagnostics: picks the application's probes and starts the deep trace",
         invocation: 'sync',
         timeout: Duration.seconds(60),
       }),
-      getTraceStatus: zdxFn('GetTraceStatus', 'lambdas/handlers/get-trace-status.ts', {
+      getTraceStatus: zdxFn('GetTraceStatus', 'lambdas/diagnostics/handlers/get-trace-status.ts', {
         description: 'AlertDiagnostics: polls a deep trace once',
         invocation: 'sync',
         timeout: Duration.seconds(60),
       }),
-      collectTraceResults: zdxFn('CollectTraceResults', 'lambdas/handlers/collect-trace-results.ts', {
+      collectTraceResults: zdxFn('CollectTraceResults', 'lambdas/diagnostics/handlers/collect-trace-results.ts', {
         description: "AlertDiagnostics: reads a finished trace's six result endpoints into evidence",
         invocation: 'sync',
         timeout: Duration.minutes(2),
       }),
-      releaseTraceSlot: fn('ReleaseTraceSlot', 'lambdas/handlers/release-trace-slot.ts', {
+      releaseTraceSlot: fn('ReleaseTraceSlot', 'lambdas/diagnostics/handlers/release-trace-slot.ts', {
         description: "AlertDiagnostics: gives a device's tenant deep-trace slot back",
         invocation: 'sync',
         timeout: Duration.seconds(15),
       }).bindTable(props.table, { leadingKeys: [KeyPrefix.traceSlots] }),
-      diagnose: fn('Diagnose', 'lambdas/handlers/diagnose.ts', {
+      diagnose: fn('Diagnose', 'lambdas/diagnostics/handlers/diagnose.ts', {
         description: 'AlertDiagnostics: per-device findings and the overall verdict',
         invocation: 'sync',
         timeout: Duration.seconds(30),
       }),
-      notify: fn('NotifyDiagnostics', 'lambdas/handlers/notify-diagnostics.ts', {
+      notify: fn('NotifyDiagnostics', 'lambdas/diagnostics/handlers/notify-diagnostics.ts', {
         description: 'AlertDiagnostics: delivers the diagnosis or the failure to the configured channels',
         invocation: 'sync',
         timeout: Duration.seconds(60),
@@ -177,7 +177,7 @@ export class AlertDiagnosticsWorkflow extends Construct {
       comment: 'ZDX alert diagnostics: deep traces on the affected devices, diagnosis, notification',
     }).stateMachine;
 
-    const alertIntake = fn('AlertIntake', 'lambdas/handlers/alert-intake.ts', {
+    const alertIntake = fn('AlertIntake', 'lambdas/diagnostics/handlers/alert-intake.ts', {
       description: 'ZDX alert webhook: checks the credential and the body, starts AlertDiagnostics, answers 202',
       invocation: 'sync',
       timeout: Duration.seconds(10),
@@ -187,7 +187,7 @@ export class AlertDiagnosticsWorkflow extends Construct {
       .bindSecret(props.webhookSecret, 'WEBHOOK_SECRET_ARN');
     this.stateMachine.grantStartExecution(alertIntake);
 
-    const manualTrace = fn('ManualTrace', 'lambdas/handlers/manual-trace.ts', {
+    const manualTrace = fn('ManualTrace', 'lambdas/diagnostics/handlers/manual-trace.ts', {
       description: 'Starts AlertDiagnostics for a device and application, or an alert id, on request',
       invocation: 'async',
       environment: { DIAGNOSTICS_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },

@@ -44,7 +44,7 @@ export interface CentralEventBusProps {
 
 /**
  * The integration's custom event bus in the central account: forwarders in member accounts and Regions
- * (lib/forwarder-stack.ts) put their CloudFormation events here. Its resource policy admits
+ * (lib/stacks/forwarder-stack.ts) put their CloudFormation events here. Its resource policy admits
  * `events:PutEvents` from the organization (by `aws:PrincipalOrgID`) and from listed accounts, for the
  * admitted sources only. The physical name is generated: read the ARN from the stack output.
  *

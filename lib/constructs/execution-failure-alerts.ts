@@ -9,7 +9,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { KeyPrefix } from '../../lambdas/core/store/table-schema.js';
 import { notificationSettings, type RESULT_KINDS } from '../config.js';
-import type { IntegrationSettings } from '../integration-stack.js';
+import type { IntegrationSettings } from '../stacks/integration-stack.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { TeamFunction } from './team-function.js';
 import { bindNotificationChannels } from './notification-channels.js';
@@ -24,7 +24,7 @@ export const FAILED_EXECUTION_STATUSES: readonly string[] = ['FAILED', 'TIMED_OU
  * `NotificationFailed` (the failure notice itself failed) is deliberately not among them.
  */
 export const NOTIFIED_FAILURE_ERRORS: readonly string[] = ['ScanNotCompleted', 'DiagnosticsFailed'];
-/** Env var of the function's settings (lambdas/use-cases/operations/execution-failure.ts reads it). */
+/** Env var of the function's settings (lambdas/operations/execution-failure.ts reads it). */
 export const EXECUTION_FAILURE_SETTINGS_ENV = 'EXECUTION_FAILURE_SETTINGS';
 
 /** A state machine to watch, and the pipeline its failure reports belong to. */
@@ -79,7 +79,7 @@ export class ExecutionFailureAlerts extends Construct {
     const pipelines = Object.fromEntries(props.stateMachines.map(({ stateMachine, pipeline }) => [stateMachine.stateMachineArn, pipeline]));
 
     this.function = new TeamFunction(this, 'ExecutionFailure', {
-      entry: 'lambdas/handlers/execution-failure.ts',
+      entry: 'lambdas/operations/handlers/execution-failure.ts',
       description: 'Notifies failed, timed-out and aborted PostDeployScan / AlertDiagnostics executions that the workflow did not notify',
       invocation: 'async',
       timeout: Duration.seconds(60),

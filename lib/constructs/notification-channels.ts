@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import { memberImportRoleName } from '../../lambdas/core/notifiers/security-hub-findings.js';
+import { memberImportRoleName } from '../../lambdas/notify/channels/security-hub/findings.js';
 import { securityHubRegions, type ZsaConfig } from '../config.js';
 import type { TeamFunction } from './team-function.js';
 

@@ -8,7 +8,7 @@ import { DeadLetterQueue } from './dead-letter-queue.js';
 
 /**
  * SNS message attribute every pipeline result carries (`scan`, `diagnostics`, `failure`; see
- * lambdas/core/reports.ts). CloudWatch alarm messages carry none, which is how alarm-only
+ * lambdas/notify/results.ts). CloudWatch alarm messages carry none, which is how alarm-only
  * subscriptions tell them apart.
  */
 export const RESULT_KIND_ATTRIBUTE = 'kind';

@@ -9,13 +9,13 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { KeyPrefix } from '../../lambdas/core/store/table-schema.js';
 import { ACCOUNT_MAPPINGS_FILE_NAME, accountMappingsEnv, accountMappingsFile, notificationSettings, scanSettings, securityHubSettings, type ZsaConfig } from '../config.js';
-import type { IntegrationSettings } from '../integration-stack.js';
+import type { IntegrationSettings } from '../stacks/integration-stack.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { TeamFunction, type TeamFunctionProps } from './team-function.js';
 import { bindNotificationChannels, bindSecurityHubImport } from './notification-channels.js';
 import { StandardStateMachine, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
 
-/** EventBridge detail-types of the deployment events (lambdas/use-cases/scan/cfn-event.ts parses the same). */
+/** EventBridge detail-types of the deployment events (lambdas/scan/domain/cfn-event.ts parses the same). */
 export const STACK_STATUS_DETAIL_TYPE = 'CloudFormation Stack Status Change';
 export const STACK_INSTANCE_DETAIL_TYPE = 'CloudFormation StackSet StackInstance Status Change';
 
@@ -92,7 +92,7 @@ export class PostDeployScanWorkflow extends Construct {
       return created;
     };
 
-    const initiateScan = fn('InitiateScan', 'lambdas/handlers/initiate-scan.ts', {
+    const initiateScan = fn('InitiateScan', 'lambdas/scan/handlers/initiate-scan.ts', {
       description: 'PostDeployScan: closes the scan window and starts the ZCSPM scan',
       invocation: 'sync',
       environment: scanEnv,
@@ -100,7 +100,7 @@ export class PostDeployScanWorkflow extends Construct {
       .bindTable(props.table, { leadingKeys: [KeyPrefix.scanWindow, KeyPrefix.scanHistory, KeyPrefix.token] })
       .bindSecret(props.zcspmSecret, 'ZCSPM_SECRET_ARN');
 
-    const getScanStatus = fn('GetScanStatus', 'lambdas/handlers/get-scan-status.ts', {
+    const getScanStatus = fn('GetScanStatus', 'lambdas/scan/handlers/get-scan-status.ts', {
       description: 'PostDeployScan: checks the ZCSPM scan job and plans the next check',
       invocation: 'sync',
       environment: scanEnv,
@@ -108,7 +108,7 @@ export class PostDeployScanWorkflow extends Construct {
       .bindTable(props.table, { leadingKeys: [KeyPrefix.token] })
       .bindSecret(props.zcspmSecret, 'ZCSPM_SECRET_ARN');
 
-    const collectReport = fn('CollectReport', 'lambdas/handlers/collect-report.ts', {
+    const collectReport = fn('CollectReport', 'lambdas/scan/handlers/collect-report.ts', {
       description: 'PostDeployScan: builds the scan report (posture, failed assets, delta, deployment findings)',
       invocation: 'sync',
       timeout: Duration.minutes(5),
@@ -128,7 +128,7 @@ export class PostDeployScanWorkflow extends Construct {
         'CollectReport reads the resources of whichever stacks were just deployed (any name, any Region of this account) to match failed assets to them; ListStackResources is read-only.',
     });
 
-    const notifyScan = fn('NotifyScan', 'lambdas/handlers/notify-scan.ts', {
+    const notifyScan = fn('NotifyScan', 'lambdas/scan/handlers/notify-scan.ts', {
       description: 'PostDeployScan: notifies the scan result or failure and finishes the scan window',
       invocation: 'sync',
       timeout: Duration.seconds(60),
@@ -148,7 +148,7 @@ export class PostDeployScanWorkflow extends Construct {
       comment: 'Post-deploy ZCSPM compliance scan of one ZCSPM account and scan window',
     }).stateMachine;
 
-    const scanRequest = fn('ScanRequest', 'lambdas/handlers/scan-request.ts', {
+    const scanRequest = fn('ScanRequest', 'lambdas/scan/handlers/scan-request.ts', {
       description: 'Records CloudFormation deployments in scan windows and starts PostDeployScan executions',
       invocation: 'async',
       // The mappings ship inside the bundle: an organization's accounts do not fit Lambda's 4 KB environment.

@@ -56,7 +56,7 @@ export interface TeamFunctionDefaults {
 
 /** Props of {@link TeamFunction}. */
 export interface TeamFunctionProps {
-  /** The handler file, e.g. `lambdas/handlers/scan-request.ts` (absolute, or relative to the project root). */
+  /** The handler file, e.g. `lambdas/scan/handlers/scan-request.ts` (absolute, or relative to the project root). */
   readonly entry: string;
   /** What the function does, shown in the console. */
   readonly description: string;

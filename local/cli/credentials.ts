@@ -15,7 +15,7 @@ import * as z from 'zod';
 import { ConfigError } from '../../lambdas/core/errors.js';
 import { SecretsProvider, secretNameFromArn } from '../../lambdas/core/secrets/secrets-provider.js';
 import { ZcspmCredentials as ZcspmSecretSchema, ZdxCredentials as ZdxSecretSchema, ZdxOneApiCredentials as ZdxOneApiSecretSchema } from '../../lambdas/core/secrets/schemas.js';
-import { ZDX_AUTH_MODES, type ZdxAuth } from '../../lambdas/core/zscaler/zdx/oneapi.js';
+import { ZDX_AUTH_MODES, type ZdxAuth } from '../../lambdas/zscaler/zdx/oneapi.js';
 import { stringOption, flag, UsageError, type ParsedValues } from './args.js';
 import { protectSecrets, type CliIo } from './io.js';
 
@@ -28,7 +28,7 @@ export const DEFAULT_STACK_NAME = 'ZscalerAwsAutomations';
  */
 const PLACEHOLDER_PREFIX = 'REPLACE_WITH_';
 
-/** Stack outputs that carry the secret ARNs (lib/integration-stack.ts). */
+/** Stack outputs that carry the secret ARNs (lib/stacks/integration-stack.ts). */
 const STACK_OUTPUTS = { zdx: 'ZdxSecretArn', zcspm: 'ZcspmSecretArn', slack: 'SlackSecretArn' } as const;
 
 /** Where each credential comes from. */

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../../lambdas/core/errors.js';
 import { CONFIG_CONTEXT_KEY, CONFIG_FILE_CONTEXT_KEY, loadConfig, readCdkJsonConfig, type ZsaConfig } from '../../lib/config.js';
-import { DEFAULT_ONEAPI_BASE_URL, zidentityTokenUrl, type ZdxAuth } from '../../lambdas/core/zscaler/zdx/oneapi.js';
+import { DEFAULT_ONEAPI_BASE_URL, zidentityTokenUrl, type ZdxAuth } from '../../lambdas/zscaler/zdx/oneapi.js';
 import { zdxAuthOption } from './credentials.js';
 import type { CliIo } from './io.js';
 

@@ -14,9 +14,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import type { StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import type { Posture, ScanDelta } from '../../lambdas/core/reports.js';
+import type { Posture, ScanDelta } from '../../lambdas/notify/results.js';
 import { UsageError } from '../cli/args.js';
-import { parseDeploymentEvent } from '../../lambdas/use-cases/scan/cfn-event.js';
+import { parseDeploymentEvent } from '../../lambdas/scan/domain/cfn-event.js';
 import { ScanPipelineHarness, type ScanOutcome } from './scan-harness.js';
 
 /** A usage problem (bad argument, unreadable or non-JSON file): exit code 2. */

@@ -23,10 +23,10 @@
  * life; before a run, the other harness's stand-ins are removed, this one's installed, and the
  * process environment this harness was started with is put back.
  */
-import type { ZdxAuth } from '../../lambdas/core/zscaler/zdx/oneapi.js';
+import type { ZdxAuth } from '../../lambdas/zscaler/zdx/oneapi.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkAccess } from '../../lambdas/use-cases/diagnostics/alert-intake.js';
+import { checkAccess } from '../../lambdas/diagnostics/steps/alert-intake.js';
 import { DiagnosticsPipelineHarness } from './diagnostics/harness.js';
 import { ruleNameOf, seedableAlertId, toSandboxDiagnostics, type SandboxDiagnostics } from './diagnostics/sandbox.js';
 import { toSandboxScan, type SandboxScan } from './sandbox.js';

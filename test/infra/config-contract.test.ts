@@ -4,9 +4,9 @@
  */
 import * as z from 'zod';
 import { EnvVar, readEnv } from '../../lambdas/core/config.js';
-import { parseNotificationSettings } from '../../lambdas/core/notifiers/settings.js';
-import { DIAGNOSTICS_SETTINGS_ENV, parseDiagnosticsSettings } from '../../lambdas/use-cases/diagnostics/settings.js';
-import { ACCOUNT_MAPPINGS_ENV, SCAN_SETTINGS_ENV, parseAccountMappings, parseScanSettings } from '../../lambdas/use-cases/scan/settings.js';
+import { parseNotificationSettings } from '../../lambdas/notify/settings.js';
+import { DIAGNOSTICS_SETTINGS_ENV, parseDiagnosticsSettings } from '../../lambdas/diagnostics/settings.js';
+import { ACCOUNT_MAPPINGS_ENV, SCAN_SETTINGS_ENV, parseAccountMappings, parseScanSettings } from '../../lambdas/scan/settings.js';
 import { accountMappingsEnv, coreEnv, diagnosticsSettings, notificationSettings, parseConfig, RuntimeEnv, scanSettings } from '../../lib/config.js';
 import { LICENSE_ID } from './support.js';
 

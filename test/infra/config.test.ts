@@ -19,7 +19,7 @@ import {
   accountMappingsFile,
   RuntimeEnv,
 } from '../../lib/config.js';
-import { ACCOUNT_MAPPINGS_FILE_ENV, ACCOUNT_MAPPINGS_FILE_NAME as RUNTIME_FILE_NAME } from '../../lambdas/use-cases/scan/settings.js';
+import { ACCOUNT_MAPPINGS_FILE_ENV, ACCOUNT_MAPPINGS_FILE_NAME as RUNTIME_FILE_NAME } from '../../lambdas/scan/settings.js';
 import { LICENSE_ID } from './support.js';
 
 const ZCSPM_A = '11111111-2222-4333-8444-555555555555';

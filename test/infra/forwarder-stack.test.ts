@@ -9,7 +9,7 @@ import {
   SECURITY_HUB_IMPORTER_ROLE_ARN_PARAMETER,
   type ForwarderStackProps,
   forwardedEventPattern,
-} from '../../lib/forwarder-stack.js';
+} from '../../lib/stacks/forwarder-stack.js';
 import { nagFindings, newApp, testConfig } from './support.js';
 
 const BUS_ARN = 'arn:aws:events:eu-west-1:111122223333:event-bus/zsa-central';

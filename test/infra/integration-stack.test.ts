@@ -8,7 +8,7 @@ import { coreEnv } from '../../lib/config.js';
 import { TeamFunction } from '../../lib/constructs/team-function.js';
 import { TelemetryPolicies } from '../../lib/constructs/telemetry-policies.js';
 import { StandardStateMachine, invokeLambda, withStandardErrorHandling } from '../../lib/constructs/workflow-defaults.js';
-import type { IntegrationStack } from '../../lib/integration-stack.js';
+import type { IntegrationStack } from '../../lib/stacks/integration-stack.js';
 import { FIXTURE_HANDLER, type Finding, nagFindings, newIntegrationStack, templateOf, testConfig } from './support.js';
 
 /** The central stack plus what a pipeline team adds: a sync and an async function and a workflow. */

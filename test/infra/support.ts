@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { parseConfig, type ZsaConfig, type ZsaConfigInput } from '../../lib/config.js';
-import { IntegrationStack } from '../../lib/integration-stack.js';
+import { IntegrationStack } from '../../lib/stacks/integration-stack.js';
 
 /** The tiny handler every test function points at. */
 export const FIXTURE_HANDLER = 'test/infra/fixtures/handler.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { InvalidInputError } from '../../lambdas/core/errors.js';
-import { handleManualTrigger } from '../../lambdas/use-cases/diagnostics/manual-trigger.js';
+import { handleManualTrigger } from '../../lambdas/diagnostics/steps/manual-trigger.js';
 import { FakeStarter } from '../helpers/diagnostics/fakes.js';
 
 const RUNS = 10_000;

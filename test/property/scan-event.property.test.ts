@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { parseDeploymentEvent } from '../../lambdas/use-cases/scan/cfn-event.js';
-import { decideScan } from '../../lambdas/use-cases/scan/decide.js';
-import { defaultScanSettings, ScanSettingsSchema } from '../../lambdas/use-cases/scan/settings.js';
+import { parseDeploymentEvent } from '../../lambdas/scan/domain/cfn-event.js';
+import { decideScan } from '../../lambdas/scan/domain/decide.js';
+import { defaultScanSettings, ScanSettingsSchema } from '../../lambdas/scan/settings.js';
 import { stackEvent, stackInstanceEvent } from '../helpers/scan/fakes.js';
 
 const RUNS = 10_000;

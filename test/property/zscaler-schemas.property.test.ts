@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import * as z from 'zod';
 import { ResponseShapeError } from '../../lambdas/core/errors.js';
 import { parseResponse } from '../../lambdas/core/http/http-client.js';
-import * as zcspm from '../../lambdas/core/zscaler/zcspm/schemas.js';
-import * as zdx from '../../lambdas/core/zscaler/zdx/schemas.js';
+import * as zcspm from '../../lambdas/zscaler/zcspm/schemas.js';
+import * as zdx from '../../lambdas/zscaler/zdx/schemas.js';
 
 /** Cases per schema (every exported zod schema of both APIs is one boundary). */
 const RUNS = 10_000;

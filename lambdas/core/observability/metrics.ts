@@ -9,7 +9,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { RateLimiter } from '../ports.js';
-import type { PipelineResult, ScanReport } from '../reports.js';
+import type { PipelineResult, ScanReport } from '../../notify/results.js';
 
 /** CloudWatch namespace of every figure. */
 export const METRICS_NAMESPACE = 'ZscalerAwsAutomations';

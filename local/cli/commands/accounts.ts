@@ -5,7 +5,7 @@
  * common convention and the simulator's). Prints a ready-to-paste `accountMappings` object merged
  * with the mappings the config already has; conflicts and unmatched accounts are listed, never guessed.
  */
-import type { LicenseAccounts } from '../../../lambdas/core/zscaler/zcspm/schemas.js';
+import type { LicenseAccounts } from '../../../lambdas/zscaler/zcspm/schemas.js';
 import type { AccountMapping } from '../../../lib/config.js';
 import { flag, parseCommandArgs, stringOption, UsageError } from '../args.js';
 import { CliHttp, zcspmClient } from '../clients.js';

@@ -6,8 +6,8 @@
  * not know), and the Slack webhook. Exit 1 when any check failed. No secret is ever printed.
  */
 import { ApiError, ConnectionError, CredentialsRejectedError } from '../../../lambdas/core/errors.js';
-import { postToSlack } from '../../../lambdas/core/notifiers/slack-http.js';
-import type { LicenseAccounts } from '../../../lambdas/core/zscaler/zcspm/schemas.js';
+import { postToSlack } from '../../../lambdas/notify/channels/slack-http.js';
+import type { LicenseAccounts } from '../../../lambdas/zscaler/zcspm/schemas.js';
 import type { ZsaConfig } from '../../../lib/config.js';
 import { flag, parseCommandArgs, stringOption } from '../args.js';
 import { CliHttp, zcspmClient, zdxClient, zdxClientFor, type MemoryTokenSource } from '../clients.js';

@@ -8,8 +8,8 @@
  * amber: any Red or Amber), when the scan failed, or when waiting timed out; 2 on usage errors.
  */
 import { JobFailedError, TimeoutError } from '../../../lambdas/core/errors.js';
-import type { Posture } from '../../../lambdas/core/reports.js';
-import type { AuditPolicy, AuditSummary, LicenseAccounts } from '../../../lambdas/core/zscaler/zcspm/schemas.js';
+import type { Posture } from '../../../lambdas/notify/results.js';
+import type { AuditPolicy, AuditSummary, LicenseAccounts } from '../../../lambdas/zscaler/zcspm/schemas.js';
 import type { AccountMapping } from '../../../lib/config.js';
 import { choiceOption, flag, intOption, parseCommandArgs, requiredOption, stringOption, UsageError } from '../args.js';
 import { CliHttp, zcspmClient } from '../clients.js';

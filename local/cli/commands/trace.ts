@@ -1,6 +1,6 @@
 /**
  * `zsa trace --device ID --app ID [--wait] [--trace-id ID] [--session-minutes N] [--json]`: a deep
- * trace by hand, run by the alert pipeline's own use cases (lambdas/use-cases/diagnostics):
+ * trace by hand, run by the alert pipeline's own use cases (lambdas/diagnostics/steps):
  * `resolveDevices` (manual request) -> `startDeepTrace` (picks the app's web and Cloud Path probes on
  * the device) -> `getTraceStatus` polled with backoff -> `collectTraceResults` -> `diagnoseAlert`.
  * So a person at a terminal gets exactly the diagnosis the pipeline would have sent.
@@ -9,13 +9,13 @@
  * start beyond the tenant cap or on a device already tracing, and that refusal is reported).
  */
 import { JobFailedError } from '../../../lambdas/core/errors.js';
-import type { DeviceResult, DiagnosticsReport } from '../../../lambdas/core/reports.js';
-import { collectTraceResults, getTraceStatus, startDeepTrace, type DeepTraceDeps } from '../../../lambdas/use-cases/diagnostics/deep-trace.js';
-import { diagnoseAlert } from '../../../lambdas/use-cases/diagnostics/diagnose.js';
-import { resolveDevices } from '../../../lambdas/use-cases/diagnostics/resolve-devices.js';
-import { DiagnosticsSettingsSchema, SESSION_LENGTHS_MINUTES } from '../../../lambdas/use-cases/diagnostics/settings.js';
-import type { DeviceRun, DeviceTaskInput, TraceHandle, TraceStatus } from '../../../lambdas/use-cases/diagnostics/workflow-state.js';
-import type { DiagnosticsZdx } from '../../../lambdas/use-cases/diagnostics/zdx-port.js';
+import type { DeviceResult, DiagnosticsReport } from '../../../lambdas/notify/results.js';
+import { collectTraceResults, getTraceStatus, startDeepTrace, type DeepTraceDeps } from '../../../lambdas/diagnostics/steps/deep-trace.js';
+import { diagnoseAlert } from '../../../lambdas/diagnostics/domain/diagnose.js';
+import { resolveDevices } from '../../../lambdas/diagnostics/steps/resolve-devices.js';
+import { DiagnosticsSettingsSchema, SESSION_LENGTHS_MINUTES } from '../../../lambdas/diagnostics/settings.js';
+import type { DeviceRun, DeviceTaskInput, TraceHandle, TraceStatus } from '../../../lambdas/diagnostics/domain/workflow-state.js';
+import type { DiagnosticsZdx } from '../../../lambdas/diagnostics/zdx-port.js';
 import { flag, parseCommandArgs, requiredOption, stringOption, UsageError } from '../args.js';
 import { CliHttp, zdxClientFor } from '../clients.js';
 import { CredentialResolver, credentialSources } from '../credentials.js';

@@ -9,9 +9,9 @@
  * filtered severity, duplicates) are listed under `ignored` with the intake's own message. A file
  * that is not JSON is a usage error (exit code 2, naming the file).
  */
-import type { ZdxAuth } from '../../../lambdas/core/zscaler/zdx/oneapi.js';
-import type { DeviceResult, DiagnosticsReport, FirstLook } from '../../../lambdas/core/reports.js';
-import { canonicalZdxId } from '../../../lambdas/use-cases/diagnostics/webhook-alert.js';
+import type { ZdxAuth } from '../../../lambdas/zscaler/zdx/oneapi.js';
+import type { DeviceResult, DiagnosticsReport, FirstLook } from '../../../lambdas/notify/results.js';
+import { canonicalZdxId } from '../../../lambdas/diagnostics/domain/webhook-alert.js';
 import { readJsonInputs } from '../sandbox.js';
 import { DiagnosticsPipelineHarness, type DiagnosticsOutcome } from './harness.js';
 

@@ -9,7 +9,7 @@ import type { Metafile } from '../../../bench/lib/cdk-bundles.js';
 function metafile(): Metafile {
   return {
     inputs: {
-      'lambdas/handlers/get-status.ts': {
+      'lambdas/scan/handlers/get-status.ts': {
         bytes: 100,
         imports: [
           { path: 'lambdas/core/http/client.ts', kind: 'import-statement' },
@@ -29,8 +29,8 @@ function metafile(): Metafile {
     outputs: {
       'out/index.mjs': {
         bytes: 300,
-        entryPoint: 'lambdas/handlers/get-status.ts',
-        inputs: { 'lambdas/handlers/get-status.ts': { bytesInOutput: 80 }, 'lambdas/core/http/client.ts': { bytesInOutput: 150 } },
+        entryPoint: 'lambdas/scan/handlers/get-status.ts',
+        inputs: { 'lambdas/scan/handlers/get-status.ts': { bytesInOutput: 80 }, 'lambdas/core/http/client.ts': { bytesInOutput: 150 } },
         imports: [
           { path: 'out/chunks/undici-A.mjs', kind: 'import-statement' },
           { path: 'out/chunks/client-sfn-B.mjs', kind: 'dynamic-import' },
@@ -68,11 +68,11 @@ describe('bundle composition', () => {
     });
 
     it('groups project code by folder and handlers by file', () => {
-      const paths = ['lambdas/core/http/http-client.ts', 'lambdas/handlers/diagnose.ts', 'bench/lib/baseline-handler.ts'];
+      const paths = ['lambdas/core/http/http-client.ts', 'lambdas/diagnostics/handlers/diagnose.ts', 'bench/lib/baseline-handler.ts'];
 
       const names = paths.map(packageOf);
 
-      expect(names).toEqual(['lambdas/core/http', 'lambdas/handlers/diagnose.ts', 'bench/lib']);
+      expect(names).toEqual(['lambdas/core/http', 'lambdas/diagnostics/handlers/diagnose.ts', 'bench/lib']);
     });
   });
 
@@ -88,7 +88,7 @@ describe('bundle composition', () => {
         { name: 'undici', bytes: 6500, eagerBytes: 6500 },
         { name: '@aws-sdk/client-sfn', bytes: 700, eagerBytes: 0 },
         { name: 'lambdas/core/http', bytes: 150, eagerBytes: 150 },
-        { name: 'lambdas/handlers/get-status.ts', bytes: 80, eagerBytes: 80 },
+        { name: 'lambdas/scan/handlers/get-status.ts', bytes: 80, eagerBytes: 80 },
         { name: '@aws-sdk/credential-provider-ini', bytes: 40, eagerBytes: 0 },
       ]);
     });
@@ -99,15 +99,15 @@ describe('bundle composition', () => {
       const composition = analyzeBundle(meta);
 
       expect(composition.awsSdkClients).toEqual([{ name: '@aws-sdk/client-sfn', eager: false }]);
-      expect(composition.dynamicImports).toEqual([{ from: 'lambdas/handlers/get-status.ts', target: '@aws-sdk/client-sfn' }]);
+      expect(composition.dynamicImports).toEqual([{ from: 'lambdas/scan/handlers/get-status.ts', target: '@aws-sdk/client-sfn' }]);
     });
 
     it('throws when the metafile has no output for the entry', () => {
       const meta = metafile();
 
-      const act = () => analyzeBundle(meta, 'lambdas/handlers/other.ts');
+      const act = () => analyzeBundle(meta, 'lambdas/scan/handlers/other.ts');
 
-      expect(act).toThrow('the metafile has no output for entry lambdas/handlers/other.ts');
+      expect(act).toThrow('the metafile has no output for entry lambdas/scan/handlers/other.ts');
     });
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { doctorSummary, webhookShapeProblem } from '../../../local/cli/commands/doctor.js';
 import { SIMULATOR_CREDENTIALS, type RunningSimulator } from '../../../local/simulator/index.js';
-import { startFakeSlack, type FakeSlack } from '../../integration/notifiers/fake-slack.js';
+import { startFakeSlack, type FakeSlack } from '../../integration/notify/fake-slack.js';
 import { configWith, emptyDir, expectNoSecrets, oneApiEnv, removeTempDirs, runCli, simulatorEnv, startFastSimulator, writeJson } from '../helpers.js';
 
 const STACK_OUTPUTS = {

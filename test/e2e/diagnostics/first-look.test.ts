@@ -1,4 +1,4 @@
-import type { DeviceResult } from '../../../lambdas/core/reports.js';
+import type { DeviceResult } from '../../../lambdas/notify/results.js';
 import { DiagnosticsPipelineHarness } from '../../../local/sandbox/diagnostics/harness.js';
 import { alertBody, outcomeOf, reportOf } from './support.js';
 

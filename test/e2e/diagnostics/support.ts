@@ -1,6 +1,6 @@
 /** Shared arrangements of the diagnostics e2e tests (not a test file). */
 import { readFileSync } from 'node:fs';
-import type { DiagnosticsReport } from '../../../lambdas/core/reports.js';
+import type { DiagnosticsReport } from '../../../lambdas/notify/results.js';
 import { DiagnosticsPipelineHarness, type DiagnosticsHarnessOptions, type DiagnosticsOutcome } from '../../../local/sandbox/diagnostics/harness.js';
 
 /** The shared webhook fixture (alert 7263519, STARTED, High, Page Fetch Time > 3000 ms). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ScanReportSchema } from '../../../lambdas/core/reports.js';
+import { ScanReportSchema } from '../../../lambdas/notify/results.js';
 import { matchesEventPattern } from '../../../local/sandbox/event-pattern.js';
 import { ScanPipelineHarness } from '../../../local/sandbox/scan-harness.js';
 import { LOCAL_ACCOUNT, resourcesOfType } from '../../../local/sandbox/template.js';

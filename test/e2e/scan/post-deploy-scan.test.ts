@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FailureReportSchema, ScanReportSchema } from '../../../lambdas/core/reports.js';
+import { FailureReportSchema, ScanReportSchema } from '../../../lambdas/notify/results.js';
 import { TRANSITIONS_OUTSIDE_POLLING, TRANSITIONS_PER_POLL } from '../../../bench/polling.js';
 import { ScanPipelineHarness } from '../../../local/sandbox/scan-harness.js';
 import { stackEvent, stackInstanceEvent, withScanTimeout } from '../../helpers/scan/fakes.js';

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { asffProblems } from '../../../lambdas/core/notifiers/asff-schema.js';
+import { asffProblems } from '../../../lambdas/notify/channels/security-hub/asff-schema.js';
 import { runSandbox, type SandboxDocument } from '../../../local/sandbox/sandbox.js';
 
 const fixture = (name: string) => resolve('test/fixtures/scan', name);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import { asffProblems } from '../../../lambdas/core/notifiers/asff-schema.js';
+import { asffProblems } from '../../../lambdas/notify/channels/security-hub/asff-schema.js';
 import { ScanPipelineHarness, type ScanOutcome } from '../../../local/sandbox/scan-harness.js';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../../../local/sandbox/state-machine-runner.js';
 import { stackEvent } from '../../helpers/scan/fakes.js';

@@ -3,10 +3,10 @@
  * an alert ledger, a device cooldown and an execution starter that record what they were asked.
  */
 import type { Clock } from '../../../lambdas/core/ports.js';
-import type { AlertLedgerPort, ClaimOutcome } from '../../../lambdas/use-cases/diagnostics/alert-ledger.js';
-import type { CooldownClaim, DeviceCooldownPort } from '../../../lambdas/use-cases/diagnostics/device-cooldown.js';
-import type { DiagnosticsExecutionInput, ExecutionStarter } from '../../../lambdas/use-cases/diagnostics/workflow-input.js';
-import type { DeepTraceStartInput, DiagnosticsZdx } from '../../../lambdas/use-cases/diagnostics/zdx-port.js';
+import type { AlertLedgerPort, ClaimOutcome } from '../../../lambdas/diagnostics/adapters/alert-ledger.js';
+import type { CooldownClaim, DeviceCooldownPort } from '../../../lambdas/diagnostics/adapters/device-cooldown.js';
+import type { DiagnosticsExecutionInput, ExecutionStarter } from '../../../lambdas/diagnostics/domain/workflow-input.js';
+import type { DeepTraceStartInput, DiagnosticsZdx } from '../../../lambdas/diagnostics/zdx-port.js';
 
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock, Log } from '../../../lambdas/core/ports.js';
-import type { PipelineResult, SentNotification } from '../../../lambdas/core/reports.js';
+import type { PipelineResult, SentNotification } from '../../../lambdas/notify/results.js';
 import type {
   AuditSummaryView,
   ExecutionStarter,
@@ -15,7 +15,7 @@ import type {
   StackResource,
   StackResourcesReader,
   ZcspmScanApi,
-} from '../../../lambdas/use-cases/scan/ports.js';
+} from '../../../lambdas/scan/ports.js';
 
 /** A clock tests move by hand. */
 export class FakeClock implements Clock {

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { ZsaConfigInput } from '../../../lib/config.js';
 import { AlertDiagnosticsWorkflow, MANUAL_TRIGGER_DETAIL_TYPE, MANUAL_TRIGGER_SOURCE } from '../../../lib/constructs/alert-diagnostics-workflow.js';
-import type { IntegrationStack } from '../../../lib/integration-stack.js';
+import type { IntegrationStack } from '../../../lib/stacks/integration-stack.js';
 import { nagFindings, newIntegrationStack } from '../support.js';
 
 interface Built {

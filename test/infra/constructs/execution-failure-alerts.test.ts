@@ -7,7 +7,7 @@ import {
   EXECUTION_STATUS_CHANGE,
   FAILURE_STATUSES,
   parseExecutionFailureSettings,
-} from '../../../lambdas/use-cases/operations/execution-failure.js';
+} from '../../../lambdas/operations/execution-failure.js';
 import {
   EXECUTION_FAILURE_SETTINGS_ENV,
   EXECUTION_STATUS_CHANGE_DETAIL_TYPE,
@@ -15,7 +15,7 @@ import {
   FAILED_EXECUTION_STATUSES,
   NOTIFIED_FAILURE_ERRORS,
 } from '../../../lib/constructs/execution-failure-alerts.js';
-import type { IntegrationStack } from '../../../lib/integration-stack.js';
+import type { IntegrationStack } from '../../../lib/stacks/integration-stack.js';
 import type { ZsaConfigInput } from '../../../lib/config.js';
 import { nagFindings, newIntegrationStack, templateOf } from '../support.js';
 

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { ZsaConfigInput } from '../../../lib/config.js';
 import { PostDeployScanWorkflow, deploymentEventPattern } from '../../../lib/constructs/post-deploy-scan-workflow.js';
-import type { IntegrationStack } from '../../../lib/integration-stack.js';
+import type { IntegrationStack } from '../../../lib/stacks/integration-stack.js';
 import { nagFindings, newIntegrationStack, testConfig } from '../support.js';
 
 const built = new Map<string, { stack: IntegrationStack; workflow: PostDeployScanWorkflow; template: Template }>();

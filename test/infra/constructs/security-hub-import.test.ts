@@ -1,7 +1,7 @@
 
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ForwarderStack, SECURITY_HUB_IMPORTER_ROLE_ARN_PARAMETER } from '../../../lib/forwarder-stack.js';
-import { IntegrationStack } from '../../../lib/integration-stack.js';
+import { ForwarderStack, SECURITY_HUB_IMPORTER_ROLE_ARN_PARAMETER } from '../../../lib/stacks/forwarder-stack.js';
+import { IntegrationStack } from '../../../lib/stacks/integration-stack.js';
 import { nagFindings, newApp, testConfig } from '../support.js';
 
 const CENTRAL = '999988887777';

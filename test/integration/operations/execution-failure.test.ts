@@ -4,19 +4,19 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createNotifiers } from '../../../lambdas/core/notifiers/create-notifiers.js';
-import { DynamoDeliveryLedger } from '../../../lambdas/core/notifiers/delivery-ledger.js';
-import { createNotificationRouter } from '../../../lambdas/core/notifiers/router.js';
-import { parseNotificationSettings, type NotificationSettingsInput } from '../../../lambdas/core/notifiers/settings.js';
+import { createNotifiers } from '../../../lambdas/notify/create-notifiers.js';
+import { DynamoDeliveryLedger } from '../../../lambdas/notify/delivery-ledger.js';
+import { createNotificationRouter } from '../../../lambdas/notify/router.js';
+import { parseNotificationSettings, type NotificationSettingsInput } from '../../../lambdas/notify/settings.js';
 import { silentLog } from '../../../lambdas/core/ports.js';
-import { notifyExecutionFailure, type ExecutionFailureSettings } from '../../../lambdas/use-cases/operations/execution-failure.js';
+import { notifyExecutionFailure, type ExecutionFailureSettings } from '../../../lambdas/operations/execution-failure.js';
 import { createTestTable, deleteTestTable, localDynamoClient } from '../../helpers/dynamodb.js';
 
 const sns = mockClient(SNSClient);
 const eventBridge = mockClient(EventBridgeClient);
 
-const FAILED = readFileSync(new URL('../../unit/use-cases/operations/fixtures/execution-failed.json', import.meta.url), 'utf8');
-const TIMED_OUT = readFileSync(new URL('../../unit/use-cases/operations/fixtures/execution-timed-out.json', import.meta.url), 'utf8');
+const FAILED = readFileSync(new URL('../../unit/operations/fixtures/execution-failed.json', import.meta.url), 'utf8');
+const TIMED_OUT = readFileSync(new URL('../../unit/operations/fixtures/execution-timed-out.json', import.meta.url), 'utf8');
 const TOPIC_ARN = 'arn:aws:sns:eu-west-1:111122223333:zsa-notifications';
 const SETTINGS: ExecutionFailureSettings = {
   pipelines: {
@@ -140,7 +140,7 @@ describe('handler (execution-failure)', () => {
       NOTIFICATION_SETTINGS: JSON.stringify(BOTH_CHANNELS),
       EXECUTION_FAILURE_SETTINGS: JSON.stringify(SETTINGS),
     });
-    ({ handler } = (await import('../../../lambdas/handlers/execution-failure.js')) as unknown as { handler: typeof handler });
+    ({ handler } = (await import('../../../lambdas/operations/handlers/execution-failure.js')) as unknown as { handler: typeof handler });
   });
   afterAll(async () => {
     process.env = saved;

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { BadRequestError } from '../../../lambdas/core/errors.js';
 import { HttpClient } from '../../../lambdas/core/http/http-client.js';
-import { clientAssertion, fetchOneApiToken } from '../../../lambdas/core/zscaler/zdx/oneapi.js';
+import { clientAssertion, fetchOneApiToken } from '../../../lambdas/zscaler/zdx/oneapi.js';
 import { SIMULATOR_CREDENTIALS, ZIDENTITY_TOKEN_PATH, startSimulator, type RunningSimulator } from '#simulator/index.js';
 import { everythingShown, failure } from '../zscaler/helpers.js';
 import { call, TestClock, zdxToken } from './simulator-http.js';

@@ -8,8 +8,8 @@ import {
   type ZscalerError,
 } from '../../../lambdas/core/errors.js';
 import { HttpClient, type HttpClientOptions } from '../../../lambdas/core/http/http-client.js';
-import { ZcspmClient, fetchZcspmToken } from '../../../lambdas/core/zscaler/zcspm/client.js';
-import { ZdxClient, fetchZdxToken } from '../../../lambdas/core/zscaler/zdx/client.js';
+import { ZcspmClient, fetchZcspmToken } from '../../../lambdas/zscaler/zcspm/client.js';
+import { ZdxClient, fetchZdxToken } from '../../../lambdas/zscaler/zdx/client.js';
 import { SEEDED_ALERT_ID, SIMULATOR_CREDENTIALS, startSimulator, type RunningSimulator } from '../../../local/simulator/index.js';
 import { MemoryTokenSource, collect, everythingShown, failure } from './helpers.js';
 

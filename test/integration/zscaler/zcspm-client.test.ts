@@ -1,6 +1,6 @@
 import { HttpClient } from '../../../lambdas/core/http/http-client.js';
-import { ZcspmClient, fetchZcspmToken, type TokenScope } from '../../../lambdas/core/zscaler/zcspm/client.js';
-import type { JobStatus } from '../../../lambdas/core/zscaler/zcspm/schemas.js';
+import { ZcspmClient, fetchZcspmToken, type TokenScope } from '../../../lambdas/zscaler/zcspm/client.js';
+import type { JobStatus } from '../../../lambdas/zscaler/zcspm/schemas.js';
 import { SIMULATOR_CREDENTIALS, startSimulator, type RunningSimulator } from '../../../local/simulator/index.js';
 import { MemoryTokenSource, collect, eventually } from './helpers.js';
 

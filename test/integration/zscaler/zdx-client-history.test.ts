@@ -1,7 +1,7 @@
 import { ApiError, InvalidInputError, NotFoundError } from '../../../lambdas/core/errors.js';
 import { HttpClient } from '../../../lambdas/core/http/http-client.js';
-import { ZdxClient, fetchZdxToken } from '../../../lambdas/core/zscaler/zdx/client.js';
-import { summarizeTraceResults } from '../../../lambdas/use-cases/diagnostics/trace-results.js';
+import { ZdxClient, fetchZdxToken } from '../../../lambdas/zscaler/zdx/client.js';
+import { summarizeTraceResults } from '../../../lambdas/diagnostics/domain/trace-results.js';
 import { SIMULATOR_CREDENTIALS, startSimulator, type RunningSimulator } from '../../../local/simulator/index.js';
 import { MemoryTokenSource, eventually, failure } from './helpers.js';
 

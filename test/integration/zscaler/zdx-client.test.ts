@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../../lambdas/core/errors.js';
 import { HttpClient } from '../../../lambdas/core/http/http-client.js';
-import { ZdxClient, fetchZdxToken } from '../../../lambdas/core/zscaler/zdx/client.js';
-import { ZDX_PATH_PREFIX, fetchOneApiToken, type ZdxAuth } from '../../../lambdas/core/zscaler/zdx/oneapi.js';
+import { ZdxClient, fetchZdxToken } from '../../../lambdas/zscaler/zdx/client.js';
+import { ZDX_PATH_PREFIX, fetchOneApiToken, type ZdxAuth } from '../../../lambdas/zscaler/zdx/oneapi.js';
 import { SEEDED_ALERT_ID, SIMULATOR_CREDENTIALS, ZIDENTITY_TOKEN_PATH, startSimulator, type RunningSimulator, type TraceResultShape } from '../../../local/simulator/index.js';
 import { MemoryTokenSource, collect, eventually, failure } from './helpers.js';
 

@@ -1,0 +1,232 @@
+/**
+ * Composition of the alert-diagnostics functions: what each handler needs, built once per container
+ * on first use and reused while warm. Nothing is built at import, so a handler pays only for what it
+ * touches (the slot functions never load the HTTP client; only the intake loads Step Functions).
+ *
+ * Every ZDX call goes through one client whose every attempt, token requests included, draws from
+ * the tenant's SharedRateBudget in DynamoDB, so all functions together stay under ZDX's limits.
+ * Environment variables are read through zod the first time they are needed.
+ */
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import * as z from 'zod';
+import { SharedTokenCache, tokenCacheKey } from '../core/auth/token-cache.js';
+import { EnvVar, readEnv } from '../core/config.js';
+import { HttpClient } from '../core/http/http-client.js';
+import type { CorrelationIds } from '../core/observability/logger.js';
+import type { HandlerContext } from '../core/observability/middleware.js';
+import { SharedRateBudget } from '../core/rate-budget/shared-rate-budget.js';
+import { WebhookCredentials, ZdxCredentials, ZdxOneApiCredentials } from '../core/secrets/schemas.js';
+import { createDynamoClient } from '../core/store/dynamo-client.js';
+import { TableStore } from '../core/store/table-store.js';
+import { ConfigError } from '../core/errors.js';
+import type { FetchedToken } from '../core/auth/token-cache.js';
+import { ZdxClient, fetchZdxToken } from '../zscaler/zdx/client.js';
+import { ZDX_PATH_PREFIX, fetchOneApiToken, tokenEndpoint } from '../zscaler/zdx/oneapi.js';
+import { AlertLedger } from './adapters/alert-ledger.js';
+import { DeviceCooldown } from './adapters/device-cooldown.js';
+import { parseDiagnosticsSettings, type DiagnosticsSettings } from './settings.js';
+import { TraceSlots } from './adapters/trace-slots.js';
+import type { DiagnosticsExecutionInput, ExecutionStarter } from './domain/workflow-input.js';
+import type { ZdxCallOptions } from './zdx-port.js';
+import { once, secrets } from '../core/wiring.js';
+import { meteredRateLimiter } from '../core/observability/metrics.js';
+
+export { secrets } from '../core/wiring.js';
+
+let settingsCache: { raw: string | undefined; value: DiagnosticsSettings } | undefined;
+
+/** `DIAGNOSTICS_SETTINGS`, validated (parsed again only when the variable changes, e.g. between local runs). */
+export function settings(): DiagnosticsSettings {
+  const raw = process.env.DIAGNOSTICS_SETTINGS;
+  if (settingsCache === undefined || settingsCache.raw !== raw) settingsCache = { raw, value: parseDiagnosticsSettings(process.env) };
+  return settingsCache.value;
+}
+
+const tableEnv = /* @__PURE__ */ once(() => readEnv(z.object({ TABLE_NAME: EnvVar.TABLE_NAME, DYNAMODB_ENDPOINT: EnvVar.DYNAMODB_ENDPOINT, AWS_REGION: EnvVar.AWS_REGION })));
+
+/** The DynamoDB client (DynamoDB Local when `DYNAMODB_ENDPOINT` is set). */
+export const dynamo = /* @__PURE__ */ once(() => createDynamoClient({ endpoint: tableEnv().DYNAMODB_ENDPOINT, region: tableEnv().AWS_REGION }));
+
+/** The state table's name. */
+export const tableName = (): string => tableEnv().TABLE_NAME;
+
+const store = /* @__PURE__ */ once(() => new TableStore({ dynamo: dynamo(), tableName: tableName() }));
+
+export const alertLedger = /* @__PURE__ */ once(() => new AlertLedger({ store: store(), retentionDays: settings().alertRetentionDays }));
+export const deviceCooldown = /* @__PURE__ */ once(() => new DeviceCooldown({ store: store() }));
+export const traceSlots = /* @__PURE__ */ once(() => new TraceSlots({ store: store(), pool: settings().slotPool }));
+
+/** The webhook credential ZDX must present (from `WEBHOOK_SECRET_ARN`). */
+export async function webhookCredential(): Promise<WebhookCredentials> {
+  const { WEBHOOK_SECRET_ARN } = readEnv(z.object({ WEBHOOK_SECRET_ARN: EnvVar.WEBHOOK_SECRET_ARN }));
+  return (await secrets()).get(WEBHOOK_SECRET_ARN, WebhookCredentials);
+}
+
+const zdxEnv = /* @__PURE__ */ once(() =>
+  readEnv(
+    z.object({
+      ZDX_BASE_URL: EnvVar.ZDX_BASE_URL,
+      ZDX_SECRET_ARN: EnvVar.ZDX_SECRET_ARN,
+      ZDX_AUTH: EnvVar.ZDX_AUTH,
+      ZDX_TOKEN_URL: EnvVar.ZDX_TOKEN_URL,
+      ZDX_RATE_PER_SECOND: EnvVar.ZDX_RATE_PER_SECOND,
+      ZDX_RATE_PER_MINUTE: EnvVar.ZDX_RATE_PER_MINUTE,
+      ZDX_RATE_PER_HOUR: EnvVar.ZDX_RATE_PER_HOUR,
+      ZDX_RATE_PER_DAY: EnvVar.ZDX_RATE_PER_DAY,
+      ZDX_RATE_SHARE: EnvVar.ZDX_RATE_SHARE,
+      ZDX_RATE_SAFETY_MARGIN: EnvVar.ZDX_RATE_SAFETY_MARGIN,
+      ZDX_RATE_WINDOW_SCALE: EnvVar.ZDX_RATE_WINDOW_SCALE,
+      ZDX_RATE_LATENCY_ALLOWANCE_MS: EnvVar.ZDX_RATE_LATENCY_ALLOWANCE_MS,
+    }),
+  ),
+);
+
+/**
+ * The tenant's shared budget: one per ZDX host, whichever function or pipeline calls; it takes
+ * `ZDX_RATE_SHARE` of each of the four windows.
+ */
+export const zdxRateBudget = /* @__PURE__ */ once(() => {
+  const env = zdxEnv();
+  return new SharedRateBudget({
+    dynamo: dynamo(),
+    tableName: tableName(),
+    budgetKey: `zdx:${new URL(env.ZDX_BASE_URL).host}`,
+    perSecond: env.ZDX_RATE_PER_SECOND,
+    perMinute: env.ZDX_RATE_PER_MINUTE,
+    perHour: env.ZDX_RATE_PER_HOUR,
+    perDay: env.ZDX_RATE_PER_DAY,
+    share: env.ZDX_RATE_SHARE,
+    safetyMargin: env.ZDX_RATE_SAFETY_MARGIN,
+    windowScale: env.ZDX_RATE_WINDOW_SCALE,
+    latencyAllowanceMs: env.ZDX_RATE_LATENCY_ALLOWANCE_MS,
+  });
+});
+
+const zdxHttp = /* @__PURE__ */ once(() => new HttpClient({ baseUrl: zdxEnv().ZDX_BASE_URL }));
+
+let zdxCache: { fingerprint: string; client: ZdxClient } | undefined;
+
+/** The ZIdentity host of `ZDX_TOKEN_URL` (OneAPI only). */
+const zidentityHttp = /* @__PURE__ */ once(() => new HttpClient({ baseUrl: tokenEndpoint(requiredTokenUrl()).origin }));
+
+/** `ZDX_TOKEN_URL`, which OneAPI needs (the deployment config requires it with `ZDX_AUTH=oneapi`). */
+function requiredTokenUrl(): string {
+  const url = zdxEnv().ZDX_TOKEN_URL;
+  if (url === undefined) throw new ConfigError('ZDX_TOKEN_URL is required when ZDX_AUTH is oneapi');
+  return url;
+}
+
+/**
+ * The token strategy of `ZDX_AUTH`: the legacy ZDX API key (its token call draws from the ZDX budget
+ * like every ZDX call), or a ZIdentity API client through OneAPI (ZIdentity is not the ZDX gateway).
+ * `identity` names the credential in the cache key; `fingerprint` changes with any of its values.
+ */
+async function zdxTokenStrategy(): Promise<{ identity: string; fingerprint: string; fetchToken: (signal?: AbortSignal) => Promise<FetchedToken> }> {
+  const env = zdxEnv();
+  const store = await secrets();
+  if (env.ZDX_AUTH === 'oneapi') {
+    const credentials = await store.get(env.ZDX_SECRET_ARN, ZdxOneApiCredentials);
+    const tokenUrl = requiredTokenUrl();
+    const { path } = tokenEndpoint(tokenUrl);
+    return {
+      identity: tokenCacheKey('zdx-oneapi', tokenUrl, env.ZDX_BASE_URL, credentials.clientId),
+      fingerprint: tokenCacheKey('zdx-oneapi', tokenUrl, env.ZDX_BASE_URL, credentials.clientId, credentials.clientSecret ?? '', credentials.privateKey ?? ''),
+      fetchToken: (signal) => fetchOneApiToken(zidentityHttp(), path, credentials, undefined, { signal }),
+    };
+  }
+  const credentials = await store.get(env.ZDX_SECRET_ARN, ZdxCredentials);
+  const http = zdxHttp();
+  const rateLimiter = zdxRateBudget();
+  return {
+    identity: tokenCacheKey('zdx', env.ZDX_BASE_URL, credentials.keyId),
+    fingerprint: tokenCacheKey('zdx', env.ZDX_BASE_URL, credentials.keyId, credentials.keySecret),
+    fetchToken: (signal) => fetchZdxToken(http, credentials, undefined, { rateLimiter, signal, secretId: env.ZDX_SECRET_ARN }),
+  };
+}
+
+/**
+ * The ZDX client: tokens from the shared DynamoDB cache (fetched by the `ZDX_AUTH` strategy), every
+ * ZDX attempt through the shared rate budget. Rebuilt only when the credential in Secrets Manager changed.
+ */
+export async function zdxClient(): Promise<ZdxClient> {
+  const env = zdxEnv();
+  const strategy = await zdxTokenStrategy();
+  if (zdxCache?.fingerprint === strategy.fingerprint) return zdxCache.client;
+  const http = zdxHttp();
+  // Counted from outside the budget (ZdxCallsAdmitted, ZdxBudgetWaitMs) for the dashboard.
+  const rateLimiter = meteredRateLimiter(zdxRateBudget());
+  const tokens = new SharedTokenCache({
+    dynamo: dynamo(),
+    tableName: tableName(),
+    cacheKey: strategy.identity,
+    fetchToken: strategy.fetchToken,
+  });
+  const client = new ZdxClient({ http, tokens, rateLimiter, pathPrefix: ZDX_PATH_PREFIX[env.ZDX_AUTH] });
+  const fingerprint = strategy.fingerprint;
+  zdxCache = { fingerprint, client };
+  return client;
+}
+
+const stateMachineArn = /* @__PURE__ */ once(
+  () =>
+    readEnv(
+      z.object({
+        DIAGNOSTICS_STATE_MACHINE_ARN: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:.+$/, 'expected a state machine ARN'),
+      }),
+    ).DIAGNOSTICS_STATE_MACHINE_ARN,
+);
+
+/** Starts "AlertDiagnostics" executions (the Step Functions client is loaded on first use). */
+export const executionStarter = /* @__PURE__ */ once((): ExecutionStarter => {
+  let sdk: Promise<typeof import('@aws-sdk/client-sfn')> | undefined;
+  let client: SFNClient | undefined;
+  return {
+    async start(name: string, input: DiagnosticsExecutionInput) {
+      const arn = stateMachineArn();
+      const { SFNClient: Client, StartExecutionCommand } = await (sdk ??= import('@aws-sdk/client-sfn'));
+      client ??= new Client({});
+      try {
+        const output = await client.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }));
+        return { executionArn: output.executionArn ?? executionArnOf(arn, name), alreadyStarted: false };
+      } catch (error) {
+        // Same name already used (a redelivery, or it already ran): nothing new to start.
+        if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return { executionArn: executionArnOf(arn, name), alreadyStarted: true };
+        throw error;
+      }
+    },
+  };
+});
+
+/** `arn:...:stateMachine:<sm>` + name -> `arn:...:execution:<sm>:<name>`. */
+export function executionArnOf(stateMachine: string, name: string): string {
+  return `${stateMachine.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+/** The console page of an execution, from its ARN. */
+export function executionUrl(executionArn: string): string | undefined {
+  const region = executionArn.split(':')[3];
+  if (!region || !executionArn.startsWith('arn:aws')) return undefined;
+  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${encodeURIComponent(executionArn)}`;
+}
+
+/** The abort signal and deadline of this invocation, for every downstream call. */
+export function callOptions(context: HandlerContext): ZdxCallOptions {
+  return { signal: context.signal, deadline: Number.isFinite(context.deadline) ? context.deadline : undefined };
+}
+
+/** Correlation ids of an AlertDiagnostics state: execution name, alert id, trace id. */
+export function diagnosticsCorrelationIds(input: unknown): CorrelationIds {
+  const state = (typeof input === 'object' && input !== null ? input : {}) as {
+    executionName?: unknown;
+    alertId?: unknown;
+    input?: { alert?: { alertId?: unknown } };
+    trace?: { traceId?: unknown };
+    alert?: { alertId?: unknown };
+  };
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  return {
+    executionName: text(state.executionName),
+    alertId: text(state.alertId) ?? text(state.input?.alert?.alertId) ?? text(state.alert?.alertId),
+    traceId: text(state.trace?.traceId),
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * NotifyScan (PostDeployScan tasks NotifyResult and NotifyFailure): deliver the scan report or the
+ * failure to the configured channels, then finish the window (or move it on to a follow-up scan).
+ */
+import { asLog, createLogger } from '../../core/observability/logger.js';
+import { pipelineMetrics, recordScanOutcome } from '../../core/observability/metrics.js';
+import { withMiddleware } from '../../core/observability/middleware.js';
+import { NotifyInputSchema, notifyScan, type NotifyOutput } from '../steps/notify-scan.js';
+import { notificationRouter } from '../../notify/wiring.js';
+import { ScanHistoryFindings } from '../steps/scan-findings.js';
+import { callOptions, dynamo, historyStore, parseStepInput, scanCorrelationIds, scanSettings, secrets, tableName, windowStore } from '../wiring.js';
+
+const logger = createLogger({ persistentKeys: { pipeline: 'scan', step: 'NotifyScan' } });
+const log = asLog(logger);
+const delivery = notificationRouter({ dynamo, tableName, secrets, log, scanFindings: () => new ScanHistoryFindings(historyStore()) });
+
+export const handler = withMiddleware<unknown, NotifyOutput>(
+  async (event, context) => {
+    const input = parseStepInput(NotifyInputSchema, event, 'NotifyScan');
+    const output = await notifyScan(input, { delivery, windows: windowStore(), settings: scanSettings(), log, call: callOptions(context) });
+    recordScanOutcome(pipelineMetrics(), input.mode === 'result' ? input.state.report : { failureReason: output.outcome });
+    return output;
+  },
+  { logger, metrics: pipelineMetrics(), correlationIds: scanCorrelationIds },
+);
