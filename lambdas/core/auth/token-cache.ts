@@ -29,7 +29,7 @@ import { redact } from '../observability/redaction.js';
 import { silentLog, systemClock, type Clock, type Log, type TokenSource } from '../ports.js';
 import { KeyPrefix } from '../store/table-schema.js';
 import { TableStore, ttlSeconds, type TableKey } from '../store/table-store.js';
-import { abortableSleep, raceAbort, type Sleep } from '../store/wait.js';
+import { abortableSleep, raceAbort, type Sleep } from '../wait.js';
 
 /** What a token fetcher returns: the bearer token and when it expires (epoch ms). */
 export interface FetchedToken {

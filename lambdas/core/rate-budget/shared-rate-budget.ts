@@ -54,7 +54,7 @@ import { BusyError, ConfigError, ResponseShapeError, TimeoutError, describeIssue
 import { systemClock, type Clock, type RateLimiter } from '../ports.js';
 import { KeyPrefix } from '../store/table-schema.js';
 import { TableStore, ttlSeconds, type StoreValue, type TableKey } from '../store/table-store.js';
-import { abortableSleep, raceAbort, type Sleep } from '../store/wait.js';
+import { abortableSleep, raceAbort, type Sleep } from '../wait.js';
 
 export interface SharedRateBudgetOptions {
   readonly dynamo: DynamoDBClient;

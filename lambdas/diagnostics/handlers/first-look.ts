@@ -8,7 +8,7 @@ import { BusyError } from '../../core/errors.js';
 import { createLogger } from '../../core/observability/logger.js';
 import { pipelineMetrics } from '../../core/observability/metrics.js';
 import { withMiddleware } from '../../core/observability/middleware.js';
-import { abortableSleep } from '../../core/store/wait.js';
+import { abortableSleep } from '../../core/wait.js';
 import { runFirstLook } from '../steps/first-look.js';
 import { FirstLookProgressSchema, ResolvedAlertSchema, parseStateInput, type FirstLookProgress } from '../domain/workflow-state.js';
 import { callOptions, diagnosticsCorrelationIds, settings, zdxClient } from '../wiring.js';

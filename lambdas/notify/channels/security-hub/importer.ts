@@ -13,7 +13,7 @@ import type { BatchImportFindingsResponse, SecurityHubClient } from '@aws-sdk/cl
 import { ZscalerError } from '../../../core/errors.js';
 import { backoffCeilingMs, backoffDelayMs, type BackoffOptions } from '../../../core/http/retry-policy.js';
 import { silentLog, type Log } from '../../../core/ports.js';
-import { abortableSleep, type Sleep } from '../../../core/store/wait.js';
+import { abortableSleep, type Sleep } from '../../../core/wait.js';
 import { classifyAwsError } from '../aws-errors.js';
 import { ASFF_LIMITS, type AsffFinding } from './findings.js';
 
