@@ -8,7 +8,39 @@
  * (transitively): read, compiled and evaluated at import. "Lazy" = in the other chunks: shipped, but
  * not touched at cold start.
  */
-import type { Metafile } from './cdk-bundles.js';
+import * as z from 'zod';
+
+const MetafileSchema = z.object({
+  inputs: z.record(
+    z.string(),
+    z.object({
+      bytes: z.number(),
+      imports: z.array(z.object({ path: z.string(), kind: z.string(), external: z.boolean().optional(), original: z.string().optional() })),
+    }),
+  ),
+  outputs: z.record(
+    z.string(),
+    z.object({
+      bytes: z.number(),
+      entryPoint: z.string().optional(),
+      inputs: z.record(z.string(), z.object({ bytesInOutput: z.number() })),
+      imports: z.array(z.object({ path: z.string(), kind: z.string(), external: z.boolean().optional() })),
+      exports: z.array(z.string()).optional(),
+    }),
+  ),
+});
+
+/** The parts of esbuild's metafile the bench reads. */
+export type Metafile = z.infer<typeof MetafileSchema>;
+
+/** Parses an esbuild metafile; throws naming the file and the bad fields. */
+export function parseMetafile(text: string, file: string): Metafile {
+  const parsed = MetafileSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    throw new Error(`${file} is not an esbuild metafile: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
 
 /** Bytes one package (or one project folder) contributes to a bundle. */
 export interface PackageShare {

@@ -10,10 +10,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as z from 'zod';
 import { BUNDLE_ENTRY_FILE, BUNDLE_METAFILE, teamLambdaCode } from '../../lib/constructs/team-bundling.js';
 import { PROJECT_ROOT } from '../../lib/constructs/team-function.js';
-import { analyzeBundle } from './bundle-composition.js';
+import { analyzeBundle, parseMetafile, type Metafile } from './bundle-composition.js';
 
 /** One entry to bundle: a display name and the source file (relative to the project root). */
 export interface BundleEntry {
@@ -29,38 +28,6 @@ export interface CdkBundle extends BundleEntry {
   readonly bytes: number;
   /** esbuild's metafile of this bundle. */
   readonly metafile: Metafile;
-}
-
-const MetafileSchema = z.object({
-  inputs: z.record(
-    z.string(),
-    z.object({
-      bytes: z.number(),
-      imports: z.array(z.object({ path: z.string(), kind: z.string(), external: z.boolean().optional(), original: z.string().optional() })),
-    }),
-  ),
-  outputs: z.record(
-    z.string(),
-    z.object({
-      bytes: z.number(),
-      entryPoint: z.string().optional(),
-      inputs: z.record(z.string(), z.object({ bytesInOutput: z.number() })),
-      imports: z.array(z.object({ path: z.string(), kind: z.string(), external: z.boolean().optional() })),
-      exports: z.array(z.string()).optional(),
-    }),
-  ),
-});
-
-/** The parts of esbuild's metafile the bench reads. */
-export type Metafile = z.infer<typeof MetafileSchema>;
-
-/** Parses an esbuild metafile; throws naming the file and the bad fields. */
-export function parseMetafile(text: string, file: string): Metafile {
-  const parsed = MetafileSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) {
-    throw new Error(`${file} is not an esbuild metafile: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-  }
-  return parsed.data;
 }
 
 /**

@@ -9,12 +9,11 @@
  * events is mapped to a simulated ZCSPM account. A file that is not JSON is a usage error (exit
  * code 2, naming the file); valid JSON that is no usable event is listed under `ignored`.
  */
-import type { SandboxDiagnostics } from './diagnostics/sandbox.js';
 import { readFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import type { StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import type { Posture, ScanDelta } from '../../lambdas/notify/results.js';
+import type { DeviceResult, DiagnosticsReport, FirstLook, Posture, ScanDelta } from '../../lambdas/notify/results.js';
 import { UsageError } from '../cli/args.js';
 import { parseDeploymentEvent } from '../../lambdas/scan/domain/cfn-event.js';
 import { ScanPipelineHarness, type ScanOutcome } from './scan-harness.js';
@@ -59,6 +58,24 @@ export interface SandboxScan {
   readonly notifications: ReadonlyArray<{ channel: string; payload: unknown }>;
   /** The AWS Security Hub findings (ASFF) this scan imports: one per failed asset and policy, plus the fixed ones archived. */
   readonly securityHubFindings: readonly AwsSecurityFinding[];
+}
+
+/** One alert in the sandbox document. */
+export interface SandboxDiagnostics {
+  readonly alertId: string;
+  readonly ruleName: string;
+  readonly executionName: string;
+  /** The execution's end: SUCCEEDED, FAILED or TIMED_OUT. */
+  readonly status: string;
+  readonly devices: ReadonlyArray<
+    Pick<DeviceResult, 'deviceId' | 'deviceName' | 'traceId' | 'status' | 'reason' | 'diagnosis' | 'confirmation'> & {
+      /** The verdict from ZDX's history before the deep trace, and when it came. */
+      readonly firstLook?: Pick<FirstLook, 'verdict' | 'headline' | 'evidence' | 'secondsAfterWebhook'>;
+    }
+  >;
+  readonly summary: DiagnosticsReport['summary'] | null;
+  readonly failure?: { readonly reason: string; readonly message: string };
+  readonly notifications: ReadonlyArray<{ channel: string; payload: unknown }>;
 }
 
 /** The document `--json` prints. */

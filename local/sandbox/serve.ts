@@ -28,8 +28,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { checkAccess } from '../../lambdas/diagnostics/steps/alert-intake.js';
 import { DiagnosticsPipelineHarness } from './diagnostics/harness.js';
-import { ruleNameOf, seedableAlertId, toSandboxDiagnostics, type SandboxDiagnostics } from './diagnostics/sandbox.js';
-import { toSandboxScan, type SandboxScan } from './sandbox.js';
+import { ruleNameOf, seedableAlertId, toSandboxDiagnostics } from './diagnostics/sandbox.js';
+import { toSandboxScan, type SandboxDiagnostics, type SandboxScan } from './sandbox.js';
 import { ScanPipelineHarness } from './scan-harness.js';
 
 /** The `--serve` port when none is given. */

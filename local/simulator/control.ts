@@ -1,13 +1,87 @@
 /**
- * The HTTP control API under `/__sim/` for a simulator running in another process (e.g. started
- * with `npm run simulator`). It mirrors the programmatic control helpers of `RunningSimulator`;
- * its calls are neither recorded nor faulted.
+ * How a simulator is controlled: programmatically through {@link RunningSimulator} (what
+ * `startSimulator()` returns), and over HTTP under `/__sim/` for a simulator running in another
+ * process (e.g. started with `npm run simulator`), which mirrors those helpers; the control calls
+ * are neither recorded nor faulted.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
-import { FAULT_KINDS } from './config.js';
-import { DEVICE_PROFILES } from './data/zdx-seed.js';
-import type { RunningSimulator } from './index.js';
+import { FAULT_KINDS, type DeepPartial, type SimulatorConfig } from './config.js';
+import { DEVICE_PROFILES, type DeviceProfile } from './data/zdx-seed.js';
+import type { OneShotFault } from './faults.js';
+import type { RecordedCall, SimulatorCounters } from './recorder.js';
+import type { FailedAssetSpec } from './zcspm/state.js';
+import type { HistoryVisibility } from './zdx/history.js';
+import type { EnsureAlertOptions } from './zdx/state.js';
+
+/** A ZCSPM account as the control API reports it. */
+export interface SimulatedAccount {
+  accountId: string;
+  accountName: string;
+  connectorType: string;
+  awsAccountId: string | undefined;
+  inApiScope: boolean;
+}
+
+/** A started simulator: its URL, recordings, counters, live config and control helpers. */
+export interface RunningSimulator {
+  /**
+   * `http://127.0.0.1:<port>`: the ZDX base host (paths `/v1/...`), the OneAPI gateway (ZDX under
+   * `/zdx/v1/...`), the ZIdentity host (`/oauth2/v1/token`) and the ZCSPM base host.
+   */
+  readonly url: string;
+  readonly port: number;
+  readonly seed: number;
+  /** Every API call answered (live array; clear with `resetCalls()`). */
+  readonly calls: RecordedCall[];
+  readonly counters: SimulatorCounters;
+  /** The live configuration; prefer `update()` to change it (validated). */
+  readonly config: SimulatorConfig;
+  /** Deep-merges `patch` into the live config; throws (and changes nothing) when invalid. */
+  update(patch: DeepPartial<SimulatorConfig>): void;
+  /** Clears the recorded calls (counters stay). */
+  resetCalls(): void;
+  /** Zeroes the counters. */
+  resetCounters(): void;
+  readonly faults: {
+    /** The next `count` requests matching `path` get `kind`. */
+    inject(rule: OneShotFault): void;
+    pending(): number;
+    clear(): void;
+  };
+  /** Sandbox helper: ZCSPM account id of an AWS account, onboarding a simulated one if unknown. */
+  ensureAwsAccount(awsAccountId: string): string;
+  /** Sandbox helper: the alert `alertId`, seeded as ongoing with affected devices if unknown. */
+  ensureAlert(alertId: number, options?: EnsureAlertOptions): { alertId: number; applicationId: number; deviceIds: number[] };
+  readonly zdx: {
+    setDeviceProfile(deviceId: number, profile: DeviceProfile): void;
+    /** How plainly the device's probe history shows its root cause (see zdx/history.ts). */
+    historyVisibility(deviceId: number): HistoryVisibility;
+    /** Overrides {@link historyVisibility} for one device. */
+    setHistoryVisibility(deviceId: number, visibility: HistoryVisibility): void;
+    /** Ids of the devices affected by an alert. */
+    affectedDeviceIds(alertId: number): number[];
+    /** Deep traces active right now (not_started, started, in_progress). */
+    activeTraceCount(): number;
+    /** Every trace (deleted ones excluded) with its current status. */
+    traces(): { traceId: string; deviceId: number; appId: number; status: string }[];
+    /** Invalidates every ZDX token issued so far. */
+    revokeTokens(): number;
+    /** Forgets the rate-limit windows. */
+    resetRateLimit(): void;
+  };
+  readonly zcspm: {
+    accounts(): SimulatedAccount[];
+    /** Makes resources fail in scans of the account that complete from now on. */
+    addFailedAssets(accountId: string, assets: FailedAssetSpec[]): void;
+    clearFailedAssets(accountId: string, resourceIds?: string[]): void;
+    /** The next scan of the account ends with `outcome` / lasts `durationMs` (scaled by timeScale). */
+    setNextScan(accountId: string, override: { outcome?: 'success' | 'failed' | 'never'; durationMs?: number; legacyCompleted?: boolean }): void;
+    /** Invalidates every ZCSPM token issued so far. */
+    revokeTokens(): number;
+  };
+  close(): Promise<void>;
+}
 
 const FaultSchema = z.object({
   kind: z.enum(FAULT_KINDS),

@@ -10,9 +10,8 @@
  * that is not JSON is a usage error (exit code 2, naming the file).
  */
 import type { ZdxAuth } from '../../../lambdas/zscaler/zdx/oneapi.js';
-import type { DeviceResult, DiagnosticsReport, FirstLook } from '../../../lambdas/notify/results.js';
 import { canonicalZdxId } from '../../../lambdas/diagnostics/domain/webhook-alert.js';
-import { readJsonInputs } from '../sandbox.js';
+import { readJsonInputs, type SandboxDiagnostics } from '../sandbox.js';
 import { DiagnosticsPipelineHarness, type DiagnosticsOutcome } from './harness.js';
 
 export interface DiagnosticsSandboxOptions {
@@ -28,24 +27,6 @@ export interface DiagnosticsSandboxOptions {
   readonly zdxAuth?: ZdxAuth | undefined;
   /** Progress lines (human mode). */
   readonly onProgress?: (line: string) => void;
-}
-
-/** One alert in the sandbox document. */
-export interface SandboxDiagnostics {
-  readonly alertId: string;
-  readonly ruleName: string;
-  readonly executionName: string;
-  /** The execution's end: SUCCEEDED, FAILED or TIMED_OUT. */
-  readonly status: string;
-  readonly devices: ReadonlyArray<
-    Pick<DeviceResult, 'deviceId' | 'deviceName' | 'traceId' | 'status' | 'reason' | 'diagnosis' | 'confirmation'> & {
-      /** The verdict from ZDX's history before the deep trace, and when it came. */
-      readonly firstLook?: Pick<FirstLook, 'verdict' | 'headline' | 'evidence' | 'secondsAfterWebhook'>;
-    }
-  >;
-  readonly summary: DiagnosticsReport['summary'] | null;
-  readonly failure?: { readonly reason: string; readonly message: string };
-  readonly notifications: ReadonlyArray<{ channel: string; payload: unknown }>;
 }
 
 /** The diagnostics part of the sandbox document. */

@@ -8,12 +8,12 @@
 import * as z from 'zod';
 import type { TraceOutcome } from '../config.js';
 import type { SimulatorContext } from '../context.js';
+import type { ZdxData } from '../data/zdx-seed.js';
 import { hash32 } from '../random.js';
 import { bump } from '../recorder.js';
 import { HttpFailure, intParam, parseBody, zdxError, type SimRequest, type SimResponse } from '../http.js';
 import type { Router } from '../router.js';
 import { zdxAuthed } from './auth.js';
-import type { ZdxState } from './state.js';
 import { cloudPath, cloudPathMetrics, events, healthMetrics, topProcesses, webProbeMetrics, type TraceResultInput } from './trace-results.js';
 
 /** Statuses that occupy the device slot and count against the tenant cap. */
@@ -151,10 +151,10 @@ export class DeepTraceStore {
   }
 }
 
-function traceJson(state: ZdxState, trace: DeepTrace, now: number): Record<string, unknown> {
-  const device = state.data.devices.get(trace.deviceId);
-  const user = device ? state.data.users.get(device.userId) : undefined;
-  const app = state.data.apps.get(trace.appId);
+function traceJson(data: ZdxData, trace: DeepTrace, now: number): Record<string, unknown> {
+  const device = data.devices.get(trace.deviceId);
+  const user = device ? data.users.get(device.userId) : undefined;
+  const app = data.apps.get(trace.appId);
   const status = traceStatus(trace, now);
   const sec = (ms: number) => Math.floor(ms / 1000);
   const startedAt = trace.createdAt + trace.durationMs * trace.notStartedFraction;
@@ -185,14 +185,14 @@ function traceJson(state: ZdxState, trace: DeepTrace, now: number): Record<strin
   };
 }
 
-function resultInput(ctx: SimulatorContext, state: ZdxState, trace: DeepTrace, now: number): TraceResultInput {
-  const device = state.data.devices.get(trace.deviceId);
+function resultInput(ctx: SimulatorContext, data: ZdxData, trace: DeepTrace, now: number): TraceResultInput {
+  const device = data.devices.get(trace.deviceId);
   if (!device) throw zdxError(404, 'NOT_FOUND', `Unknown device ${trace.deviceId}`);
   return {
     traceId: trace.traceId,
     seed: ctx.seed,
     device,
-    app: state.data.apps.get(trace.appId),
+    app: data.apps.get(trace.appId),
     webProbe: trace.webProbeId !== undefined,
     cloudPathProbe: trace.cloudPathProbeId !== undefined,
     probeDevice: trace.probeDevice,
@@ -225,16 +225,16 @@ function asOneObject(name: string, items: readonly unknown[]): unknown {
 }
 
 /** Registers list/start/get/delete and the six result endpoints under `/v1/devices/{id}/deeptraces`. */
-export function registerDeepTraceRoutes(router: Router, ctx: SimulatorContext, state: ZdxState): void {
+export function registerDeepTraceRoutes(router: Router, ctx: SimulatorContext, data: ZdxData, traces: DeepTraceStore): void {
   const device = (request: SimRequest) => {
     const id = intParam(request, 'deviceId');
-    const found = state.data.devices.get(id);
+    const found = data.devices.get(id);
     if (!found) throw zdxError(404, 'NOT_FOUND', `Unknown device ${id}`);
     return found;
   };
   const trace = (request: SimRequest) => {
     const deviceId = device(request).id;
-    const found = state.traces.get(deviceId, request.params.traceId ?? '');
+    const found = traces.get(deviceId, request.params.traceId ?? '');
     if (!found) throw zdxError(404, 'NOT_FOUND', `Unknown deep trace ${request.params.traceId ?? ''} on device ${deviceId}`);
     return found;
   };
@@ -242,14 +242,14 @@ export function registerDeepTraceRoutes(router: Router, ctx: SimulatorContext, s
 
   router.add('zdx', 'GET', base, zdxAuthed(ctx, (request): SimResponse => {
     const id = device(request).id;
-    const list = state.traces.all().filter((t) => t.deviceId === id);
-    return { status: 200, body: list.map((t) => traceJson(state, t, request.now)) };
+    const list = traces.all().filter((t) => t.deviceId === id);
+    return { status: 200, body: list.map((t) => traceJson(data, t, request.now)) };
   }));
 
   router.add('zdx', 'POST', base, zdxAuthed(ctx, (request): SimResponse => {
     const target = device(request);
     const body = parseBody('zdx', StartTraceSchema, request.body, 'deep trace request');
-    const app = state.data.apps.get(body.app_id);
+    const app = data.apps.get(body.app_id);
     if (!app || !target.appIds.includes(body.app_id)) {
       throw zdxError(400, 'BAD_REQUEST', `Invalid deep trace request: app_id: application ${body.app_id} is not monitored on device ${target.id}`);
     }
@@ -260,7 +260,7 @@ export function registerDeepTraceRoutes(router: Router, ctx: SimulatorContext, s
     if (cloudPathProbeId !== undefined && cloudPathProbeId !== app.cloudPathProbeId) {
       throw zdxError(400, 'BAD_REQUEST', `Invalid deep trace request: cloudpath_probe_id: probe ${cloudPathProbeId} does not belong to application ${app.id}`);
     }
-    const started = state.traces.start(
+    const started = traces.start(
       {
         deviceId: target.id,
         appId: app.id,
@@ -272,21 +272,21 @@ export function registerDeepTraceRoutes(router: Router, ctx: SimulatorContext, s
       },
       request.now,
     );
-    const json = traceJson(state, started, request.now);
+    const json = traceJson(data, started, request.now);
     return { status: 200, body: { ...json, expected_time: started.sessionLengthMinutes * 60 } };
   }));
 
-  router.add('zdx', 'GET', `${base}/:traceId`, zdxAuthed(ctx, (request) => ({ status: 200, body: traceJson(state, trace(request), request.now) })));
+  router.add('zdx', 'GET', `${base}/:traceId`, zdxAuthed(ctx, (request) => ({ status: 200, body: traceJson(data, trace(request), request.now) })));
 
   router.add('zdx', 'DELETE', `${base}/:traceId`, zdxAuthed(ctx, (request) => {
     const found = trace(request);
-    state.traces.delete(found.traceId);
+    traces.delete(found.traceId);
     return { status: 200, body: { trace_id: found.traceId } };
   }));
 
   for (const [name, build] of Object.entries(RESULT_BUILDERS)) {
     router.add('zdx', 'GET', `${base}/:traceId/${name}`, zdxAuthed(ctx, (request) => {
-      const input = resultInput(ctx, state, trace(request), request.now);
+      const input = resultInput(ctx, data, trace(request), request.now);
       const items = input.minutes === 0 ? [] : build(input);
       return { status: 200, body: ctx.config.zdx.deepTraces.resultShape === 'object' ? asOneObject(name, items) : items };
     }));

@@ -9,13 +9,12 @@
  */
 import * as z from 'zod';
 import type { SimulatorContext } from '../context.js';
-import type { ZdxDevice } from '../data/zdx-seed.js';
+import type { ZdxData, ZdxDevice } from '../data/zdx-seed.js';
 import { intParam, intQuery, parseBody, zdxError, type SimRequest, type SimResponse } from '../http.js';
 import { hash32 } from '../random.js';
 import type { Router } from '../router.js';
 import { zdxAuthed } from './auth.js';
 import { PROFILE_METRICS, type ProfileMetrics } from './profiles.js';
-import type { ZdxState } from './state.js';
 import { cloudPath, cloudPathMetrics, events, healthMetrics, webProbeMetrics, type TraceResultInput } from './trace-results.js';
 
 /**
@@ -76,14 +75,14 @@ const ANALYSIS_ISSUES: Record<ZdxDevice['profile'], Array<{ category: string; re
 };
 
 /** Registers the history endpoints and the score analysis. */
-export function registerZdxHistoryRoutes(router: Router, ctx: SimulatorContext, state: ZdxState): void {
+export function registerZdxHistoryRoutes(router: Router, ctx: SimulatorContext, data: ZdxData, visibilityOverrides: ReadonlyMap<number, HistoryVisibility>): void {
   const get = (pattern: string, handler: (request: SimRequest) => SimResponse) => router.add('zdx', 'GET', pattern, zdxAuthed(ctx, handler));
   const analyses = new Map<string, AnalysisRecord>();
   let nextAnalysis = 1;
 
   const deviceOf = (request: SimRequest): ZdxDevice => {
     const id = intParam(request, 'deviceId');
-    const device = state.data.devices.get(id);
+    const device = data.devices.get(id);
     if (!device) throw zdxError(404, 'NOT_FOUND', `Unknown device ${id}`);
     return device;
   };
@@ -97,7 +96,7 @@ export function registerZdxHistoryRoutes(router: Router, ctx: SimulatorContext, 
     // Longer spans are cut to their last 2 hours (assumption `zdx-history-samples`).
     const start = Math.max(from, to - MAX_HISTORY_SECONDS);
     const samples = Math.floor((to - start) / HISTORY_STEP_SECONDS);
-    const visibility = historyVisibility(ctx.seed, device, state.historyVisibility);
+    const visibility = historyVisibility(ctx.seed, device, visibilityOverrides);
     const shown: ZdxDevice = visibility === 'absent' ? { ...device, profile: 'healthy' } : device;
     const input: TraceResultInput = {
       traceId: `history-${device.id}`,
@@ -120,7 +119,7 @@ export function registerZdxHistoryRoutes(router: Router, ctx: SimulatorContext, 
   const probeOf = (request: SimRequest, kind: 'web' | 'cloudPath') => {
     const device = deviceOf(request);
     const appId = intParam(request, 'appId');
-    const app = state.data.apps.get(appId);
+    const app = data.apps.get(appId);
     if (!app || !device.appIds.includes(appId)) throw zdxError(404, 'NOT_FOUND', `Application ${appId} is not monitored on device ${device.id}`);
     const probeId = intParam(request, 'probeId');
     const expected = kind === 'web' ? app.webProbeId : app.cloudPathProbeId;
@@ -152,7 +151,7 @@ export function registerZdxHistoryRoutes(router: Router, ctx: SimulatorContext, 
   router.add('zdx', 'POST', '/v1/analysis', zdxAuthed(ctx, (request): SimResponse => {
     if (!ctx.config.zdx.scoreAnalysis) throw zdxError(403, 'FORBIDDEN', 'Score analysis is not enabled for this tenant');
     const body = parseBody('zdx', AnalysisBody, request.body, 'analysis request');
-    const device = state.data.devices.get(body.device_id);
+    const device = data.devices.get(body.device_id);
     if (!device) throw zdxError(404, 'NOT_FOUND', `Unknown device ${body.device_id}`);
     if (!device.appIds.includes(body.app_id)) throw zdxError(400, 'BAD_REQUEST', `Application ${body.app_id} is not monitored on device ${device.id}`);
     if (body.t1 <= body.t0) throw zdxError(400, 'BAD_REQUEST', 't1 must be after t0');
@@ -165,8 +164,8 @@ export function registerZdxHistoryRoutes(router: Router, ctx: SimulatorContext, 
     if (!record) throw zdxError(404, 'NOT_FOUND', `Unknown analysis ${request.params.analysisId}`);
     const done = request.now - record.createdAt >= ANALYSIS_SECONDS * 1000 * ctx.config.timeScale;
     if (!done) return { status: 200, body: { analysis_id: record.id, status: 'in_progress', issues: [] } };
-    const device = state.data.devices.get(record.deviceId)!;
-    const visibility = historyVisibility(ctx.seed, device, state.historyVisibility);
+    const device = data.devices.get(record.deviceId)!;
+    const visibility = historyVisibility(ctx.seed, device, visibilityOverrides);
     const issues = visibility === 'absent' ? [] : ANALYSIS_ISSUES[device.profile];
     const score = visibility === 'absent' ? PROFILE_METRICS.healthy.score : PROFILE_METRICS[device.profile].score;
     return { status: 200, body: { analysis_id: record.id, status: 'completed', score, issues } };

@@ -1,5 +1,4 @@
-import { analyzeBundle, packageOf } from '../../../bench/lib/bundle-composition.js';
-import type { Metafile } from '../../../bench/lib/cdk-bundles.js';
+import { analyzeBundle, packageOf, type Metafile } from '../../../bench/lib/bundle-composition.js';
 
 /**
  * entry -> handler-lib (static) -> undici (require); entry -> sfn client (dynamic import only), split
