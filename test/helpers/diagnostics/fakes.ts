@@ -8,17 +8,6 @@ import type { CooldownClaim, DeviceCooldownPort } from '../../../lambdas/diagnos
 import type { DiagnosticsExecutionInput, ExecutionStarter } from '../../../lambdas/diagnostics/domain/workflow-input.js';
 import type { DeepTraceStartInput, DiagnosticsZdx } from '../../../lambdas/diagnostics/zdx-port.js';
 
-/** A clock tests move by hand. */
-export class ManualClock implements Clock {
-  constructor(public time = Date.UTC(2025, 10, 22, 9, 0, 0)) {}
-  now(): number {
-    return this.time;
-  }
-  advance(ms: number): void {
-    this.time += ms;
-  }
-}
-
 export interface FakeTrace {
   deviceId: string;
   traceId: string;

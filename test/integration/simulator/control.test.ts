@@ -1,8 +1,9 @@
 import { startSimulator, type RunningSimulator } from '#simulator/index.js';
-import { call, TestClock, zdxToken } from './simulator-http.js';
+import { call, zdxToken } from './simulator-http.js';
+import { manualClock } from '../../helpers/clock.js';
 
 describe('Simulator control API', () => {
-  const clock = new TestClock();
+  const clock = manualClock();
   let sim: RunningSimulator;
 
   beforeAll(async () => {

@@ -1,8 +1,9 @@
 import { SIMULATED_CRASH_HEADER, startSimulator, type FaultKind, type RunningSimulator } from '#simulator/index.js';
-import { call, LICENSE, SUBSCRIPTION, TestClock, zdxToken, zdxTokenBody } from './simulator-http.js';
+import { call, LICENSE, SUBSCRIPTION, zdxToken, zdxTokenBody } from './simulator-http.js';
+import { manualClock } from '../../helpers/clock.js';
 
 describe('Simulator faults', () => {
-  const clock = new TestClock();
+  const clock = manualClock();
   let sim: RunningSimulator;
   let token: string;
   const validate = () => call(sim, 'GET', '/v1/oauth/validate', { token });

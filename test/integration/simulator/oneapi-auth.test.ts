@@ -4,7 +4,8 @@ import { HttpClient } from '../../../lambdas/core/http/http-client.js';
 import { clientAssertion, fetchOneApiToken } from '../../../lambdas/zscaler/zdx/oneapi.js';
 import { SIMULATOR_CREDENTIALS, ZIDENTITY_TOKEN_PATH, startSimulator, type RunningSimulator } from '#simulator/index.js';
 import { everythingShown, failure } from '../zscaler/helpers.js';
-import { call, TestClock, zdxToken } from './simulator-http.js';
+import { call, zdxToken } from './simulator-http.js';
+import { manualClock } from '../../helpers/clock.js';
 
 const CLIENT = SIMULATOR_CREDENTIALS.oneApi;
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -18,7 +19,7 @@ function secretForm(overrides: Record<string, string> = {}): string {
 }
 
 describe('Simulator ZDX through OneAPI (ZIdentity tokens, /zdx/v1)', () => {
-  const clock = new TestClock();
+  const clock = manualClock();
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const privatePem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   let sim: RunningSimulator;

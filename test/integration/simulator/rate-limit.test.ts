@@ -1,8 +1,9 @@
 import { startSimulator, type RunningSimulator } from '#simulator/index.js';
-import { call, TestClock, zdxToken } from './simulator-http.js';
+import { call, zdxToken } from './simulator-http.js';
+import { manualClock } from '../../helpers/clock.js';
 
 describe('Simulator ZDX rate limit', () => {
-  const clock = new TestClock();
+  const clock = manualClock();
   let sim: RunningSimulator;
   let token: string;
   const validate = () => call(sim, 'GET', '/v1/oauth/validate', { token });

@@ -1,8 +1,9 @@
 import { SIMULATOR_CREDENTIALS, startSimulator, type RunningSimulator } from '#simulator/index.js';
-import { APP_CREDENTIALS, call, LICENSE, prodAccountId, SUBSCRIPTION, TestClock, zcspmGet, zcspmToken, zdxToken } from './simulator-http.js';
+import { APP_CREDENTIALS, call, LICENSE, prodAccountId, SUBSCRIPTION, zcspmGet, zcspmToken, zdxToken } from './simulator-http.js';
+import { manualClock } from '../../helpers/clock.js';
 
 describe('Simulator recording', () => {
-  const clock = new TestClock();
+  const clock = manualClock();
   let sim: RunningSimulator;
 
   beforeAll(async () => {

@@ -1,19 +1,8 @@
 /**
- * Small HTTP helpers for the simulator's own tests: raw calls over real HTTP (global fetch), token
- * fetches with the sandbox credentials, and a clock the tests move by hand.
+ * Small HTTP helpers for the simulator's own tests: raw calls over real HTTP (global fetch) and token
+ * fetches with the sandbox credentials.
  */
 import { SIMULATOR_CREDENTIALS, zdxKeySecretHash, type RunningSimulator } from '#simulator/index.js';
-
-/** A hand-moved clock so expiry, windows, scans and traces need no real waiting. */
-export class TestClock {
-  constructor(public current = Date.UTC(2026, 0, 15, 12, 0, 0)) {}
-  now(): number {
-    return this.current;
-  }
-  advance(ms: number): void {
-    this.current += ms;
-  }
-}
 
 export interface HttpResult {
   status: number;

@@ -1,8 +1,9 @@
 import { startSimulator, type RunningSimulator } from '#simulator/index.js';
-import { APP_CREDENTIALS, call, LICENSE, prodAccountId, SUBSCRIPTION, TestClock, zcspmGet, zcspmToken } from './simulator-http.js';
+import { APP_CREDENTIALS, call, LICENSE, prodAccountId, SUBSCRIPTION, zcspmGet, zcspmToken } from './simulator-http.js';
+import { manualClock } from '../../helpers/clock.js';
 
 describe('Simulator ZCSPM authentication', () => {
-  const clock = new TestClock();
+  const clock = manualClock();
   let sim: RunningSimulator;
   let accountId: string;
 

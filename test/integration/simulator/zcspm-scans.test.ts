@@ -1,10 +1,11 @@
 import { startSimulator, type RunningSimulator } from '#simulator/index.js';
-import { call, LICENSE, prodAccountId, SUBSCRIPTION, TestClock, zcspmGet, zcspmToken } from './simulator-http.js';
+import { call, LICENSE, prodAccountId, SUBSCRIPTION, zcspmGet, zcspmToken } from './simulator-http.js';
+import { manualClock } from '../../helpers/clock.js';
 
 type Json = any;
 
 describe('Simulator ZCSPM scans and reports', () => {
-  const clock = new TestClock();
+  const clock = manualClock();
   let sim: RunningSimulator;
   let accountId: string;
   let token: string;

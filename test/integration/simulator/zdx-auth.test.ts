@@ -1,9 +1,10 @@
 import { createPublicKey, createVerify } from 'node:crypto';
 import { SIMULATOR_CREDENTIALS, startSimulator, type RunningSimulator } from '#simulator/index.js';
-import { call, TestClock, zdxToken, zdxTokenBody } from './simulator-http.js';
+import { call, zdxToken, zdxTokenBody } from './simulator-http.js';
+import { manualClock } from '../../helpers/clock.js';
 
 describe('Simulator ZDX authentication', () => {
-  const clock = new TestClock();
+  const clock = manualClock();
   let sim: RunningSimulator;
 
   beforeAll(async () => {

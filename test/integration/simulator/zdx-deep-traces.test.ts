@@ -1,11 +1,12 @@
 import { SEEDED_ALERT_ID, startSimulator, type RunningSimulator } from '#simulator/index.js';
-import { call, TestClock, zdxToken } from './simulator-http.js';
+import { call, zdxToken } from './simulator-http.js';
+import { manualClock } from '../../helpers/clock.js';
 
 type Json = any;
 const FIVE_MINUTES = 300_000;
 
 describe('Simulator ZDX deep traces', () => {
-  const clock = new TestClock();
+  const clock = manualClock();
   let sim: RunningSimulator;
   let token: string;
   const start = (deviceId: number, body: Record<string, unknown> = {}) =>
@@ -31,7 +32,7 @@ describe('Simulator ZDX deep traces', () => {
       const traceId = started.json.trace_id as string;
       const statuses: string[] = [];
       for (const at of [0, 20_000, 40_000, 200_000, FIVE_MINUTES]) {
-        clock.current = started.json.created_at * 1000 + at + 999;
+        clock.advance(started.json.created_at * 1000 + at + 999 - clock.now());
         statuses.push((await get(deviceId, traceId)).json.status);
       }
 

@@ -1,10 +1,11 @@
 import { SEEDED_ALERT_ID, startSimulator, type RunningSimulator } from '#simulator/index.js';
-import { call, TestClock, zdxToken } from './simulator-http.js';
+import { call, zdxToken } from './simulator-http.js';
+import { manualClock } from '../../helpers/clock.js';
 
 type Json = any;
 
 describe('Simulator ZDX alerts, devices, users and apps', () => {
-  const clock = new TestClock();
+  const clock = manualClock();
   let sim: RunningSimulator;
   let token: string;
   const get = (path: string) => call(sim, 'GET', path, { token });

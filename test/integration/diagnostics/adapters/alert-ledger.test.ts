@@ -1,6 +1,6 @@
 import { TableStore } from '../../../../lambdas/core/store/table-store.js';
 import { AlertLedger, ENDED_CLAIM_STATE, STALE_CLAIM_MS } from '../../../../lambdas/diagnostics/adapters/alert-ledger.js';
-import { ManualClock } from '../../../helpers/diagnostics/fakes.js';
+import { manualClock } from '../../../helpers/clock.js';
 import { useTestTable } from '../../../helpers/dynamodb.js';
 
 describe('AlertLedger', () => {
@@ -13,7 +13,7 @@ describe('AlertLedger', () => {
 
   describe('an end delivered before or during the start', () => {
     it('refuses every later claim of an alert whose end was recorded first', async () => {
-      const ledger = new AlertLedger({ store, clock: new ManualClock() });
+      const ledger = new AlertLedger({ store, clock: manualClock() });
       await ledger.recordStatus('ended-1', 'ENDED', {});
 
       const claim = await ledger.claimStart('ended-1', { executionName: 'alert-ended-1' });
@@ -22,7 +22,7 @@ describe('AlertLedger', () => {
     });
 
     it('does not let a stale pending claim be taken over once the end arrived, nor drop the end when the claim is abandoned', async () => {
-      const clock = new ManualClock();
+      const clock = manualClock();
       const ledger = new AlertLedger({ store, clock });
       await ledger.claimStart('ended-2', { executionName: 'alert-ended-2' });
       await ledger.recordStatus('ended-2', 'ENDED', {});
@@ -37,7 +37,7 @@ describe('AlertLedger', () => {
     });
 
     it('keeps a started claim started when the end arrives after it', async () => {
-      const ledger = new AlertLedger({ store, clock: new ManualClock() });
+      const ledger = new AlertLedger({ store, clock: manualClock() });
       await ledger.claimStart('ended-3', { executionName: 'alert-ended-3' });
       await ledger.markStarted('ended-3', 'arn:aws:states:eu-west-1:1:execution:AlertDiagnostics:alert-ended-3');
       await ledger.recordStatus('ended-3', 'ENDED', {});
@@ -48,7 +48,7 @@ describe('AlertLedger', () => {
 
   describe('claimStart', () => {
     it('lets exactly one of many concurrent deliveries claim an alert', async () => {
-      const ledger = new AlertLedger({ store, clock: new ManualClock() });
+      const ledger = new AlertLedger({ store, clock: manualClock() });
 
       const claims = await Promise.all(Array.from({ length: 8 }, () => ledger.claimStart('race-1', { executionName: 'alert-race-1' })));
 
@@ -57,7 +57,7 @@ describe('AlertLedger', () => {
     });
 
     it('reports the state of the winning claim to a duplicate', async () => {
-      const ledger = new AlertLedger({ store, clock: new ManualClock() });
+      const ledger = new AlertLedger({ store, clock: manualClock() });
       await ledger.claimStart('dup-1', { executionName: 'alert-dup-1', ruleName: 'Slow', severity: 'High' });
       await ledger.markStarted('dup-1', 'arn:aws:states:eu-west-1:1:execution:AlertDiagnostics:alert-dup-1');
 
@@ -68,7 +68,7 @@ describe('AlertLedger', () => {
     });
 
     it('takes over a pending claim abandoned for longer than a minute, never a started one', async () => {
-      const clock = new ManualClock();
+      const clock = manualClock();
       const ledger = new AlertLedger({ store, clock });
       await ledger.claimStart('stale-1', { executionName: 'alert-stale-1' });
       await ledger.claimStart('started-1', { executionName: 'alert-started-1' });
@@ -82,7 +82,7 @@ describe('AlertLedger', () => {
 
   describe('abandonClaim', () => {
     it('drops a pending claim so the next delivery can start at once', async () => {
-      const ledger = new AlertLedger({ store, clock: new ManualClock() });
+      const ledger = new AlertLedger({ store, clock: manualClock() });
       await ledger.claimStart('abandon-1', { executionName: 'alert-abandon-1' });
 
       await ledger.abandonClaim('abandon-1');
@@ -93,7 +93,7 @@ describe('AlertLedger', () => {
 
   describe('recordStatus', () => {
     it('records each ended status once', async () => {
-      const ledger = new AlertLedger({ store, clock: new ManualClock() });
+      const ledger = new AlertLedger({ store, clock: manualClock() });
 
       const first = await ledger.recordStatus('ended-1', 'ENDED_ON_RULE_DEL', { ruleName: 'Slow', endTime: 1763802000 });
       const second = await ledger.recordStatus('ended-1', 'ENDED_ON_RULE_DEL', {});

@@ -1,7 +1,7 @@
 import { BusyError } from '../../../../lambdas/core/errors.js';
 import { TableStore } from '../../../../lambdas/core/store/table-store.js';
 import { TraceSlots } from '../../../../lambdas/diagnostics/adapters/trace-slots.js';
-import { ManualClock } from '../../../helpers/diagnostics/fakes.js';
+import { manualClock } from '../../../helpers/clock.js';
 import { useTestTable } from '../../../helpers/dynamodb.js';
 
 describe('TraceSlots', () => {
@@ -13,7 +13,7 @@ describe('TraceSlots', () => {
     store = new TableStore(table);
   });
 
-  function slots(clock = new ManualClock()) {
+  function slots(clock = manualClock()) {
     pool++;
     return { slots: new TraceSlots({ store, pool: `pool-${pool}`, clock }), clock };
   }

@@ -9,7 +9,8 @@ import {
   startDeepTrace,
 } from '../../../../lambdas/diagnostics/steps/deep-trace.js';
 import type { DeviceTaskInput } from '../../../../lambdas/diagnostics/domain/workflow-state.js';
-import { FakeZdx, ManualClock } from '../../../helpers/diagnostics/fakes.js';
+import { FakeZdx } from '../../../helpers/diagnostics/fakes.js';
+import { manualClock } from '../../../helpers/clock.js';
 
 const results = JSON.parse(readFileSync(new URL('../../../fixtures/diagnostics/deep-trace-results-poor-wifi.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
@@ -17,7 +18,7 @@ const task: DeviceTaskInput = { device: { deviceId: '1001', deviceName: 'LAPTOP-
 const settings = { sessionLengthMinutes: 5, probeDevice: true, pollIntervalSeconds: 30, traceGraceMinutes: 20 };
 
 function setup() {
-  const clock = new ManualClock();
+  const clock = manualClock();
   const zdx = new FakeZdx();
   return { clock, zdx, deps: { zdx, clock, settings } };
 }

@@ -2,7 +2,8 @@ import { ResponseShapeError } from '../../../../lambdas/core/errors.js';
 import type { PledgeRequest } from '../../../../lambdas/core/rate-budget/shared-rate-budget.js';
 import { resolveDevices } from '../../../../lambdas/diagnostics/steps/resolve-devices.js';
 import type { DiagnosticsExecutionInput } from '../../../../lambdas/diagnostics/domain/workflow-input.js';
-import { FakeCooldown, FakeZdx, ManualClock } from '../../../helpers/diagnostics/fakes.js';
+import { FakeCooldown, FakeZdx } from '../../../helpers/diagnostics/fakes.js';
+import { manualClock } from '../../../helpers/clock.js';
 
 const webhookInput: DiagnosticsExecutionInput = {
   source: 'webhook',
@@ -22,7 +23,7 @@ function devices(count: number) {
 }
 
 function setup(options: { cap?: number; cooldownMinutes?: number } = {}) {
-  const clock = new ManualClock();
+  const clock = manualClock(Date.UTC(2025, 10, 22, 9, 0, 0));
   const zdx = new FakeZdx();
   const cooldown = new FakeCooldown(clock);
   const deps = {
