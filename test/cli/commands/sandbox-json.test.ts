@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
 import { SANDBOX_SLACK_WEBHOOK } from '../../../local/sandbox/aws-stand-ins.js';
 import type { SandboxDocument } from '../../../local/sandbox/sandbox.js';
-import { expectNoSecrets, removeTempDirs, runCli, writeJson, type CliRun } from '../helpers.js';
+import { findSecrets } from '../../helpers/faults/secrets.js';
+import { expectNoSecrets, removeTempDirs, writeJson } from '../helpers.js';
+import { HARNESS_STARTUP_MS, runSandboxCapturingLogs, type CapturedRun } from './sandbox-run.js';
 
 afterAll(removeTempDirs);
-
-/** Synthesizing the app twice and running both pipelines is slow on a loaded 2-core machine (not a timing assertion). */
-const HARNESS_STARTUP_MS = 180_000;
 
 const CFN_EVENT = resolve('local/sandbox/samples/cfn-stack-create-complete.json');
 const ZDX_ALERT = resolve('local/sandbox/samples/zdx-alert-started.json');
@@ -14,10 +13,11 @@ const ZDX_ALERT = resolve('local/sandbox/samples/zdx-alert-started.json');
 /**
  * One `--json` run with both kinds of input plus the ones that must be ignored. The scan and
  * diagnostics sandboxes' own e2e tests (test/e2e/scan, test/e2e/diagnostics) cover their pipelines;
- * this checks the document the command prints: one JSON document, every field issues 3 and 4 list.
+ * this checks the document the command prints (one JSON document with every field a scan and an
+ * alert report) and that no secret reaches it or any log line.
  */
 describe('zsa sandbox --json', () => {
-  let run: CliRun;
+  let run: CapturedRun;
   let document: SandboxDocument;
   let notAnEvent: string;
   let testRule: string;
@@ -25,9 +25,7 @@ describe('zsa sandbox --json', () => {
   beforeAll(async () => {
     notAnEvent = writeJson('hello.json', { hello: 'world' });
     testRule = writeJson('test-rule.json', { ruleName: 'test' });
-    run = await runCli(['sandbox', '--cfn-event', CFN_EVENT, '--cfn-event', notAnEvent, '--zdx-alert', ZDX_ALERT, '--zdx-alert', testRule, '--json'], {
-      env: { DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT },
-    });
+    run = await runSandboxCapturingLogs(['--cfn-event', CFN_EVENT, '--cfn-event', notAnEvent, '--zdx-alert', ZDX_ALERT, '--zdx-alert', testRule, '--json']);
     document = JSON.parse(run.stdout) as SandboxDocument;
   }, HARNESS_STARTUP_MS);
 
@@ -37,7 +35,7 @@ describe('zsa sandbox --json', () => {
     expect(Object.keys(document).sort()).toEqual(['diagnostics', 'ignored', 'scans']);
   });
 
-  it('gives each scan the fields of issue 3', () => {
+  it('gives each scan its account, job, deployments, posture, delta and notifications', () => {
     expect(document.scans).toHaveLength(1);
     const [scan] = document.scans;
 
@@ -55,7 +53,7 @@ describe('zsa sandbox --json', () => {
     for (const notification of scan?.notifications ?? []) expect(notification.payload).toEqual(expect.any(Object));
   });
 
-  it('gives each alert the fields of issue 4, one diagnosis per device', () => {
+  it('gives each alert its rule, summary and notifications, and one diagnosis per device', () => {
     expect(document.diagnostics).toHaveLength(1);
     const [alert] = document.diagnostics;
 
@@ -80,5 +78,12 @@ describe('zsa sandbox --json', () => {
 
   it('prints no secret', () => {
     expectNoSecrets(run, [SANDBOX_SLACK_WEBHOOK]);
+  });
+
+  it('writes no secret in the document or any log line of either pipeline', () => {
+    expect(run.code).toBe(0);
+    expect(document.scans?.length).toBeGreaterThan(0);
+    expect(document.diagnostics?.length).toBeGreaterThan(0);
+    expect(findSecrets(run.texts)).toEqual([]);
   });
 });

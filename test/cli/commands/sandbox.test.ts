@@ -3,12 +3,11 @@ import { join } from 'node:path';
 import { SANDBOX_SLACK_WEBHOOK } from '../../../local/sandbox/aws-stand-ins.js';
 import { parseSandboxArgs } from '../../../local/sandbox/cli.js';
 import { SandboxUsageError } from '../../../local/sandbox/sandbox.js';
-import { emptyDir, expectNoSecrets, removeTempDirs, runCli, type CliRun } from '../helpers.js';
+import { findSecrets } from '../../helpers/faults/secrets.js';
+import { emptyDir, expectNoSecrets, removeTempDirs, runCli } from '../helpers.js';
+import { HARNESS_STARTUP_MS, runSandboxCapturingLogs, type CapturedRun } from './sandbox-run.js';
 
 afterAll(removeTempDirs);
-
-/** Synthesizing the app twice and running both pipelines is slow on a loaded 2-core machine (not a timing assertion). */
-const HARNESS_STARTUP_MS = 180_000;
 
 /** A file holding `text` (not necessarily JSON) in a fresh directory. */
 function writeText(name: string, text: string): string {
@@ -58,10 +57,10 @@ describe('zsa sandbox', () => {
   });
 
   describe('the no-argument demo', () => {
-    let run: CliRun;
+    let run: CapturedRun;
 
     beforeAll(async () => {
-      run = await runCli(['sandbox'], { env: { DYNAMODB_ENDPOINT: process.env.DYNAMODB_ENDPOINT } });
+      run = await runSandboxCapturingLogs([]);
     }, HARNESS_STARTUP_MS);
 
     it('exits 0 with a heading per pipeline and every progress line timed from the start', () => {
@@ -93,6 +92,12 @@ describe('zsa sandbox', () => {
 
     it('prints no secret: no simulator credential, Slack webhook URL or token', () => {
       expectNoSecrets(run, [SANDBOX_SLACK_WEBHOOK, 'hooks.slack.com']);
+    });
+
+    it('writes no secret in its progress, its summary or any log line of either pipeline', () => {
+      expect({ exitCode: run.code, stderr: run.code === 0 ? '' : run.stderr.slice(-1500) }).toEqual({ exitCode: 0, stderr: '' });
+      expect(run.stdout + run.stderr).toMatch(/\S/);
+      expect(findSecrets(run.texts)).toEqual([]);
     });
   });
 });
