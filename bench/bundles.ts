@@ -1,15 +1,15 @@
 /**
  * Benchmark (not a test): bundle size and cold-start init time of every Lambda, against a baseline.
  *
- * Every handler file (`lambdas/<slice>/handlers/<name>.ts`) that exports `handler` is bundled by the CDK with the team's
- * settings (bench/lib/cdk-bundles.ts), together with the baseline, a bare handler that imports only
- * the DynamoDB client (bench/lib/baseline-handler.ts). Then, round after round, each bundle is
+ * Every handler file (`lambdas/<slice>/handlers/<name>.ts`) that exports `handler` is bundled by the
+ * CDK with the deployed functions' settings (bench/lib/cdk-bundles.ts), together with the baseline,
+ * a bare handler that imports only the DynamoDB client (bench/lib/baseline-handler.ts). Then, round after round, each bundle is
  * imported by a fresh Node process (bench/lib/init-probe.ts) in a shuffled order, so the handlers
  * and the baseline share the machine's load; `initMs` and `baselineInitMs` are the medians of the
  * CPU time of the import (wall time is shown next to them; see bench/lib/init-probe.ts why).
  * One untimed warm-up round first puts every bundle in the file cache.
  *
- * Target (issue 8): `initMs <= 1.5 x baselineInitMs` for every Lambda. For each bundle the report
+ * Target: `initMs <= 1.5 x baselineInitMs` for every Lambda. For each bundle the report
  * also gives its composition (bench/lib/bundle-composition.ts), which explains a miss.
  *
  * Run alone: `npx tsx bench/bundles.ts [--runs N]`.

@@ -117,11 +117,6 @@ export function runPollingBenchmark(options: PollingBenchmarkOptions = {}): Poll
   };
 }
 
-/** The `polling` figures of `npm run bench -- --json` (the perf team's runner calls this). */
-export function pollingFigures(options: PollingBenchmarkOptions = {}): PollingFigures {
-  return runPollingBenchmark(options).figures;
-}
-
 /** The same loop the state machine runs: wait, check, and either stop or wait again. */
 function pollAdaptive(durationSeconds: number, plan: ReturnType<typeof planPolling>, settings: PollingSettings): Outcome {
   let elapsed = firstWaitSeconds(plan, settings);

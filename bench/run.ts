@@ -3,37 +3,30 @@
  * tables; `npm run bench -- --json` prints one JSON document (bench/lib/document.ts) on stdout and
  * everything else (progress, tables, targets) on stderr.
  *
- * Options: `--runs N` (cold-start rounds, default 11: keeps the whole run under 5 min on a shared 2-core box), `--only a,b` (a subset of: bundles,
- * token-economy, polling, fanout, firstLook, webhook-latency, memory, storm; the JSON then has only those sections; storm also
- * computes the org-day cost model).
+ * Options: `--runs N` (cold-start rounds, default 11: keeps the whole run under 5 min on a shared
+ * 2-core box), `--only a,b` (a subset of: bundles, token-economy, polling, fanout, firstLook,
+ * webhook-latency, memory, storm; the JSON then has only those sections; storm also computes the
+ * org-day cost model).
  * Benchmarks are not tests: the exit code is 0 whenever everything could be measured, targets met
- * or not; 1 when a benchmark could not run (a module missing, a failure), with the reason; 2 on bad
- * usage. No figure is ever made up: a section that could not be measured is absent and the run fails.
+ * or not; 1 when a benchmark could not run, with the reason; 2 on bad usage. No figure is ever made
+ * up: a section that could not be measured is absent and the run fails.
  */
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { z } from 'zod';
 import { bundleFigures, bundleHandlers, explainMisses, formatBundleTable, measureBundles } from './bundles.js';
+import { formatFanoutReport, runFanoutBenchmark } from './fanout.js';
+import { formatFirstLookReport, runFirstLookBenchmark } from './first-look.js';
 import { checkTargets, BenchDocumentSchema, FanoutFiguresSchema, FirstLookFiguresSchema, OrgDayFiguresSchema, PollingFiguresSchema, StormFiguresSchema, WebhookLatencySchema, type BenchDocument } from './lib/document.js';
 import { formatTable } from './lib/table.js';
-import { loadTeamBenchmark, MissingBenchmarkError, type LoadedTeamBenchmark, type TeamBenchmarkSpec } from './lib/team-benchmarks.js';
 import { formatMemoryTable, runMemoryBenchmark } from './memory.js';
+import { formatPollingReport, runPollingBenchmark } from './polling.js';
 import { formatOrgDayReport, formatStormReport, runOrgDayModel, runStormBenchmark } from './storm.js';
 import { formatTokenEconomyTable, runTokenEconomyBenchmark } from './token-economy.js';
+import { formatWebhookLatencyReport, runWebhookLatencyBenchmark } from './webhook-latency.js';
 import { startDynamoDbLocal, type RunningDynamoDbLocal } from '../local/dynamodb-local.js';
 
 const BENCHMARKS = ['bundles', 'token-economy', 'polling', 'fanout', 'firstLook', 'webhook-latency', 'memory', 'storm'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
-
-const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const TEAM_SPECS = {
-  polling: { file: 'polling.ts', owner: 'scan team', measures: 'ZCSPM scan polling figures', schema: PollingFiguresSchema },
-  fanout: { file: 'fanout.ts', owner: 'diagnostics team', measures: 'deep-trace fan-out figures', schema: FanoutFiguresSchema },
-  firstLook: { file: 'first-look.ts', owner: 'diagnostics team', measures: 'first-look figures at ZDX tier 1', schema: FirstLookFiguresSchema },
-  'webhook-latency': { file: 'webhook-latency.ts', owner: 'diagnostics team', measures: 'warm webhook latency (p50/p99)', schema: WebhookLatencySchema },
-} as const;
 
 interface Options {
   readonly json: boolean;
@@ -78,25 +71,6 @@ async function main(): Promise<number> {
   print(machineLine());
   print(`command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`);
 
-  // Other teams' modules first, so a missing one fails the run in a second, not after minutes.
-  const team = new Map<keyof typeof TEAM_SPECS, LoadedTeamBenchmark<unknown>>();
-  const missing: string[] = [];
-  for (const key of Object.keys(TEAM_SPECS) as (keyof typeof TEAM_SPECS)[]) {
-    if (!options.only.has(key)) continue;
-    try {
-      team.set(key, await loadTeamBenchmark(BENCH_DIR, TEAM_SPECS[key] as TeamBenchmarkSpec<z.ZodType>));
-    } catch (error) {
-      if (!(error instanceof MissingBenchmarkError)) throw error;
-      missing.push(error.message);
-    }
-  }
-  if (missing.length > 0) {
-    const runnable = [...options.only].filter((name) => !missing.some((message) => message.includes(`bench/${TEAM_SPECS[name as keyof typeof TEAM_SPECS]?.file}`)));
-    process.stderr.write(`npm run bench cannot produce every figure:\n${missing.map((message) => `  - ${message}`).join('\n')}\n`);
-    if (runnable.length > 0) process.stderr.write(`The others run alone with: npm run bench -- --only ${runnable.join(',')}${options.json ? ' --json' : ''}\n`);
-    return 1;
-  }
-
   const document: BenchDocument = {};
   const failures: string[] = [];
   const attempt = async (name: Benchmark, body: () => Promise<void>) => {
@@ -136,18 +110,26 @@ async function main(): Promise<number> {
       document.tokenEconomy = report.figures;
       print(`\nToken economy (one burst, ${report.seconds} s)\n${formatTokenEconomyTable(report)}`);
     });
-    for (const key of ['polling', 'fanout', 'firstLook', 'webhook-latency'] as const) {
-      await attempt(key, async () => {
-        const loaded = team.get(key) as LoadedTeamBenchmark<unknown>;
-        progress(`${key}: running bench/${loaded.file}`);
-        const { figures, text } = await loaded.run();
-        if (key === 'polling') document.polling = PollingFiguresSchema.parse(figures);
-        if (key === 'fanout') document.fanout = FanoutFiguresSchema.parse(figures);
-        if (key === 'firstLook') document.firstLook = FirstLookFiguresSchema.parse(figures);
-        if (key === 'webhook-latency') document.webhookLatencyMs = WebhookLatencySchema.parse(figures);
-        print(`\n${text ?? `${key}\n${formatTable(Object.keys(figures as object), [Object.values(figures as object)])}`}`);
-      });
-    }
+    await attempt('polling', async () => {
+      const report = runPollingBenchmark();
+      document.polling = PollingFiguresSchema.parse(report.figures);
+      print(`\n${formatPollingReport(report)}`);
+    });
+    await attempt('fanout', async () => {
+      const report = await runFanoutBenchmark();
+      document.fanout = FanoutFiguresSchema.parse(report.figures);
+      print(`\n${formatFanoutReport(report)}`);
+    });
+    await attempt('firstLook', async () => {
+      const report = await runFirstLookBenchmark();
+      document.firstLook = FirstLookFiguresSchema.parse(report.figures);
+      print(`\n${formatFirstLookReport(report)}`);
+    });
+    await attempt('webhook-latency', async () => {
+      const report = await runWebhookLatencyBenchmark();
+      document.webhookLatencyMs = WebhookLatencySchema.parse(report.figures);
+      print(`\n${formatWebhookLatencyReport(report)}`);
+    });
     await attempt('memory', async () => {
       if (!bundles) throw new Error('nothing to measure: bundling failed');
       const report = await runMemoryBenchmark({ bundles: bundles.handlers, dynamoEndpoint: await dynamoEndpoint(), progress });

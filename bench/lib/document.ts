@@ -1,5 +1,5 @@
 /**
- * The JSON document `npm run bench -- --json` prints (issue 8), its schema, and the targets it is
+ * The JSON document `npm run bench -- --json` prints, its schema, and the targets it is
  * judged by. Pure: no measuring here.
  */
 import * as z from 'zod';
@@ -18,7 +18,7 @@ export const TokenEconomyFiguresSchema = z.object({
   credentials: count,
   tokenRequestsByCredential: z.record(z.string(), count),
 });
-/** `polling` (bench/polling.ts, scan team). */
+/** `polling` (bench/polling.ts): status polls and detection delay of a ZCSPM scan. */
 export const PollingFiguresSchema = z.object({
   medianStatusPolls: figure,
   medianDetectionDelaySeconds: figure,
@@ -26,7 +26,7 @@ export const PollingFiguresSchema = z.object({
   fixed60sStatusPolls: figure,
   transitionsPerScan: figure,
 });
-/** `fanout` (bench/fanout.ts, diagnostics team). */
+/** `fanout` (bench/fanout.ts): the deep-trace fan-out of one alert against the ZDX rate limit. */
 export const FanoutFiguresSchema = z.object({ devices: count, seconds: figure, theoreticalSeconds: figure, responses429: count });
 /** `firstLook` (bench/first-look.ts): first-look verdicts of a 60-device alert at ZDX tier 1. */
 export const FirstLookFiguresSchema = z.object({
@@ -38,7 +38,7 @@ export const FirstLookFiguresSchema = z.object({
   zdxCallsPerDevice: figure,
   responses429: count,
 });
-/** `webhookLatencyMs` (bench/webhook-latency.ts, diagnostics team). */
+/** `webhookLatencyMs` (bench/webhook-latency.ts): the warm AlertIntake handler, AWS calls excluded. */
 export const WebhookLatencySchema = z.object({ p50: figure, p99: figure });
 /** One Lambda under `memory`. */
 export const MemoryFigureSchema = z.object({ name: z.string(), peakRssMb: figure });
@@ -92,7 +92,7 @@ export const BenchDocumentSchema = z.object({
 /** The document `npm run bench -- --json` prints. */
 export type BenchDocument = z.infer<typeof BenchDocumentSchema>;
 
-/** Targets of issue 8 (and issues 3 and 4 for polling and fan-out). */
+/** The targets each figure is judged by. */
 export const TARGETS = {
   initRatio: 1.5,
   tokenRequestsPerCredential: 1,

@@ -1,6 +1,6 @@
 /**
- * The sandbox run of the post-deploy scan pipeline (issue 3, item 6): CloudFormation event files in,
- * one JSON document out.
+ * The sandbox run of the post-deploy scan pipeline: CloudFormation event files in, one JSON document
+ * out.
  *
  * `runSandbox` delivers every event as EventBridge would (rule pattern first, then the real
  * ScanRequest handler), lets the synthesized PostDeployScan state machine run them to the end

@@ -11,7 +11,7 @@ import { StandardStateMachine, invokeLambda, withStandardErrorHandling } from '.
 import type { IntegrationStack } from '../../lib/stacks/integration-stack.js';
 import { FIXTURE_HANDLER, type Finding, nagFindings, newIntegrationStack, templateOf, testConfig } from './support.js';
 
-/** The central stack plus what a pipeline team adds: a sync and an async function and a workflow. */
+/** The central stack plus what a pipeline adds: a sync and an async function and a workflow. */
 function pipelineShapedStack(): IntegrationStack {
   const stack = newIntegrationStack({ alarmEmail: 'oncall@example.com', notifications: { sns: { emails: ['secops@example.com'] } } });
   const defaults = stack.settings.functionDefaults;

@@ -1,6 +1,6 @@
 /**
- * The sandbox run of the alert-diagnostics pipeline (issue 4, item 4): ZDX webhook body files in,
- * the `diagnostics` part of the sandbox document out.
+ * The sandbox run of the alert-diagnostics pipeline: ZDX webhook body files in, the `diagnostics`
+ * part of the sandbox document out.
  *
  * Every body is delivered to the real AlertIntake handler with this run's credential, exactly as the
  * HTTP API would; accepted alerts run through the synthesized AlertDiagnostics state machine against

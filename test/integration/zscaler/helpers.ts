@@ -1,7 +1,7 @@
 /**
  * Test-only pieces for the contract tests: a minimal in-memory TokenSource over fetchZdxToken /
- * fetchZcspmToken (the shared DynamoDB token cache is tested by its own team), and helpers to drain
- * async iterators and catch errors.
+ * fetchZcspmToken (so these tests exercise the API clients alone; the shared DynamoDB token cache has
+ * its own tests), and helpers to drain async iterators and catch errors.
  */
 import type { TokenSource } from '../../../lambdas/core/ports.js';
 
