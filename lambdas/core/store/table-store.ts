@@ -9,6 +9,9 @@
  *   condition failed, when DynamoDB sends it).
  * - Throttling is retried briefly here (a few attempts within a few hundred ms); anything else, and
  *   throttling that lasts, propagates as the SDK error.
+ * - A transaction cancelled by failed conditions is an outcome too (which writes failed); one
+ *   cancelled by a concurrent transaction or by throttling throws `BusyError`, since a later attempt
+ *   may succeed.
  */
 import {
   ConditionalCheckFailedException,
@@ -16,10 +19,15 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
+  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
+import { BusyError } from '../errors.js';
+import { backoffDelayMs } from '../http/retry-policy.js';
+import { abortableSleep, type Sleep } from '../wait.js';
 import { TABLE_KEYS } from './table-schema.js';
 import { marshalItem, unmarshalItem, type StoreItem, type StoreValue } from './marshal.js';
 
@@ -54,15 +62,34 @@ export interface ConditionFailed {
 
 export type WriteOutcome = WriteSucceeded | ConditionFailed;
 
+/** An update expression (`SET`/`REMOVE`/`ADD`) and its optional condition. */
+export type UpdateOptions = ExpressionParts & { readonly update: string; readonly condition?: string; readonly returnItem?: boolean };
+
+/** One write of a transaction: a put, an update or a delete, each optionally conditional. */
+export type TransactWrite = ExpressionParts & { readonly condition?: string } & (
+  | { readonly put: StoreItem & TableKey }
+  | { readonly key: TableKey; readonly update: string }
+  | { readonly delete: TableKey }
+);
+
+/** A transaction that changed nothing because conditions did not hold; `failed` are the indexes of those writes. */
+export interface TransactConditionFailed {
+  readonly ok: false;
+  readonly reason: 'condition-failed';
+  readonly failed: readonly number[];
+}
+
+export type TransactOutcome = { readonly ok: true } | TransactConditionFailed;
+
 export interface TableStoreOptions {
   readonly dynamo: DynamoDBClient;
   readonly tableName: string;
   /** Attempts on throttling errors, including the first. @default 4 */
   readonly throttleAttempts?: number;
-  /** Base delay of the capped exponential backoff on throttling. @default 25 */
+  /** Base delay of the exponential backoff (full jitter) on throttling. @default 25 */
   readonly throttleBaseDelayMs?: number;
   /** Injectable for tests. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: Sleep;
   readonly random?: () => number;
 }
 
@@ -78,7 +105,8 @@ export function isThrottlingError(error: unknown): boolean {
   return error instanceof Error && THROTTLING_ERRORS.has(error.name);
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Transaction cancellation reasons after which the same transaction may succeed. */
+const TRANSIENT_CANCELLATIONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
 
 /** Typed access to the state table. Create one per container and share it. */
 export class TableStore {
@@ -86,7 +114,7 @@ export class TableStore {
   readonly #dynamo: DynamoDBClient;
   readonly #attempts: number;
   readonly #baseDelayMs: number;
-  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #sleep: Sleep;
   readonly #random: () => number;
 
   constructor(options: TableStoreOptions) {
@@ -94,7 +122,7 @@ export class TableStore {
     this.tableName = options.tableName;
     this.#attempts = Math.max(1, options.throttleAttempts ?? 4);
     this.#baseDelayMs = options.throttleBaseDelayMs ?? 25;
-    this.#sleep = options.sleep ?? defaultSleep;
+    this.#sleep = options.sleep ?? abortableSleep;
     this.#random = options.random ?? Math.random;
   }
 
@@ -128,10 +156,7 @@ export class TableStore {
    * Applies an update expression (`SET`/`REMOVE`/`ADD`), optionally only when `condition` holds.
    * With `returnItem: true` the outcome carries the item after the update.
    */
-  async update(
-    key: TableKey,
-    options: ExpressionParts & { update: string; condition?: string; returnItem?: boolean },
-  ): Promise<WriteOutcome> {
+  async update(key: TableKey, options: UpdateOptions): Promise<WriteOutcome> {
     return this.#conditional(async () => {
       const output = await this.#dynamo.send(
         new UpdateItemCommand({
@@ -162,6 +187,29 @@ export class TableStore {
       );
       return undefined;
     });
+  }
+
+  /**
+   * Applies every write or none (one TransactWriteItems, at most 100 writes on distinct items).
+   * Cancelled by failed conditions, it reports which; cancelled by a concurrent transaction or by
+   * throttling, it throws {@link BusyError}.
+   */
+  async transact(writes: readonly TransactWrite[]): Promise<TransactOutcome> {
+    try {
+      await this.#send(() =>
+        this.#dynamo.send(new TransactWriteItemsCommand({ TransactItems: writes.map((write) => transactItem(this.tableName, write)) })),
+      );
+      return { ok: true };
+    } catch (error) {
+      if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
+      const codes = ((error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? []).map((reason) => reason.Code);
+      const failed = codes.flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : []));
+      if (failed.length > 0) return { ok: false, reason: 'condition-failed', failed };
+      if (codes.some((code) => code !== undefined && TRANSIENT_CANCELLATIONS.has(code))) {
+        throw new BusyError(`transaction on ${this.tableName} was cancelled (${codes.join(', ')}); try again`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   /** Reads every item of one partition (optionally those whose sort key starts with `skPrefix`), in sort-key order. */
@@ -218,8 +266,7 @@ export class TableStore {
         return await call();
       } catch (error) {
         if (!isThrottlingError(error) || attempt >= this.#attempts) throw error;
-        const cap = this.#baseDelayMs * 2 ** (attempt - 1);
-        await this.#sleep(cap / 2 + this.#random() * (cap / 2));
+        await this.#sleep(backoffDelayMs(attempt - 1, this.#random, { initialDelayMs: this.#baseDelayMs, maxDelayMs: Number.POSITIVE_INFINITY }));
       }
     }
   }
@@ -227,6 +274,13 @@ export class TableStore {
 
 function keyOf(key: TableKey): Record<string, AttributeValue> {
   return { [TABLE_KEYS.partitionKey]: { S: key.pk }, [TABLE_KEYS.sortKey]: { S: key.sk } };
+}
+
+function transactItem(tableName: string, write: TransactWrite): TransactWriteItem {
+  const guard = { ConditionExpression: write.condition, ...expressionAttributes(write) };
+  if ('put' in write) return { Put: { TableName: tableName, Item: marshalItem(write.put), ...guard } };
+  if ('delete' in write) return { Delete: { TableName: tableName, Key: keyOf(write.delete), ...guard } };
+  return { Update: { TableName: tableName, Key: keyOf(write.key), UpdateExpression: write.update, ...guard } };
 }
 
 function expressionAttributes(parts: ExpressionParts): {
@@ -242,4 +296,9 @@ function expressionAttributes(parts: ExpressionParts): {
 /** DynamoDB TTL value (epoch seconds) for an epoch-millisecond instant. */
 export function ttlSeconds(epochMs: number): number {
   return Math.ceil(epochMs / 1000);
+}
+
+/** TTL deletion is late: an item past its `expiresAt` counts as gone. */
+export function isExpired(item: Readonly<Record<string, StoreValue>>, nowMs: number): boolean {
+  return typeof item.expiresAt === 'number' && item.expiresAt * 1000 <= nowMs;
 }

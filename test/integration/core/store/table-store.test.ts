@@ -76,6 +76,44 @@ describe('TableStore', () => {
     });
   });
 
+  describe('transact', () => {
+    it('applies a put, an update and a delete together when every condition holds', async () => {
+      await store.put({ pk: 'test#tx', sk: 'counter', count: 1 });
+      await store.put({ pk: 'test#tx', sk: 'old' });
+
+      const outcome = await store.transact([
+        { put: { pk: 'test#tx', sk: 'new', label: 'fresh' }, condition: 'attribute_not_exists(pk)' },
+        { key: { pk: 'test#tx', sk: 'counter' }, update: 'SET #c = #c + :one', condition: '#c = :one', names: { '#c': 'count' }, values: { ':one': 1 } },
+        { delete: { pk: 'test#tx', sk: 'old' }, condition: 'attribute_exists(pk)' },
+      ]);
+
+      expect(outcome).toEqual({ ok: true });
+      expect((await store.query('test#tx')).map((item) => item.sk)).toEqual(['counter', 'new']);
+      await expect(store.get({ pk: 'test#tx', sk: 'counter' })).resolves.toMatchObject({ count: 2 });
+      await expect(store.get({ pk: 'test#tx', sk: 'new' })).resolves.toMatchObject({ label: 'fresh' });
+    });
+
+    it('changes nothing and names the writes whose condition failed', async () => {
+      await store.put({ pk: 'test#tx-refused', sk: 'taken', owner: 'first' });
+      await store.put({ pk: 'test#tx-refused', sk: 'counter', count: 5 });
+      await store.put({ pk: 'test#tx-refused', sk: 'doomed' });
+
+      const outcome = await store.transact([
+        { put: { pk: 'test#tx-refused', sk: 'free' } },
+        { put: { pk: 'test#tx-refused', sk: 'taken', owner: 'second' }, condition: 'attribute_not_exists(pk)' },
+        { key: { pk: 'test#tx-refused', sk: 'counter' }, update: 'SET #c = :zero', condition: '#c = :one', names: { '#c': 'count' }, values: { ':zero': 0, ':one': 1 } },
+        { delete: { pk: 'test#tx-refused', sk: 'doomed' } },
+      ]);
+
+      expect(outcome).toEqual({ ok: false, reason: 'condition-failed', failed: [1, 2] });
+      expect(await store.query('test#tx-refused')).toEqual([
+        { pk: 'test#tx-refused', sk: 'counter', count: 5 },
+        { pk: 'test#tx-refused', sk: 'doomed' },
+        { pk: 'test#tx-refused', sk: 'taken', owner: 'first' },
+      ]);
+    });
+  });
+
   describe('query', () => {
     it('returns the partition in sort-key order, filtered by prefix and limited', async () => {
       for (const sk of ['b#2', 'a#1', 'b#1', 'b#3']) await store.put({ pk: 'test#query', sk });
