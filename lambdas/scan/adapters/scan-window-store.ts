@@ -12,7 +12,6 @@
  * Conditions are semantic (phase and windowId), not version numbers, so 20 concurrent joins of one
  * window all succeed on their first attempt.
  */
-import { createHash } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BusyError, ResponseShapeError, describeIssues } from '../../core/errors.js';
 import { backoffDelayMs, type BackoffOptions } from '../../core/http/retry-policy.js';
@@ -23,6 +22,7 @@ import { TableStore, isExpired, ttlSeconds, type StoreValue, type TableKey, type
 import { KeyPrefix } from '../../core/store/table-schema.js';
 import {
   ScanWindowSchema,
+  deploymentId,
   duplicateOutcome,
   finishStep,
   placeDeployment,
@@ -36,8 +36,6 @@ import {
   type WindowTimes,
 } from '../domain/window-policy.js';
 
-export { executionNameFor } from '../domain/window-policy.js';
-export type { FinishOutcome, RecordOutcome, ScanWindow, WindowPhase, WindowRef } from '../domain/window-policy.js';
 
 export type BeginScanOutcome =
   | { readonly ok: true; readonly window: ScanWindow }
@@ -63,14 +61,6 @@ export interface ScanWindowStoreOptions {
 const WINDOW_BACKOFF: BackoffOptions = { initialDelayMs: 40, maxDelayMs: 400 };
 
 const PHASE = { '#phase': 'phase' } as const;
-
-/** Stable id of one deployment: the same event delivered again maps to the same id. */
-export function deploymentId(deployment: Deployment): string {
-  return createHash('sha256')
-    .update(`${deployment.stackId}|${deployment.deploymentKey}|${deployment.status}`)
-    .digest('hex')
-    .slice(0, 32);
-}
 
 /** Scan windows, deployment records and dedupe records of the scan pipeline. One per container. */
 export class ScanWindowStore {

@@ -9,6 +9,7 @@
  * A window whose execution died (aborted, timed out) would block the account forever, so every
  * window carries `staleAt`; past it, the next deployment takes the window over.
  */
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { Deployment } from '../../notify/results.js';
 
@@ -162,4 +163,12 @@ export function finishStep(current: ScanWindow | undefined, ref: WindowRef, debo
 
 function newWindowId(seq: number, now: number): string {
   return `w${seq}-${now.toString(36)}`;
+}
+
+/** Stable id of one deployment: the same event delivered again maps to the same id. */
+export function deploymentId(deployment: Deployment): string {
+  return createHash('sha256')
+    .update(`${deployment.stackId}|${deployment.deploymentKey}|${deployment.status}`)
+    .digest('hex')
+    .slice(0, 32);
 }

@@ -12,8 +12,8 @@ import type { Deployment, FailureReport, SentNotification } from '../../notify/r
 import { parseDeploymentEvent } from '../domain/cfn-event.js';
 import { decideScan } from '../domain/decide.js';
 import type { ExecutionStarter, ResultDelivery } from '../ports.js';
-import type { RecordOutcome, ScanWindow, ScanWindowStore } from '../adapters/scan-window-store.js';
-import { deploymentId } from '../adapters/scan-window-store.js';
+import type { ScanWindowStore } from '../adapters/scan-window-store.js';
+import { deploymentId, type RecordOutcome, type ScanWindow } from '../domain/window-policy.js';
 import type { AccountMappings, ScanSettings } from '../settings.js';
 import type { ScanExecutionInput } from '../domain/workflow-state.js';
 

@@ -1,5 +1,6 @@
 import type { Deployment } from '../../../../lambdas/notify/results.js';
-import { deploymentId, executionNameFor, ScanWindowStore } from '../../../../lambdas/scan/adapters/scan-window-store.js';
+import { ScanWindowStore } from '../../../../lambdas/scan/adapters/scan-window-store.js';
+import { deploymentId, executionNameFor } from '../../../../lambdas/scan/domain/window-policy.js';
 import { useTestTable } from '../../../helpers/dynamodb.js';
 import { FakeClock } from '../../../helpers/scan/fakes.js';
 
