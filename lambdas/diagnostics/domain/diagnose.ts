@@ -9,22 +9,13 @@
  * is thin, the verdict says "unknown" rather than guessing.
  */
 import { causeMessage } from '../../core/aws/step-functions-cause.js';
-import type { DeviceDiagnosis, DeviceResult, DiagnosticsReport, Verdict } from '../../notify/results.js';
+import { VERDICT_TITLE, type DeviceDiagnosis, type DeviceResult, type DiagnosticsReport, type Verdict } from '../../notify/results.js';
 import type { Threshold } from './criteria.js';
 import type { DeviceRun, ResolvedAlert, TraceEvidence } from './workflow-state.js';
 
 type Suspect = Exclude<Verdict, 'unknown'>;
 type Leg = TraceEvidence['legs'][number];
 type Hop = NonNullable<TraceEvidence['worstHop']>;
-
-/** Each verdict as a headline opens with it ("Network: ..."), capitalised (the notifiers phrase theirs in VERDICT_LABEL). */
-export const VERDICT_TITLE: Readonly<Record<Verdict, string>> = {
-  device: 'Device',
-  network: 'Network',
-  zscaler: 'Zscaler',
-  application: 'Application',
-  unknown: 'Inconclusive',
-};
 
 /** Below this total weight no suspect is named. */
 const MIN_VERDICT_WEIGHT = 1.5;
