@@ -82,28 +82,30 @@ export const WIFI_VERY_WEAK_DBM = -75;
 export const WIFI_WEAK_WEIGHT = 1.5;
 /** As strong as the worst leg loss: a link this weak loses packets. */
 export const WIFI_VERY_WEAK_WEIGHT = 3;
-/** A quality of 50% or less is about -75 dBm on Windows' scale: weak. */
+/** Windows reports quality as 2 × (dBm + 100), so 50% or less is -75 dBm or weaker. */
 export const WIFI_WEAK_QUALITY_PERCENT = 50;
-/** 35% or less is about -82 dBm: very weak. */
+/** 35% or less is -82.5 dBm or weaker. */
 export const WIFI_VERY_WEAK_QUALITY_PERCENT = 35;
 /** Just enough to name the network alone. */
 export const WIFI_WEAK_QUALITY_WEIGHT = 1.5;
 /** Less than a very weak dBm reading: a percentage is the coarser measurement. */
 export const WIFI_VERY_WEAK_QUALITY_WEIGHT = 2.5;
 
+type NormalReadings = { cpuPercent?: number; memoryPercent?: number; wifiSignalDbm?: number; wifiSignalPercent?: number };
+
 export type HealthFinding =
   | Finding<'health.cpu' | 'health.memory', { avgPercent: number; peakPercent: number }>
   | Finding<'health.disk', { avgPercent: number }>
   | Finding<'health.wifi-signal', { avgDbm: number; weakestDbm: number }>
   | Finding<'health.wifi-quality', { avgPercent: number; weakestPercent: number }>
-  | Finding<'health.normal', { cpuPercent?: number; memoryPercent?: number; wifiSignalDbm?: number; wifiSignalPercent?: number }>;
+  | Finding<'health.normal', NormalReadings>;
 
 /** What device health says; `healthy` (CPU, memory and disk) is undefined when none was measured. */
 export function health(evidence: TraceEvidence): Scored<HealthFinding> & { healthy: boolean | undefined } {
   const { cpuPercent, memoryPercent, wifiSignalDbm, wifiSignalPercent, diskPercent } = evidence.health;
   const findings: HealthFinding[] = [];
   const metrics: Record<string, number> = {};
-  const normal: { cpuPercent?: number; memoryPercent?: number; wifiSignalDbm?: number; wifiSignalPercent?: number } = {};
+  const normal: NormalReadings = {};
   let healthy: boolean | undefined;
   if (cpuPercent) {
     metrics.cpuPercent = cpuPercent.avg;

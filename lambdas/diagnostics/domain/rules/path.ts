@@ -37,7 +37,7 @@ export const WORST_HOP_RULE = {
   rationale: 'a single hop adding latency or loss names the device or network at fault more precisely than any leg',
 } as const satisfies RuleMeta;
 
-/** Loss from 1% is weighed (below it a leg counts as clean): ZDX samples a few probes a minute, so less is noise. */
+/** Loss from 1% is weighed, and below it a leg counts as clean: a probe lost now and then is noise, not a fault. */
 export const COUNTED_LOSS_PERCENT = 1;
 /** Leg loss weighs from 1 at the threshold... */
 export const LEG_LOSS_BASE_WEIGHT = 1;

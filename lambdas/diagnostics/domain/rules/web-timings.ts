@@ -50,7 +50,7 @@ export const DNS_SHARE_OF_FETCH = 0.3;
 export const DNS_VERY_SLOW_MS = 800;
 /** Over MIN_VERDICT_WEIGHT: slow DNS names the network on its own. */
 export const DNS_SLOW_WEIGHT = 2;
-/** Level with a saturated-memory device: a resolver this slow explains a slow page by itself. */
+/** A resolver this slow explains a slow page by itself. */
 export const DNS_VERY_SLOW_WEIGHT = 3;
 
 /** Longer than any continental round trip: the path is long, congested or dropping SYNs. */
