@@ -101,6 +101,17 @@ export type ScanReport = z.infer<typeof ScanReportSchema>;
 export const Verdict = z.lazy(() => z.enum(['device', 'network', 'zscaler', 'application', 'unknown']));
 export type Verdict = z.infer<typeof Verdict>;
 
+/** Each verdict in words: the title opens a diagnosis headline ("Network: ..."), the label names it in a sentence ("verdict the network"). */
+const VERDICT_WORDS: Readonly<Record<Verdict, readonly [title: string, label: string]>> = {
+  device: ['Device', 'the device'],
+  network: ['Network', 'the network'],
+  zscaler: ['Zscaler', 'Zscaler'],
+  application: ['Application', 'the application'],
+  unknown: ['Inconclusive', 'undetermined'],
+};
+export const VERDICT_TITLE = Object.fromEntries(Object.entries(VERDICT_WORDS).map(([verdict, [title]]) => [verdict, title])) as Readonly<Record<Verdict, string>>;
+export const VERDICT_LABEL = Object.fromEntries(Object.entries(VERDICT_WORDS).map(([verdict, [, label]]) => [verdict, label])) as Readonly<Record<Verdict, string>>;
+
 export const DeviceDiagnosisSchema = z.lazy(() => z.object({
   verdict: Verdict,
   /** One sentence a person can act on. */

@@ -14,12 +14,12 @@
 import { ErrorName } from '../../core/errors.js';
 import type { Clock } from '../../core/ports.js';
 import { systemClock } from '../../core/ports.js';
-import type { Confirmation, DeviceResult, DiagnosticsReport, FirstLook, Verdict } from '../../notify/results.js';
+import { VERDICT_TITLE, type Confirmation, type DeviceResult, type DiagnosticsReport, type FirstLook, type Verdict } from '../../notify/results.js';
 import type { ZdxAnalysis, ZdxDevices } from '../../zscaler/zdx/client.js';
 import type { Analysis, CloudPathSample, DeviceEventGroup, HealthMetricCategory, WebProbeMetric } from '../../zscaler/zdx/schemas.js';
 import type { Threshold } from '../domain/criteria.js';
 import { pickCloudPathProbe, pickWebProbe } from './deep-trace.js';
-import { diagnoseDevice, VERDICT_TITLE } from '../domain/diagnose.js';
+import { diagnoseDevice } from '../domain/diagnose.js';
 import { firstLookQueue, type FirstLookCandidate } from '../domain/first-look-order.js';
 import { summarizeTraceResults } from '../domain/trace-results.js';
 import type { FirstLookProgress, ResolvedAlert } from '../domain/workflow-state.js';

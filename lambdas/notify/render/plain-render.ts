@@ -4,11 +4,10 @@
  * cleaned of control characters and line breaks and cut, so the layout cannot be forged and the
  * text stays bounded (about 100 KB at most, whatever the report's size).
  */
-import type { DeviceResult, DiagnosticsReport, FailedAsset, FailureReport, PipelineResult, ScanReport } from '../results.js';
+import { VERDICT_LABEL, type DeviceResult, type DiagnosticsReport, type FailedAsset, type FailureReport, type PipelineResult, type ScanReport } from '../results.js';
 import {
   distinctAccountName,
   DEVICE_OUTCOME_LABEL,
-  VERDICT_LABEL,
   filledCells,
   formatCount,
   formatDuration,

@@ -3,7 +3,7 @@
  * severity, an outcome, the EventBridge detail type, and the small formatting helpers whose
  * output must not depend on the machine (no locale, no time zone, no clock).
  */
-import type { DiagnosticsReport, FailedAsset, PipelineResult, ScanReport, Verdict } from '../results.js';
+import type { DiagnosticsReport, FailedAsset, PipelineResult, ScanReport } from '../results.js';
 
 /**
  * The ZCSPM account's name when it adds something to the AWS account id: undefined when there is no
@@ -118,14 +118,6 @@ export function scanHeadline(report: ScanReport): string {
   const remaining = report.failedAssetCount === 0 ? 'No failing assets.' : `${plural(report.failedAssetCount, 'failing asset')} remain.`;
   return `${prefix}No new failures. ${remaining}`;
 }
-
-export const VERDICT_LABEL: Record<Verdict, string> = {
-  device: 'the device',
-  network: 'the network',
-  zscaler: 'Zscaler',
-  application: 'the application',
-  unknown: 'undetermined',
-};
 
 /** Why a device was (not) diagnosed; phrased to follow a count or a device name. */
 export const DEVICE_OUTCOME_LABEL: Record<DiagnosticsReport['devices'][number]['status'], string> = {

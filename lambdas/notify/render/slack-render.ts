@@ -6,11 +6,10 @@
  * through the helpers in `text.ts`, and the message always fits {@link SLACK_LIMITS}: long
  * lists end in "and N more" with a link to the full report.
  */
-import type { DiagnosticsReport, DeviceResult, FailedAsset, FailureReport, PipelineResult, ScanReport } from '../results.js';
+import { VERDICT_LABEL, type DiagnosticsReport, type DeviceResult, type FailedAsset, type FailureReport, type PipelineResult, type ScanReport } from '../results.js';
 import {
   distinctAccountName,
   DEVICE_OUTCOME_LABEL,
-  VERDICT_LABEL,
   filledCells,
   formatCount,
   formatDuration,

@@ -4,12 +4,11 @@
  * does not fit), and String message attributes for subscription filter policies. Pure and
  * deterministic; the whole message always stays within {@link SNS_LIMITS}.
  */
-import type { PipelineResult } from '../results.js';
+import { VERDICT_LABEL, type PipelineResult } from '../results.js';
 import { fitResultJson } from './fit-json.js';
 import { renderPlainText } from './plain-render.js';
 import {
   distinctAccountName,
-  VERDICT_LABEL,
   eventDetailType,
   formatCount,
   formatPercent,
