@@ -7,7 +7,6 @@
  * the tenant's SharedRateBudget in DynamoDB, so all functions together stay under ZDX's limits.
  * Environment variables are read through zod the first time they are needed.
  */
-import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
 import { SharedTokenCache, tokenCacheKey } from '../core/auth/token-cache.js';
 import { EnvVar, readEnv } from '../core/config.js';
@@ -26,7 +25,8 @@ import { AlertLedger } from './adapters/alert-ledger.js';
 import { DeviceCooldown } from './adapters/device-cooldown.js';
 import { parseDiagnosticsSettings, type DiagnosticsSettings } from './settings.js';
 import { TraceSlots } from './adapters/trace-slots.js';
-import type { DiagnosticsExecutionInput, ExecutionStarter } from './domain/workflow-input.js';
+import type { ExecutionStarter } from './domain/workflow-input.js';
+import { StepFunctionsExecutionStarter } from '../core/aws/step-functions-starter.js';
 import type { ZdxCallOptions } from './zdx-port.js';
 import { once, secrets } from '../core/wiring.js';
 import { meteredRateLimiter } from '../core/observability/metrics.js';
@@ -167,40 +167,8 @@ export async function zdxClient(): Promise<ZdxClient> {
   return client;
 }
 
-const stateMachineArn = /* @__PURE__ */ once(
-  () =>
-    readEnv(
-      z.object({
-        DIAGNOSTICS_STATE_MACHINE_ARN: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:.+$/, 'expected a state machine ARN'),
-      }),
-    ).DIAGNOSTICS_STATE_MACHINE_ARN,
-);
-
 /** Starts "AlertDiagnostics" executions (the Step Functions client is loaded on first use). */
-export const executionStarter = /* @__PURE__ */ once((): ExecutionStarter => {
-  let sdk: Promise<typeof import('@aws-sdk/client-sfn')> | undefined;
-  let client: SFNClient | undefined;
-  return {
-    async start(name: string, input: DiagnosticsExecutionInput) {
-      const arn = stateMachineArn();
-      const { SFNClient: Client, StartExecutionCommand } = await (sdk ??= import('@aws-sdk/client-sfn'));
-      client ??= new Client({});
-      try {
-        const output = await client.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }));
-        return { executionArn: output.executionArn ?? executionArnOf(arn, name), alreadyStarted: false };
-      } catch (error) {
-        // Same name already used (a redelivery, or it already ran): nothing new to start.
-        if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return { executionArn: executionArnOf(arn, name), alreadyStarted: true };
-        throw error;
-      }
-    },
-  };
-});
-
-/** `arn:...:stateMachine:<sm>` + name -> `arn:...:execution:<sm>:<name>`. */
-export function executionArnOf(stateMachine: string, name: string): string {
-  return `${stateMachine.replace(':stateMachine:', ':execution:')}:${name}`;
-}
+export const executionStarter = /* @__PURE__ */ once((): ExecutionStarter => new StepFunctionsExecutionStarter('DIAGNOSTICS_STATE_MACHINE_ARN'));
 
 /** The console page of an execution, from its ARN. */
 export function executionUrl(executionArn: string): string | undefined {
