@@ -12,10 +12,8 @@ import { SharedTokenCache, tokenCacheKey } from '../core/auth/token-cache.js';
 import { EnvVar, readEnv } from '../core/config.js';
 import { HttpClient } from '../core/http/http-client.js';
 import type { CorrelationIds } from '../core/observability/logger.js';
-import type { HandlerContext } from '../core/observability/middleware.js';
 import { SharedRateBudget } from '../core/rate-budget/shared-rate-budget.js';
 import { WebhookCredentials, ZdxCredentials, ZdxOneApiCredentials } from '../core/secrets/schemas.js';
-import { createDynamoClient } from '../core/store/dynamo-client.js';
 import { TableStore } from '../core/store/table-store.js';
 import { ConfigError } from '../core/errors.js';
 import type { FetchedToken } from '../core/auth/token-cache.js';
@@ -27,11 +25,8 @@ import { parseDiagnosticsSettings, type DiagnosticsSettings } from './settings.j
 import { TraceSlots } from './adapters/trace-slots.js';
 import type { ExecutionStarter } from './domain/workflow-input.js';
 import { StepFunctionsExecutionStarter } from '../core/aws/step-functions-starter.js';
-import type { ZdxCallOptions } from './zdx-port.js';
-import { once, secrets } from '../core/wiring.js';
+import { dynamo, once, secrets, tableName } from '../core/wiring.js';
 import { meteredRateLimiter } from '../core/observability/metrics.js';
-
-export { secrets } from '../core/wiring.js';
 
 let settingsCache: { raw: string | undefined; value: DiagnosticsSettings } | undefined;
 
@@ -41,14 +36,6 @@ export function settings(): DiagnosticsSettings {
   if (settingsCache === undefined || settingsCache.raw !== raw) settingsCache = { raw, value: parseDiagnosticsSettings(process.env) };
   return settingsCache.value;
 }
-
-const tableEnv = /* @__PURE__ */ once(() => readEnv(z.object({ TABLE_NAME: EnvVar.TABLE_NAME, DYNAMODB_ENDPOINT: EnvVar.DYNAMODB_ENDPOINT, AWS_REGION: EnvVar.AWS_REGION })));
-
-/** The DynamoDB client (DynamoDB Local when `DYNAMODB_ENDPOINT` is set). */
-export const dynamo = /* @__PURE__ */ once(() => createDynamoClient({ endpoint: tableEnv().DYNAMODB_ENDPOINT, region: tableEnv().AWS_REGION }));
-
-/** The state table's name. */
-export const tableName = (): string => tableEnv().TABLE_NAME;
 
 const store = /* @__PURE__ */ once(() => new TableStore({ dynamo: dynamo(), tableName: tableName() }));
 
@@ -169,18 +156,6 @@ export async function zdxClient(): Promise<ZdxClient> {
 
 /** Starts "AlertDiagnostics" executions (the Step Functions client is loaded on first use). */
 export const executionStarter = /* @__PURE__ */ once((): ExecutionStarter => new StepFunctionsExecutionStarter('DIAGNOSTICS_STATE_MACHINE_ARN'));
-
-/** The console page of an execution, from its ARN. */
-export function executionUrl(executionArn: string): string | undefined {
-  const region = executionArn.split(':')[3];
-  if (!region || !executionArn.startsWith('arn:aws')) return undefined;
-  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${encodeURIComponent(executionArn)}`;
-}
-
-/** The abort signal and deadline of this invocation, for every downstream call. */
-export function callOptions(context: HandlerContext): ZdxCallOptions {
-  return { signal: context.signal, deadline: Number.isFinite(context.deadline) ? context.deadline : undefined };
-}
 
 /** Correlation ids of an AlertDiagnostics state: execution name, alert id, trace id. */
 export function diagnosticsCorrelationIds(input: unknown): CorrelationIds {

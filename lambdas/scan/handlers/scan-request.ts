@@ -8,7 +8,8 @@ import { withMiddleware } from '../../core/observability/middleware.js';
 import type { ExecutionStarter, ResultDelivery } from '../ports.js';
 import { requestScan, type ScanRequestResult } from '../steps/request-scan.js';
 import { StepFunctionsExecutionStarter } from '../../core/aws/step-functions-starter.js';
-import { accountMappings, dynamo, once, scanSettings, secrets, tableName, windowStore } from '../wiring.js';
+import { dynamo, once, secrets, tableName } from '../../core/wiring.js';
+import { accountMappings, scanSettings, windowStore } from '../wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'scan', step: 'ScanRequest' } });
 const log = asLog(logger);
