@@ -3,6 +3,7 @@
  * DynamoDB client, the container's Secrets Manager access, and what each handler derives from its
  * invocation (per-call options, its parsed state input). Everything is built on first use.
  */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { EnvVar, readEnv } from './config.js';
 import { InvalidInputError, describeIssues } from './errors.js';
@@ -26,12 +27,22 @@ export function once<T>(factory: () => T): () => T {
   };
 }
 
-const tableEnv = /* @__PURE__ */ once(() =>
-  readEnv(z.object({ TABLE_NAME: EnvVar.TABLE_NAME, DYNAMODB_ENDPOINT: EnvVar.DYNAMODB_ENDPOINT, AWS_REGION: EnvVar.AWS_REGION })),
-);
+/**
+ * The state table's settings, read on every call: constant in Lambda, but the local sandbox runs
+ * both pipelines in one process and switches the environment (and so the table) between them.
+ */
+const tableEnv = () => readEnv(z.object({ TABLE_NAME: EnvVar.TABLE_NAME, DYNAMODB_ENDPOINT: EnvVar.DYNAMODB_ENDPOINT, AWS_REGION: EnvVar.AWS_REGION }));
 
-/** The DynamoDB client (DynamoDB Local when `DYNAMODB_ENDPOINT` is set). */
-export const dynamo = /* @__PURE__ */ once(() => createDynamoClient({ endpoint: tableEnv().DYNAMODB_ENDPOINT, region: tableEnv().AWS_REGION }));
+const dynamoClients = new Map<string, DynamoDBClient>();
+
+/** The DynamoDB client (DynamoDB Local when `DYNAMODB_ENDPOINT` is set): one per endpoint and Region. */
+export function dynamo(): DynamoDBClient {
+  const { DYNAMODB_ENDPOINT: endpoint, AWS_REGION: region } = tableEnv();
+  const key = `${endpoint ?? ''} ${region ?? ''}`;
+  let client = dynamoClients.get(key);
+  if (client === undefined) dynamoClients.set(key, (client = createDynamoClient({ endpoint, region })));
+  return client;
+}
 
 /** The state table's name. */
 export const tableName = (): string => tableEnv().TABLE_NAME;
