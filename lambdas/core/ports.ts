@@ -33,3 +33,12 @@ export interface Log {
 }
 
 export const silentLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Starts executions of one state machine (Step Functions in AWS, the local runner in the sandbox). */
+export interface ExecutionStarter<Input = unknown> {
+  /**
+   * Starts an execution named `name`. Idempotent per name: `alreadyStarted` is true when an
+   * execution of that name exists already (a redelivery, a retry, or one that already ran).
+   */
+  start(name: string, input: Input): Promise<{ readonly executionArn: string; readonly alreadyStarted: boolean }>;
+}

@@ -7,16 +7,13 @@
  * the tenant's SharedRateBudget in DynamoDB, so all functions together stay under ZDX's limits.
  * Environment variables are read through zod the first time they are needed.
  */
-import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
 import { SharedTokenCache, tokenCacheKey } from '../core/auth/token-cache.js';
 import { EnvVar, readEnv } from '../core/config.js';
 import { HttpClient } from '../core/http/http-client.js';
 import type { CorrelationIds } from '../core/observability/logger.js';
-import type { HandlerContext } from '../core/observability/middleware.js';
 import { SharedRateBudget } from '../core/rate-budget/shared-rate-budget.js';
 import { WebhookCredentials, ZdxCredentials, ZdxOneApiCredentials } from '../core/secrets/schemas.js';
-import { createDynamoClient } from '../core/store/dynamo-client.js';
 import { TableStore } from '../core/store/table-store.js';
 import { ConfigError } from '../core/errors.js';
 import type { FetchedToken } from '../core/auth/token-cache.js';
@@ -26,12 +23,10 @@ import { AlertLedger } from './adapters/alert-ledger.js';
 import { DeviceCooldown } from './adapters/device-cooldown.js';
 import { parseDiagnosticsSettings, type DiagnosticsSettings } from './settings.js';
 import { TraceSlots } from './adapters/trace-slots.js';
-import type { DiagnosticsExecutionInput, ExecutionStarter } from './domain/workflow-input.js';
-import type { ZdxCallOptions } from './zdx-port.js';
-import { once, secrets } from '../core/wiring.js';
+import type { ExecutionStarter } from './domain/workflow-input.js';
+import { StepFunctionsExecutionStarter } from '../core/aws/step-functions-starter.js';
+import { dynamo, once, secrets, tableName } from '../core/wiring.js';
 import { meteredRateLimiter } from '../core/observability/metrics.js';
-
-export { secrets } from '../core/wiring.js';
 
 let settingsCache: { raw: string | undefined; value: DiagnosticsSettings } | undefined;
 
@@ -41,14 +36,6 @@ export function settings(): DiagnosticsSettings {
   if (settingsCache === undefined || settingsCache.raw !== raw) settingsCache = { raw, value: parseDiagnosticsSettings(process.env) };
   return settingsCache.value;
 }
-
-const tableEnv = /* @__PURE__ */ once(() => readEnv(z.object({ TABLE_NAME: EnvVar.TABLE_NAME, DYNAMODB_ENDPOINT: EnvVar.DYNAMODB_ENDPOINT, AWS_REGION: EnvVar.AWS_REGION })));
-
-/** The DynamoDB client (DynamoDB Local when `DYNAMODB_ENDPOINT` is set). */
-export const dynamo = /* @__PURE__ */ once(() => createDynamoClient({ endpoint: tableEnv().DYNAMODB_ENDPOINT, region: tableEnv().AWS_REGION }));
-
-/** The state table's name. */
-export const tableName = (): string => tableEnv().TABLE_NAME;
 
 const store = /* @__PURE__ */ once(() => new TableStore({ dynamo: dynamo(), tableName: tableName() }));
 
@@ -167,52 +154,8 @@ export async function zdxClient(): Promise<ZdxClient> {
   return client;
 }
 
-const stateMachineArn = /* @__PURE__ */ once(
-  () =>
-    readEnv(
-      z.object({
-        DIAGNOSTICS_STATE_MACHINE_ARN: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:.+$/, 'expected a state machine ARN'),
-      }),
-    ).DIAGNOSTICS_STATE_MACHINE_ARN,
-);
-
 /** Starts "AlertDiagnostics" executions (the Step Functions client is loaded on first use). */
-export const executionStarter = /* @__PURE__ */ once((): ExecutionStarter => {
-  let sdk: Promise<typeof import('@aws-sdk/client-sfn')> | undefined;
-  let client: SFNClient | undefined;
-  return {
-    async start(name: string, input: DiagnosticsExecutionInput) {
-      const arn = stateMachineArn();
-      const { SFNClient: Client, StartExecutionCommand } = await (sdk ??= import('@aws-sdk/client-sfn'));
-      client ??= new Client({});
-      try {
-        const output = await client.send(new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }));
-        return { executionArn: output.executionArn ?? executionArnOf(arn, name), alreadyStarted: false };
-      } catch (error) {
-        // Same name already used (a redelivery, or it already ran): nothing new to start.
-        if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return { executionArn: executionArnOf(arn, name), alreadyStarted: true };
-        throw error;
-      }
-    },
-  };
-});
-
-/** `arn:...:stateMachine:<sm>` + name -> `arn:...:execution:<sm>:<name>`. */
-export function executionArnOf(stateMachine: string, name: string): string {
-  return `${stateMachine.replace(':stateMachine:', ':execution:')}:${name}`;
-}
-
-/** The console page of an execution, from its ARN. */
-export function executionUrl(executionArn: string): string | undefined {
-  const region = executionArn.split(':')[3];
-  if (!region || !executionArn.startsWith('arn:aws')) return undefined;
-  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${encodeURIComponent(executionArn)}`;
-}
-
-/** The abort signal and deadline of this invocation, for every downstream call. */
-export function callOptions(context: HandlerContext): ZdxCallOptions {
-  return { signal: context.signal, deadline: Number.isFinite(context.deadline) ? context.deadline : undefined };
-}
+export const executionStarter = /* @__PURE__ */ once((): ExecutionStarter => new StepFunctionsExecutionStarter('DIAGNOSTICS_STATE_MACHINE_ARN'));
 
 /** Correlation ids of an AlertDiagnostics state: execution name, alert id, trace id. */
 export function diagnosticsCorrelationIds(input: unknown): CorrelationIds {

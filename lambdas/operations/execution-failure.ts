@@ -9,6 +9,8 @@
  * `#failure`, each notifier its channel), the same key the diagnostics NotifyFailure step uses, so a
  * redelivered event, or a failure that NotifyFailure already sent on some channels, never posts twice.
  */
+import { ExecutionArn, StateMachineArn } from '../core/aws/arns.js';
+import { executionConsoleUrl } from '../core/aws/console-url.js';
 import { causeMessage } from '../core/aws/step-functions-cause.js';
 import * as z from 'zod';
 import { parseJsonSetting } from '../core/config.js';
@@ -37,8 +39,8 @@ export const ExecutionStatusChangeSchema = z.lazy(() => z.object({
   source: z.literal('aws.states'),
   time: z.string().optional(),
   detail: z.object({
-    executionArn: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, 'expected a Step Functions execution ARN'),
-    stateMachineArn: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[^:]+$/, 'expected a Step Functions state machine ARN'),
+    executionArn: ExecutionArn,
+    stateMachineArn: StateMachineArn,
     name: z.string().min(1),
     status: z.string().min(1),
     startDate: z.number().nullish(),
@@ -191,13 +193,6 @@ export async function notifyExecutionFailure(event: unknown, deps: NotifyExecuti
   const channels = sent.map((notification) => notification.channel);
   deps.log.info('execution failure notified', { executionArn, status: change.detail.status, channels });
   return { outcome: 'notified', executionArn, reason: decision.report.reason, channels };
-}
-
-/** Console link of an execution ARN (`arn:<partition>:states:<region>:...`), in its partition's console. */
-export function executionConsoleUrl(executionArn: string): string {
-  const [, partition, , region] = executionArn.split(':');
-  const host = partition === 'aws-cn' ? 'console.amazonaws.cn' : partition === 'aws-us-gov' ? 'console.amazonaws-us-gov.com' : 'console.aws.amazon.com';
-  return `https://${region}.${host}/states/home?region=${region}#/v2/executions/details/${encodeURIComponent(executionArn)}`;
 }
 
 function executionContext(input: string | null | undefined): ExecutionContext {

@@ -9,7 +9,7 @@ import { EnvVar, readEnv } from '../core/config.js';
 import { HttpClient } from '../core/http/http-client.js';
 import { ZcspmCredentials } from '../core/secrets/schemas.js';
 import { ZcspmClient, fetchZcspmToken } from '../zscaler/zcspm/client.js';
-import { dynamo, once, secrets, tableName } from './wiring.js';
+import { dynamo, once, secrets, tableName } from '../core/wiring.js';
 
 const zcspmEnv = /* @__PURE__ */ once(() =>
   readEnv(

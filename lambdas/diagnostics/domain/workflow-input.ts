@@ -4,6 +4,7 @@
  * the same name is accepted by Step Functions as the same request.
  */
 import * as z from 'zod';
+import type { ExecutionStarter as StateMachineStarter } from '../../core/ports.js';
 import { WebhookAlertSchema } from './webhook-alert.js';
 
 export const RequestedDeviceSchema = z.object({
@@ -21,10 +22,4 @@ export const DiagnosticsExecutionInputSchema = z.object({
 export type DiagnosticsExecutionInput = z.infer<typeof DiagnosticsExecutionInputSchema>;
 
 /** Starts "AlertDiagnostics" executions (the SFN API in Lambda, the local runner in the sandbox). */
-export interface ExecutionStarter {
-  /**
-   * Starts an execution named `name`. `alreadyStarted` is true when an execution of that name
-   * exists already (Step Functions' ExecutionAlreadyExists, or the idempotent repeat of a running one).
-   */
-  start(name: string, input: DiagnosticsExecutionInput): Promise<{ executionArn: string; alreadyStarted: boolean }>;
-}
+export type ExecutionStarter = StateMachineStarter<DiagnosticsExecutionInput>;

@@ -6,7 +6,6 @@
  */
 import * as z from 'zod';
 import { AlertSummarySchema, DeviceResultSchema, FirstLookSchema } from '../../notify/results.js';
-import { describeIssues, InvalidInputError } from '../../core/errors.js';
 
 export const ThresholdSchema = z.lazy(() => z.object({
   metric: z.string(),
@@ -177,12 +176,4 @@ export type FirstLookProgress = z.infer<typeof FirstLookProgressSchema>;
 /** `value` without its undefined properties, so state built from optional fields carries no empty keys. */
 export function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
-}
-
-/** Parses a state's input; throws InvalidInputError naming the state and the fields. */
-export function parseStateInput<T extends z.ZodType>(schema: T, value: unknown, state: string): z.infer<T> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = describeIssues(parsed.error.issues);
-  throw new InvalidInputError(`${state} got an unexpected input: ${issues.slice(0, 5).join('; ')}`, issues);
 }

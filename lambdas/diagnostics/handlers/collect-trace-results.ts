@@ -4,8 +4,9 @@ import { createLogger } from '../../core/observability/logger.js';
 import { pipelineMetrics } from '../../core/observability/metrics.js';
 import { withMiddleware } from '../../core/observability/middleware.js';
 import { collectTraceResults } from '../steps/deep-trace.js';
-import { DeviceWorkSchema, TraceHandleSchema, TraceStatusSchema, parseStateInput, type DeviceRun } from '../domain/workflow-state.js';
-import { callOptions, diagnosticsCorrelationIds, zdxClient } from '../wiring.js';
+import { DeviceWorkSchema, TraceHandleSchema, TraceStatusSchema, type DeviceRun } from '../domain/workflow-state.js';
+import { callOptions, parseStepInput } from '../../core/wiring.js';
+import { diagnosticsCorrelationIds, zdxClient } from '../wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
 
@@ -13,7 +14,7 @@ const InputSchema = z.object({ device: DeviceWorkSchema, trace: TraceHandleSchem
 
 export const handler = withMiddleware(
   async (event: unknown, context): Promise<DeviceRun> => {
-    const input = parseStateInput(InputSchema, event, 'CollectTraceResults');
+    const input = parseStepInput(InputSchema, event, 'CollectTraceResults');
     const run = await collectTraceResults(input, { zdx: await zdxClient(), call: callOptions(context) });
     if (run.evidence?.missing.length) logger.warn('some trace results could not be read', { missing: run.evidence.missing });
     return run;

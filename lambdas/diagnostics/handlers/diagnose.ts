@@ -5,8 +5,10 @@ import { createLogger } from '../../core/observability/logger.js';
 import { withMiddleware } from '../../core/observability/middleware.js';
 import { diagnoseAlert } from '../domain/diagnose.js';
 import { withFirstLooks } from '../steps/first-look.js';
-import { DeviceRunSchema, FirstLookProgressSchema, ResolvedAlertSchema, parseStateInput } from '../domain/workflow-state.js';
-import { diagnosticsCorrelationIds, executionUrl } from '../wiring.js';
+import { DeviceRunSchema, FirstLookProgressSchema, ResolvedAlertSchema } from '../domain/workflow-state.js';
+import { parseStepInput } from '../../core/wiring.js';
+import { executionConsoleUrl } from '../../core/aws/console-url.js';
+import { diagnosticsCorrelationIds } from '../wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
 
@@ -14,8 +16,8 @@ const InputSchema = z.object({ resolved: ResolvedAlertSchema, runs: z.array(Devi
 
 export const handler = withMiddleware(
   async (event: unknown): Promise<DiagnosticsReport> => {
-    const input = parseStateInput(InputSchema, event, 'Diagnose');
-    const url = input.executionId ? executionUrl(input.executionId) : undefined;
+    const input = parseStepInput(InputSchema, event, 'Diagnose');
+    const url = input.executionId ? executionConsoleUrl(input.executionId) : undefined;
     const diagnosed = diagnoseAlert({ resolved: input.resolved, runs: input.runs, completedAt: new Date().toISOString(), ...(url ? { executionUrl: url } : {}) });
     const report = withFirstLooks(diagnosed, input.firstLook);
     logger.info('diagnosis', { verdict: report.summary.verdict, diagnosed: report.summary.diagnosed, notDiagnosed: report.summary.notDiagnosed });

@@ -10,8 +10,9 @@ import { pipelineMetrics } from '../../core/observability/metrics.js';
 import { withMiddleware } from '../../core/observability/middleware.js';
 import { abortableSleep } from '../../core/wait.js';
 import { runFirstLook } from '../steps/first-look.js';
-import { FirstLookProgressSchema, ResolvedAlertSchema, parseStateInput, type FirstLookProgress } from '../domain/workflow-state.js';
-import { callOptions, diagnosticsCorrelationIds, settings, zdxClient } from '../wiring.js';
+import { FirstLookProgressSchema, ResolvedAlertSchema, type FirstLookProgress } from '../domain/workflow-state.js';
+import { callOptions, parseStepInput } from '../../core/wiring.js';
+import { diagnosticsCorrelationIds, settings, zdxClient } from '../wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
 
@@ -36,7 +37,7 @@ const InputSchema = z.object({
 
 export const handler = withMiddleware(
   async (event: unknown, context): Promise<FirstLookProgress> => {
-    const input = parseStateInput(InputSchema, event, 'FirstLook');
+    const input = parseStepInput(InputSchema, event, 'FirstLook');
     const now = Date.now();
     const webhookAt = Date.parse(input.executionStartedAt ?? '') || Date.parse(input.resolved.startedAt) || now;
     const left = context.deadline - now;

@@ -9,8 +9,10 @@ import { withMiddleware } from '../../core/observability/middleware.js';
 import { pipelineMetrics, recordDiagnosticsOutcome } from '../../core/observability/metrics.js';
 import { diagnosticsFailureReport } from '../steps/failure.js';
 import { firstLookReport } from '../steps/first-look.js';
-import { FirstLookProgressSchema, ResolvedAlertSchema, parseStateInput } from '../domain/workflow-state.js';
-import { callOptions, diagnosticsCorrelationIds, dynamo, executionUrl, secrets, settings, tableName } from '../wiring.js';
+import { FirstLookProgressSchema, ResolvedAlertSchema } from '../domain/workflow-state.js';
+import { callOptions, dynamo, parseStepInput, secrets, tableName } from '../../core/wiring.js';
+import { executionConsoleUrl } from '../../core/aws/console-url.js';
+import { diagnosticsCorrelationIds, settings } from '../wiring.js';
 import { notificationRouter } from '../../notify/wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
@@ -30,9 +32,9 @@ const InputSchema = z.lazy(() => z.union([
 
 export const handler = withMiddleware(
   async (event: unknown, context): Promise<{ notifications: SentNotification[] }> => {
-    const input = parseStateInput(InputSchema, event, 'NotifyDiagnostics');
+    const input = parseStepInput(InputSchema, event, 'NotifyDiagnostics');
     if ('firstLook' in input) {
-      const url = executionUrl(input.executionId);
+      const url = executionConsoleUrl(input.executionId);
       const report = firstLookReport({
         ...input.firstLook,
         sessionLengthMinutes: settings().sessionLengthMinutes,
@@ -51,7 +53,7 @@ export const handler = withMiddleware(
             alertId: input.failure.alert?.alertId,
             ruleName: input.failure.alert?.ruleName,
             zdxUrl: input.failure.alert?.zdxUrl,
-            executionUrl: executionUrl(input.executionId),
+            executionUrl: executionConsoleUrl(input.executionId),
             occurredAt: new Date().toISOString(),
           });
     const notifications = await (await router()).deliver(result, { idempotencyKey: input.executionId, ...callOptions(context) });

@@ -7,7 +7,8 @@ import * as z from 'zod';
 import { createLogger } from '../../core/observability/logger.js';
 import { withMiddleware } from '../../core/observability/middleware.js';
 import { traceSlotHolder } from '../adapters/trace-slots.js';
-import { DeviceWorkSchema, parseStateInput, type DeviceRun } from '../domain/workflow-state.js';
+import { DeviceWorkSchema, type DeviceRun } from '../domain/workflow-state.js';
+import { parseStepInput } from '../../core/wiring.js';
 import { diagnosticsCorrelationIds, traceSlots } from '../wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
@@ -21,7 +22,7 @@ const InputSchema = z.lazy(() => z.object({
 
 export const handler = withMiddleware(
   async (event: unknown): Promise<{ released: true } | DeviceRun> => {
-    const input = parseStateInput(InputSchema, event, 'ReleaseTraceSlot');
+    const input = parseStepInput(InputSchema, event, 'ReleaseTraceSlot');
     await traceSlots().release(traceSlotHolder(input.executionName, input.device.deviceId));
     if (!input.error) return { released: true };
     logger.warn('device failed', { deviceId: input.device.deviceId, error: input.error.Error });

@@ -5,8 +5,9 @@ import { pipelineMetrics } from '../../core/observability/metrics.js';
 import { withMiddleware } from '../../core/observability/middleware.js';
 import { resolveDevices } from '../steps/resolve-devices.js';
 import { DiagnosticsExecutionInputSchema } from '../domain/workflow-input.js';
-import { parseStateInput, type ResolvedAlert } from '../domain/workflow-state.js';
-import { callOptions, deviceCooldown, diagnosticsCorrelationIds, settings, zdxClient, zdxRateBudget } from '../wiring.js';
+import { type ResolvedAlert } from '../domain/workflow-state.js';
+import { callOptions, parseStepInput } from '../../core/wiring.js';
+import { deviceCooldown, diagnosticsCorrelationIds, settings, zdxClient, zdxRateBudget } from '../wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'diagnostics' } });
 
@@ -14,7 +15,7 @@ const InputSchema = z.object({ input: DiagnosticsExecutionInputSchema, execution
 
 export const handler = withMiddleware(
   async (event: unknown, context): Promise<ResolvedAlert> => {
-    const { input, executionName } = parseStateInput(InputSchema, event, 'ResolveDevices');
+    const { input, executionName } = parseStepInput(InputSchema, event, 'ResolveDevices');
     const resolved = await resolveDevices(input, { zdx: await zdxClient(), cooldown: deviceCooldown(), settings: settings(), call: callOptions(context), budget: zdxRateBudget() }, executionName);
     logger.info('devices resolved', { devices: resolved.devices.length, skipped: resolved.skipped.length, notes: resolved.notes });
     return resolved;

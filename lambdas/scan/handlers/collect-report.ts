@@ -11,7 +11,8 @@ import type { ScanReport } from '../../notify/results.js';
 import { collectReport } from '../steps/collect-report.js';
 import { CloudFormationStackResourcesReader } from '../adapters/stack-resources.js';
 import { ScanStepInputSchema } from '../domain/workflow-state.js';
-import { callOptions, historyStore, once, parseStepInput, scanCorrelationIds, scanSettings, windowStore } from '../wiring.js';
+import { callOptions, once, parseStepInput } from '../../core/wiring.js';
+import { historyStore, scanCorrelationIds, scanSettings, windowStore } from '../wiring.js';
 import { zcspmClient } from '../zcspm-wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'scan', step: 'CollectReport' } });

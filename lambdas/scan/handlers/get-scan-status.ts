@@ -6,7 +6,8 @@ import { asLog, createLogger } from '../../core/observability/logger.js';
 import { withMiddleware } from '../../core/observability/middleware.js';
 import { checkScan } from '../steps/check-scan.js';
 import { ScanStepInputSchema, type ScanState } from '../domain/workflow-state.js';
-import { callOptions, parseStepInput, scanCorrelationIds, scanSettings } from '../wiring.js';
+import { callOptions, parseStepInput } from '../../core/wiring.js';
+import { scanCorrelationIds, scanSettings } from '../wiring.js';
 import { zcspmClient } from '../zcspm-wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'scan', step: 'GetScanStatus' } });

@@ -6,7 +6,8 @@ import { asLog, createLogger } from '../../core/observability/logger.js';
 import { withMiddleware } from '../../core/observability/middleware.js';
 import { initiateScan } from '../steps/initiate-scan.js';
 import { InitiateInputSchema, type ScanState } from '../domain/workflow-state.js';
-import { callOptions, historyStore, parseStepInput, scanCorrelationIds, scanSettings, windowStore } from '../wiring.js';
+import { callOptions, parseStepInput } from '../../core/wiring.js';
+import { historyStore, scanCorrelationIds, scanSettings, windowStore } from '../wiring.js';
 import { zcspmClient } from '../zcspm-wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'scan', step: 'InitiateScan' } });

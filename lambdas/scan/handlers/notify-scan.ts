@@ -8,7 +8,8 @@ import { withMiddleware } from '../../core/observability/middleware.js';
 import { NotifyInputSchema, notifyScan, type NotifyOutput } from '../steps/notify-scan.js';
 import { notificationRouter } from '../../notify/wiring.js';
 import { ScanHistoryFindings } from '../steps/scan-findings.js';
-import { callOptions, dynamo, historyStore, parseStepInput, scanCorrelationIds, scanSettings, secrets, tableName, windowStore } from '../wiring.js';
+import { callOptions, dynamo, parseStepInput, secrets, tableName } from '../../core/wiring.js';
+import { historyStore, scanCorrelationIds, scanSettings, windowStore } from '../wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'scan', step: 'NotifyScan' } });
 const log = asLog(logger);

@@ -2,22 +2,21 @@
  * ScanRequest (EventBridge target): one CloudFormation event -> record the deployment in its scan
  * window, start the window's PostDeployScan execution when this deployment opened it.
  */
-import * as z from 'zod';
-import { readEnv } from '../../core/config.js';
 import { asLog, createLogger } from '../../core/observability/logger.js';
 import { addMetric, pipelineMetrics } from '../../core/observability/metrics.js';
 import { withMiddleware } from '../../core/observability/middleware.js';
-import type { ResultDelivery } from '../ports.js';
+import type { ExecutionStarter, ResultDelivery } from '../ports.js';
 import { requestScan, type ScanRequestResult } from '../steps/request-scan.js';
 import { StepFunctionsExecutionStarter } from '../../core/aws/step-functions-starter.js';
-import { accountMappings, dynamo, once, scanSettings, secrets, tableName, windowStore } from '../wiring.js';
+import { dynamo, once, secrets, tableName } from '../../core/wiring.js';
+import { accountMappings, scanSettings, windowStore } from '../wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'scan', step: 'ScanRequest' } });
 const log = asLog(logger);
-const StateMachineEnv = z.lazy(() => z.object({
-  SCAN_STATE_MACHINE_ARN: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:.+$/, 'expected a state machine ARN'),
-}));
-const executions = once(() => new StepFunctionsExecutionStarter({ stateMachineArn: readEnv(StateMachineEnv).SCAN_STATE_MACHINE_ARN }));
+const executions = once((): ExecutionStarter => {
+  const starter = new StepFunctionsExecutionStarter('SCAN_STATE_MACHINE_ARN');
+  return { start: async ({ name, input }) => ({ started: !(await starter.start(name, input)).alreadyStarted }) };
+});
 
 // Only an unmapped account needs the notification channels (and their Slack, SNS, EventBridge clients).
 let router: (() => Promise<ResultDelivery>) | undefined;

@@ -6,6 +6,7 @@
  * belong to the stacks deployed in this window. Then the scan is remembered (duration for the
  * polling plan, failures for the next delta). Safe to retry: the history write is keyed by job.
  */
+import { executionConsoleUrl } from '../../core/aws/console-url.js';
 import { systemClock, type Clock, type Log } from '../../core/ports.js';
 import type { Deployment, ScanReport } from '../../notify/results.js';
 import { estimateDuration } from '../domain/polling.js';
@@ -16,6 +17,8 @@ import type { RememberedFailure, ScanHistoryStore } from '../adapters/scan-histo
 import type { ScanWindowStore } from '../adapters/scan-window-store.js';
 import type { ScanSettings } from '../settings.js';
 import type { ScanState, WindowState } from '../domain/workflow-state.js';
+
+export { executionConsoleUrl };
 
 export interface CollectReportDeps {
   readonly windows: Pick<ScanWindowStore, 'deployments'>;
@@ -147,8 +150,3 @@ function links(settings: ScanSettings, executionId: string | undefined): ScanRep
   };
 }
 
-/** Console link of a Step Functions execution ARN (`arn:aws:states:<region>:<account>:execution:...`). */
-export function executionConsoleUrl(executionArn: string): string {
-  const region = executionArn.split(':')[3] || 'us-east-1';
-  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${encodeURIComponent(executionArn)}`;
-}

@@ -6,7 +6,6 @@ import { silentLog } from '../../../lambdas/core/ports.js';
 import { FailureReportSchema, type PipelineResult, type SentNotification } from '../../../lambdas/notify/results.js';
 import {
   decideExecutionFailure,
-  executionConsoleUrl,
   notifyExecutionFailure,
   parseExecutionFailureSettings,
   parseExecutionStatusChange,
@@ -240,15 +239,5 @@ describe('notifyExecutionFailure', () => {
 
     expect(outcome).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('DiagnosticsFailed') });
     expect(calls).toHaveLength(0);
-  });
-});
-
-describe('executionConsoleUrl', () => {
-  it('links the console of the execution partition', () => {
-    const china = 'arn:aws-cn:states:cn-north-1:111122223333:execution:PostDeployScan:x';
-
-    const url = executionConsoleUrl(china);
-
-    expect(url).toBe(`https://cn-north-1.console.amazonaws.cn/states/home?region=cn-north-1#/v2/executions/details/${encodeURIComponent(china)}`);
   });
 });

@@ -40,7 +40,7 @@ describe('withMiddleware', () => {
         seen = context;
         return 'done';
       },
-      { logger: createLogger({ serviceName: 'test', logLevel: 'SILENT' }), timeoutEarlyInMillis: 1_000 },
+      { logger: createLogger({ serviceName: 'test', logLevel: 'SILENT' }) },
     );
     const before = Date.now();
 
@@ -99,7 +99,7 @@ describe('withMiddleware', () => {
             abortedInHandler = true;
           });
         }),
-      { logger: createLogger({ serviceName: 'test', logLevel: 'SILENT' }), timeoutEarlyInMillis: 1_000 },
+      { logger: createLogger({ serviceName: 'test', logLevel: 'SILENT' }) },
     );
 
     const outcome = handler({}, lambdaContext(1_020));
@@ -114,7 +114,7 @@ describe('withMiddleware', () => {
         new Promise<string>((_resolve, reject) => {
           context.signal.addEventListener('abort', () => reject(new DOMException('This operation was aborted', 'AbortError')));
         }),
-      { logger: createLogger({ serviceName: 'test', logLevel: 'SILENT' }), timeoutEarlyInMillis: 1_000 },
+      { logger: createLogger({ serviceName: 'test', logLevel: 'SILENT' }) },
     );
 
     const outcome = handler({}, lambdaContext(1_020));
