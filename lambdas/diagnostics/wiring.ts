@@ -27,7 +27,7 @@ import { DeviceCooldown } from './adapters/device-cooldown.js';
 import { parseDiagnosticsSettings, type DiagnosticsSettings } from './settings.js';
 import { TraceSlots } from './adapters/trace-slots.js';
 import type { DiagnosticsExecutionInput, ExecutionStarter } from './domain/workflow-input.js';
-import type { ZdxCallOptions } from './zdx-port.js';
+import type { CallOptions } from '../core/http/http-client.js';
 import { once, secrets } from '../core/wiring.js';
 import { meteredRateLimiter } from '../core/observability/metrics.js';
 
@@ -210,7 +210,7 @@ export function executionUrl(executionArn: string): string | undefined {
 }
 
 /** The abort signal and deadline of this invocation, for every downstream call. */
-export function callOptions(context: HandlerContext): ZdxCallOptions {
+export function callOptions(context: HandlerContext): CallOptions {
   return { signal: context.signal, deadline: Number.isFinite(context.deadline) ? context.deadline : undefined };
 }
 
