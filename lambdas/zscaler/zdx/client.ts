@@ -107,7 +107,7 @@ export type AppListQuery = ZdxFilters;
 
 export interface ZdxClientOptions {
   /** Base URL = the ZDX host, e.g. `https://api.zdxcloud.net`. */
-  readonly http: HttpClient;
+  readonly http: Pick<HttpClient, 'request'>;
   readonly tokens: TokenSource;
   /** Shared tenant budget; every call (each attempt) acquires one unit when given. */
   readonly rateLimiter?: RateLimiter | undefined;
