@@ -4,20 +4,13 @@
  * they are plain data, validated with zod where they cross a Lambda boundary.
  */
 import * as z from 'zod';
+import { PostureSchema, type Posture } from '../zscaler/zcspm/schemas.js';
 
 // Module-level schemas are `z.lazy`: importing this module builds none of them, and a handler builds
 // only those it parses, on first use (each zod construction costs cold-start time; README, Performance).
 
-export const PostureSchema = z.lazy(() => z.object({
-  total: z.number().int().nonnegative(),
-  green: z.number().int().nonnegative(),
-  red: z.number().int().nonnegative(),
-  amber: z.number().int().nonnegative(),
-  gray: z.number().int().nonnegative(),
-  /** Green / (Green + Red + Amber) x 100, Gray left out (ZCSPM's own rule). */
-  compliancePercent: z.number().min(0).max(100),
-}));
-export type Posture = z.infer<typeof PostureSchema>;
+/** A scan report's posture is ZCSPM's compliance summary, as is. */
+export { PostureSchema, type Posture };
 
 export const DeploymentSchema = z.lazy(() => z.object({
   awsAccountId: z.string(),

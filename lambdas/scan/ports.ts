@@ -1,63 +1,21 @@
 /**
  * The interfaces the scan use cases depend on. Production passes the real ZCSPM client, the
  * CloudFormation reader and the Step Functions starter; tests and the sandbox pass fakes or local
- * stand-ins. The ZCSPM port is the subset of the agreed `ZcspmClient` seam this pipeline calls,
- * typed structurally (only the fields read here), so the real client satisfies it as it is.
+ * stand-ins. The ZCSPM port is the part of `ZcspmClient` this pipeline calls, typed by its schemas.
  */
+import type { CallOptions } from '../core/http/http-client.js';
 import type { PipelineResult, SentNotification } from '../notify/results.js';
+import type { ZcspmClient } from '../zscaler/zcspm/client.js';
+import type { FailedAssetItem } from '../zscaler/zcspm/schemas.js';
 
-/** Per-call options every port accepts: the Lambda's abort signal and its deadline (epoch ms). */
-export interface CallOptions {
-  readonly signal?: AbortSignal | undefined;
-  readonly deadline?: number | undefined;
-}
+export type { CallOptions };
+export type { PostureCounts } from '../zscaler/zcspm/schemas.js';
 
-/** `jobStatus` as the client reports it (`Completed` is already folded into `succeeded`). */
-export interface ScanJobStatus {
-  readonly jobStatus: string;
-  readonly succeeded: boolean;
-  readonly failed: boolean;
-  readonly terminal: boolean;
-}
+/** A failed asset as the report reads it: ZCSPM's item, any field of which may be missing. */
+export type FailedAssetView = Partial<FailedAssetItem>;
 
-/** Posture counts as ZCSPM reports them (policies per colour; `compliancePercent` leaves Gray out). */
-export interface PostureCounts {
-  readonly total?: number | null;
-  readonly green?: number | null;
-  readonly red?: number | null;
-  readonly amber?: number | null;
-  readonly gray?: number | null;
-  readonly compliancePercent?: number | null;
-}
-
-/** The audit summary fields this pipeline reads. */
-export interface AuditSummaryView {
-  readonly benchmarkId?: string | null;
-  readonly benchmarkName?: string | null;
-  readonly accountName?: string | null;
-  readonly posture?: PostureCounts | null;
-}
-
-/** One failed asset (ZCSPM `failedPolicyAssetsLists[]` item) with the fields this pipeline reads. */
-export interface FailedAssetView {
-  readonly resourceId?: string | null;
-  readonly resourceName?: string | null;
-  readonly resourceType?: string | null;
-  readonly resourceRegion?: string | null;
-  readonly policyId?: string | null;
-  readonly shortTitle?: string | null;
-  readonly categoryName?: string | null;
-  readonly impact?: string | null;
-}
-
-/** The ZCSPM calls of a post-deploy scan (a structural subset of `ZcspmClient`). */
-export interface ZcspmScanApi {
-  rescan(accountId: string, options?: CallOptions): Promise<{ readonly jobId: string }>;
-  jobStatus(accountId: string, jobId: string, options?: CallOptions): Promise<ScanJobStatus>;
-  /** The summary of `jobId` (the latest successful scan without it). */
-  auditSummary(accountId: string, benchmarkId: string, options?: CallOptions & { readonly jobId?: string | undefined }): Promise<AuditSummaryView>;
-  failedAssets(accountId: string, query: { benchmarkId: string; pageSize?: number }, options?: CallOptions): AsyncIterable<FailedAssetView>;
-}
+/** The ZCSPM calls of a post-deploy scan. */
+export type ZcspmScanApi = Pick<ZcspmClient, 'rescan' | 'jobStatus' | 'auditSummary' | 'failedAssets'>;
 
 /** One resource of a deployed stack (CloudFormation `DescribeStackResources`). */
 export interface StackResource {

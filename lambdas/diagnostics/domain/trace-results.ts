@@ -1,60 +1,36 @@
 /**
  * Reduces a deep trace's six result endpoints (zdx-api.md §2.7) to compact evidence.
  *
- * Zscaler publishes no schema for these endpoints; the SDKs disagree on details (bare arrays vs one
- * wrapping object, `events` vs `instances`, metric names). Everything here is tolerant: a list may be
- * bare or wrapped, a series whose name we do not recognise is ignored, `-1` (ZDX's "no data") is
- * skipped, and seconds are converted to milliseconds. Pure functions: no I/O.
+ * The client's schemas have already settled how the SDKs disagree on the bodies (bare arrays vs one
+ * wrapping object, `events` vs `instances`); what is left is read tolerantly here: a series whose name
+ * we do not recognise is ignored, `-1` (ZDX's "no data") is skipped, and seconds are converted to
+ * milliseconds. Pure functions: no I/O.
  */
-import * as z from 'zod';
-import { camelizeKeys } from '../../zscaler/keys.js';
+import type {
+  CloudPathMetric,
+  CloudPathSample,
+  DeviceEventGroup,
+  HealthMetricCategory,
+  TopProcessesSample,
+  WebProbeMetric,
+} from '../../zscaler/zdx/schemas.js';
 import type { TraceEvidence } from './workflow-state.js';
 
-/** The six raw bodies as the client returned them. */
-export interface RawTraceResults {
-  webProbeMetrics?: unknown;
-  cloudPathMetrics?: unknown;
-  cloudPath?: unknown;
-  healthMetrics?: unknown;
-  events?: unknown;
-  topProcesses?: unknown;
+/** The six result bodies as the client returned them; an endpoint that could not be read is absent. */
+export interface TraceResults {
+  webProbeMetrics?: readonly WebProbeMetric[] | undefined;
+  cloudPathMetrics?: readonly CloudPathMetric[] | undefined;
+  cloudPath?: readonly CloudPathSample[] | undefined;
+  healthMetrics?: readonly HealthMetricCategory[] | undefined;
+  events?: readonly DeviceEventGroup[] | undefined;
+  topProcesses?: readonly TopProcessesSample[] | undefined;
 }
 
 type SeriesStats = { avg: number; max: number; min: number; samples: number };
 type LegKind = TraceEvidence['legs'][number]['kind'];
 type HopEvidence = NonNullable<TraceEvidence['worstHop']>;
-
-const num = z.lazy(() => z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]).pipe(z.number().finite()));
-const optionalNum = num.nullish().catch(undefined);
-const optionalText = z.lazy(() => z.union([z.string(), z.number().transform(String)]).nullish().catch(undefined));
-
-const DatapointSchema = z.lazy(() => z.looseObject({ timestamp: optionalNum, value: optionalNum }));
-const SeriesSchema = z.lazy(() => z.looseObject({
-  metric: optionalText,
-  name: optionalText,
-  unit: optionalText,
-  datapoints: z.array(z.unknown()).nullish().catch(undefined),
-}));
-type Series = z.infer<typeof SeriesSchema>;
-
-/** A list that may arrive bare, wrapped in an object under one of `wrapperKeys`, or as one object. */
-export function asList(value: unknown, wrapperKeys: readonly string[] = []): unknown[] {
-  if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value;
-  if (typeof value !== 'object') return [];
-  const record = value as Record<string, unknown>;
-  for (const key of wrapperKeys) if (Array.isArray(record[key])) return record[key] as unknown[];
-  return [value];
-}
-
-function parseEach<T extends z.ZodType>(schema: T, items: readonly unknown[]): Array<z.infer<T>> {
-  const out: Array<z.infer<T>> = [];
-  for (const item of items) {
-    const parsed = schema.safeParse(item);
-    if (parsed.success) out.push(parsed.data);
-  }
-  return out;
-}
+/** One metric series: the shape every result endpoint uses for its values. */
+type Series = WebProbeMetric;
 
 function round(value: number, digits = 1): number {
   const factor = 10 ** digits;
@@ -85,13 +61,11 @@ function msFactor(unit: string | null | undefined): number {
 }
 
 function seriesValues(series: Series): number[] {
-  return parseEach(DatapointSchema, series.datapoints ?? [])
-    .map((point) => point.value)
-    .filter((value): value is number => typeof value === 'number');
+  return series.datapoints.map((point) => point.value).filter((value): value is number => typeof value === 'number');
 }
 
 function seriesName(series: Series): string {
-  return `${series.metric ?? ''} ${series.name ?? ''}`.toLowerCase().replace(/[_\-.]+/g, ' ').trim();
+  return series.metric.toLowerCase().replace(/[_\-.]+/g, ' ').trim();
 }
 
 const WEB_METRICS: ReadonlyArray<[keyof TraceEvidence['web'], RegExp]> = [
@@ -103,9 +77,9 @@ const WEB_METRICS: ReadonlyArray<[keyof TraceEvidence['web'], RegExp]> = [
   ['availabilityPercent', /avail/],
 ];
 
-function webEvidence(raw: unknown): TraceEvidence['web'] {
+function webEvidence(metrics: readonly WebProbeMetric[]): TraceEvidence['web'] {
   const web: TraceEvidence['web'] = {};
-  for (const series of parseEach(SeriesSchema, asList(raw, ['metrics', 'webprobeMetrics', 'data']))) {
+  for (const series of metrics) {
     const name = seriesName(series);
     const match = WEB_METRICS.find(([, pattern]) => pattern.test(name));
     if (!match || web[match[0]] !== undefined) continue;
@@ -136,26 +110,6 @@ export function classifyLeg(src: string, dst: string, position: { index: number;
   return position.index < position.zscalerIndex ? 'isp' : 'to_app';
 }
 
-const HopSchema = z.lazy(() => z.looseObject({
-  ip: optionalText,
-  pktSent: optionalNum,
-  pktRcvd: optionalNum,
-  latencyAvg: optionalNum,
-  latencyDiff: optionalNum,
-}));
-const PathLegSchema = z.lazy(() => z.looseObject({
-  src: optionalText,
-  dst: optionalText,
-  numHops: optionalNum,
-  latency: optionalNum,
-  loss: optionalNum,
-  numUnrespHops: optionalNum,
-  tunnelType: optionalText,
-  hops: z.array(z.unknown()).nullish().catch(undefined),
-}));
-const SnapshotSchema = z.lazy(() => z.looseObject({ timestamp: optionalNum, cloudpath: z.unknown().optional() }));
-const LegMetricsSchema = z.lazy(() => z.looseObject({ legSrc: optionalText, legDst: optionalText, stats: z.unknown().optional() }));
-
 interface LegAccumulator {
   name: string;
   src: string;
@@ -173,7 +127,7 @@ function legName(src: string | null | undefined, dst: string | null | undefined)
   return `${src || '?'} → ${dst || '?'}`;
 }
 
-function pathEvidence(cloudPathRaw: unknown, metricsRaw: unknown): Pick<TraceEvidence, 'legs' | 'worstHop'> {
+function pathEvidence(samples: readonly CloudPathSample[], metrics: readonly CloudPathMetric[]): Pick<TraceEvidence, 'legs' | 'worstHop'> {
   const legs = new Map<string, LegAccumulator>();
   const legFor = (src: string | null | undefined, dst: string | null | undefined): LegAccumulator => {
     const name = legName(src, dst);
@@ -185,18 +139,18 @@ function pathEvidence(cloudPathRaw: unknown, metricsRaw: unknown): Pick<TraceEvi
     return leg;
   };
 
-  for (const snapshot of parseEach(SnapshotSchema, asList(cloudPathRaw, ['data', 'items']))) {
+  for (const snapshot of samples) {
     // Hop latencies are round trips from where the leg's trace starts: cumulative along the path,
     // or restarting at zero where a leg is traced from Zscaler. Added latency is the step up.
     let previousAvg = 0;
-    for (const rawLeg of parseEach(PathLegSchema, asList(snapshot.cloudpath, ['legs']))) {
-      const leg = legFor(rawLeg.src, rawLeg.dst);
-      if (typeof rawLeg.latency === 'number' && rawLeg.latency >= 0) leg.latencies.push(rawLeg.latency);
-      if (typeof rawLeg.loss === 'number' && rawLeg.loss >= 0) leg.losses.push(rawLeg.loss);
-      if (typeof rawLeg.numHops === 'number' && rawLeg.numHops >= 0) leg.hops.push(rawLeg.numHops);
-      if (typeof rawLeg.numUnrespHops === 'number' && rawLeg.numUnrespHops >= 0) leg.unresponsive.push(rawLeg.numUnrespHops);
-      if (rawLeg.tunnelType && rawLeg.tunnelType !== 'none') leg.tunnel = rawLeg.tunnelType;
-      parseEach(HopSchema, rawLeg.hops ?? []).forEach((hop, index) => {
+    for (const segment of snapshot.cloudpath) {
+      const leg = legFor(segment.src, segment.dst);
+      if (typeof segment.latency === 'number' && segment.latency >= 0) leg.latencies.push(segment.latency);
+      if (typeof segment.loss === 'number' && segment.loss >= 0) leg.losses.push(segment.loss);
+      if (typeof segment.numHops === 'number' && segment.numHops >= 0) leg.hops.push(segment.numHops);
+      if (typeof segment.numUnrespHops === 'number' && segment.numUnrespHops >= 0) leg.unresponsive.push(segment.numUnrespHops);
+      if (segment.tunnelType && segment.tunnelType !== 'none') leg.tunnel = segment.tunnelType;
+      segment.hops.forEach((hop, index) => {
         const entry = leg.hopStats.get(index) ?? { ip: '*', added: [], loss: [] };
         // A hop that answers no probe is a router that ignores them, not a lossy one.
         const responsive = hop.ip !== undefined && hop.ip !== null && hop.ip !== '' && hop.ip !== '*' && (hop.pktRcvd ?? 1) > 0;
@@ -220,11 +174,11 @@ function pathEvidence(cloudPathRaw: unknown, metricsRaw: unknown): Pick<TraceEvi
     }
   }
 
-  for (const legMetrics of parseEach(LegMetricsSchema, asList(metricsRaw, ['metrics', 'cloudpathMetrics', 'data']))) {
+  for (const legMetrics of metrics) {
     // The two endpoints may name a leg's far end differently ("Destination" vs the app's host).
     const sameSource = [...legs.values()].filter((leg) => leg.src === (legMetrics.legSrc ?? ''));
     const leg = legs.get(legName(legMetrics.legSrc, legMetrics.legDst)) ?? (sameSource.length === 1 ? sameSource[0]! : legFor(legMetrics.legSrc, legMetrics.legDst));
-    for (const series of parseEach(SeriesSchema, asList(legMetrics.stats, ['metrics']))) {
+    for (const series of legMetrics.stats) {
       const name = seriesName(series);
       const values = seriesValues(series).filter((value) => value >= 0);
       if (/loss/.test(name)) leg.losses.push(...values);
@@ -263,10 +217,7 @@ function pathEvidence(cloudPathRaw: unknown, metricsRaw: unknown): Pick<TraceEvi
   return worstHop ? { legs: evidenceLegs, worstHop } : { legs: evidenceLegs };
 }
 
-const HealthCategorySchema = z.lazy(() => z.looseObject({ category: optionalText, instances: z.array(z.unknown()).nullish().catch(undefined) }));
-const HealthInstanceSchema = z.lazy(() => z.looseObject({ metric: optionalText, name: optionalText, metrics: z.array(z.unknown()).nullish().catch(undefined) }));
-
-function healthEvidence(raw: unknown): TraceEvidence['health'] {
+function healthEvidence(categories: readonly HealthMetricCategory[]): TraceEvidence['health'] {
   const candidates: Record<keyof TraceEvidence['health'], Array<{ preferred: boolean; stats: SeriesStats }>> = {
     cpuPercent: [],
     memoryPercent: [],
@@ -274,10 +225,10 @@ function healthEvidence(raw: unknown): TraceEvidence['health'] {
     wifiSignalPercent: [],
     diskPercent: [],
   };
-  for (const category of parseEach(HealthCategorySchema, asList(raw, ['healthMetrics', 'metrics', 'data']))) {
-    for (const instance of parseEach(HealthInstanceSchema, category.instances ?? [])) {
-      for (const series of parseEach(SeriesSchema, instance.metrics ?? [])) {
-        const name = `${category.category ?? ''} ${instance.metric ?? instance.name ?? ''} ${seriesName(series)}`.toLowerCase();
+  for (const category of categories) {
+    for (const instance of category.instances) {
+      for (const series of instance.metrics) {
+        const name = `${category.category} ${instance.metric ?? ''} ${seriesName(series)}`.toLowerCase();
         const unit = (series.unit ?? '').toLowerCase();
         const values = seriesValues(series);
         const percent = unit.includes('%') || unit.includes('pct') || unit.includes('percent') || /percent|pct|util|usage|load/.test(name);
@@ -312,23 +263,18 @@ function healthEvidence(raw: unknown): TraceEvidence['health'] {
   return health;
 }
 
-const EventGroupSchema = z.lazy(() => z.looseObject({ timestamp: optionalNum, events: z.unknown().optional(), instances: z.unknown().optional() }));
-const EventSchema = z.lazy(() => z.looseObject({ category: optionalText, name: optionalText, displayName: optionalText, prev: optionalText, curr: optionalText }));
 const EVENT_PRIORITY: Readonly<Record<string, number>> = { network: 0, zscaler: 1, hardware: 2, software: 3 };
 const MAX_EVENTS = 6;
 
-function eventEvidence(raw: unknown): TraceEvidence['events'] {
+function eventEvidence(groups: readonly DeviceEventGroup[]): TraceEvidence['events'] {
   const out: Array<TraceEvidence['events'][number] & { rank: number }> = [];
-  for (const group of parseEach(EventGroupSchema, asList(raw, ['data', 'items']))) {
-    const inner = group.events ?? group.instances ?? [group];
-    for (const event of parseEach(EventSchema, asList(inner))) {
+  for (const group of groups) {
+    for (const event of group.events) {
       const label = event.displayName || event.name;
       if (!label) continue;
       const category = event.category || 'Other';
       const change = event.prev || event.curr ? `: ${event.prev || '(none)'} → ${event.curr || '(none)'}` : '';
-      const entry: TraceEvidence['events'][number] & { rank: number } = { category, text: `${label}${change}`.slice(0, 200), rank: EVENT_PRIORITY[category.toLowerCase()] ?? 4 };
-      if (typeof group.timestamp === 'number') entry.at = group.timestamp;
-      out.push(entry);
+      out.push({ category, text: `${label}${change}`.slice(0, 200), rank: EVENT_PRIORITY[category.toLowerCase()] ?? 4, at: group.timestamp });
     }
   }
   return out
@@ -337,19 +283,16 @@ function eventEvidence(raw: unknown): TraceEvidence['events'] {
     .map(({ rank: _rank, ...event }) => event);
 }
 
-const ProcessSnapshotSchema = z.lazy(() => z.looseObject({ timestamp: optionalNum, topProcesses: z.unknown().optional() }));
-const ProcessCategorySchema = z.lazy(() => z.looseObject({ category: optionalText, processes: z.array(z.unknown()).nullish().catch(undefined) }));
-const ProcessSchema = z.lazy(() => z.looseObject({ id: optionalText, name: optionalText }));
 const PROCESSES_PER_CATEGORY = 3;
 
-function processEvidence(raw: unknown): TraceEvidence['topProcesses'] {
+function processEvidence(samples: readonly TopProcessesSample[]): TraceEvidence['topProcesses'] {
   const counts = new Map<string, { category: string; name: string; samples: number; rankSum: number }>();
   const snapshots = new Map<string, number>();
-  for (const snapshot of parseEach(ProcessSnapshotSchema, asList(raw, ['data', 'items']))) {
-    for (const category of parseEach(ProcessCategorySchema, asList(snapshot.topProcesses))) {
+  for (const snapshot of samples) {
+    for (const category of snapshot.topProcesses) {
       const categoryName = (category.category || 'other').toLowerCase();
       snapshots.set(categoryName, (snapshots.get(categoryName) ?? 0) + 1);
-      parseEach(ProcessSchema, category.processes ?? []).forEach((process, position) => {
+      category.processes.forEach((process, position) => {
         if (!process.name) return;
         const key = `${categoryName}\u0000${process.name}`;
         const entry = counts.get(key) ?? { category: categoryName, name: process.name, samples: 0, rankSum: 0 };
@@ -371,17 +314,15 @@ function processEvidence(raw: unknown): TraceEvidence['topProcesses'] {
   return out;
 }
 
-/** Builds the evidence of one trace from its raw result bodies. Never throws. */
-export function summarizeTraceResults(raw: RawTraceResults): TraceEvidence {
-  // The client hands camelCase; raw wire bodies (fakes, other callers) are snake_case.
-  const body = (value: unknown) => camelizeKeys(value) as unknown;
-  const path = pathEvidence(body(raw.cloudPath), body(raw.cloudPathMetrics));
+/** Builds the evidence of one trace from its result bodies. Never throws. */
+export function summarizeTraceResults(results: TraceResults): TraceEvidence {
+  const path = pathEvidence(results.cloudPath ?? [], results.cloudPathMetrics ?? []);
   const evidence: TraceEvidence = {
-    web: webEvidence(body(raw.webProbeMetrics)),
+    web: webEvidence(results.webProbeMetrics ?? []),
     legs: path.legs,
-    health: healthEvidence(body(raw.healthMetrics)),
-    events: eventEvidence(body(raw.events)),
-    topProcesses: processEvidence(body(raw.topProcesses)),
+    health: healthEvidence(results.healthMetrics ?? []),
+    events: eventEvidence(results.events ?? []),
+    topProcesses: processEvidence(results.topProcesses ?? []),
     missing: [],
   };
   if (path.worstHop) evidence.worstHop = path.worstHop;

@@ -12,31 +12,21 @@
  * - Statuses are open strings (zdx-api.md §2.5); unknown ones count as still running until the
  *   give-up time.
  */
-import * as z from 'zod';
 import { ApiError, BusyError, ErrorName, JobFailedError } from '../../core/errors.js';
+import type { CallOptions } from '../../core/http/http-client.js';
 import type { Clock } from '../../core/ports.js';
 import { systemClock } from '../../core/ports.js';
+import type { CloudPathProbe, StartDeepTraceInput, WebProbe } from '../../zscaler/zdx/schemas.js';
 import type { DiagnosticsSettings } from '../settings.js';
-import { summarizeTraceResults, type RawTraceResults } from '../domain/trace-results.js';
+import { summarizeTraceResults } from '../domain/trace-results.js';
 import type { DeviceRun, DeviceTaskInput, TraceHandle, TracePhase, TraceStatus } from '../domain/workflow-state.js';
-import {
-  readZdx,
-  scoreWithData,
-  ZdxCloudPathProbeSchema,
-  ZdxTraceViewSchema,
-  ZdxWebProbeSchema,
-  type DeepTraceStartInput,
-  type DiagnosticsZdx,
-  type ZdxCallOptions,
-  type ZdxCloudPathProbe,
-  type ZdxWebProbe,
-} from '../zdx-port.js';
+import { scoreWithData, type DiagnosticsZdx } from '../zdx-port.js';
 
 export interface DeepTraceDeps {
   readonly zdx: DiagnosticsZdx;
   readonly settings: Pick<DiagnosticsSettings, 'sessionLengthMinutes' | 'probeDevice' | 'pollIntervalSeconds' | 'traceGraceMinutes'>;
   readonly clock?: Clock;
-  readonly call?: ZdxCallOptions;
+  readonly call?: CallOptions;
 }
 
 /** Session name of our traces: identifies the execution so a retried start can find its trace. */
@@ -44,22 +34,18 @@ export function sessionName(input: DeviceTaskInput): string {
   return `zsa ${input.executionName} ${input.device.deviceId}`.slice(0, 128);
 }
 
-function listOf<T extends z.ZodType>(schema: T, value: unknown, endpoint: string): Array<z.infer<T>> {
-  return readZdx(z.array(schema), Array.isArray(value) ? value : value === null || value === undefined ? [] : [value], endpoint);
-}
-
 /**
  * The web probe to trace: the worst one for this application on this device (lowest score, then
  * slowest page fetch), since that is where the alert's symptom shows.
  */
-export function pickWebProbe(probes: readonly ZdxWebProbe[]): ZdxWebProbe | undefined {
-  const score = (probe: ZdxWebProbe) => scoreWithData(probe.avgScore) ?? 101;
+export function pickWebProbe<P extends Pick<WebProbe, 'avgScore' | 'avgPft'>>(probes: readonly P[]): P | undefined {
+  const score = (probe: P) => scoreWithData(probe.avgScore) ?? 101;
   return [...probes].sort((a, b) => score(a) - score(b) || (b.avgPft ?? 0) - (a.avgPft ?? 0))[0];
 }
 
 /** The cloud-path probe to trace: the one with the highest end-to-end latency. */
-export function pickCloudPathProbe(probes: readonly ZdxCloudPathProbe[]): ZdxCloudPathProbe | undefined {
-  const total = (probe: ZdxCloudPathProbe) => (probe.avgLatencies ?? []).reduce((sum, leg) => sum + (leg.latency ?? 0), 0);
+export function pickCloudPathProbe<P extends Pick<CloudPathProbe, 'avgLatencies'>>(probes: readonly P[]): P | undefined {
+  const total = (probe: P) => probe.avgLatencies.reduce((sum, leg) => sum + (leg.latency ?? 0), 0);
   return [...probes].sort((a, b) => total(b) - total(a))[0];
 }
 
@@ -69,10 +55,8 @@ export async function startDeepTrace(input: DeviceTaskInput, deps: DeepTraceDeps
   const { deviceId, appId } = input.device;
   const sessionSeconds = deps.settings.sessionLengthMinutes * 60;
   const [webProbes, cloudPathProbes] = await Promise.all([
-    deps.zdx.devices.webProbes(deviceId, appId, {}, deps.call).then((value) => listOf(ZdxWebProbeSchema, value, 'GET /v1/devices/{id}/apps/{app_id}/web-probes')),
-    deps.zdx.devices
-      .cloudPathProbes(deviceId, appId, {}, deps.call)
-      .then((value) => listOf(ZdxCloudPathProbeSchema, value, 'GET /v1/devices/{id}/apps/{app_id}/cloudpath-probes')),
+    deps.zdx.devices.webProbes(deviceId, appId, {}, deps.call),
+    deps.zdx.devices.cloudPathProbes(deviceId, appId, {}, deps.call),
   ]);
   const web = pickWebProbe(webProbes);
   const cloudPath = pickCloudPathProbe(cloudPathProbes);
@@ -88,10 +72,10 @@ export async function startDeepTrace(input: DeviceTaskInput, deps: DeepTraceDeps
       reason: `the device has no web or cloud-path probe for application ${appId}`,
     };
   }
-  const body: DeepTraceStartInput = {
+  const body: StartDeepTraceInput = {
     sessionName: sessionName(input),
     appId,
-    sessionLengthMinutes: deps.settings.sessionLengthMinutes as DeepTraceStartInput['sessionLengthMinutes'],
+    sessionLengthMinutes: deps.settings.sessionLengthMinutes as StartDeepTraceInput['sessionLengthMinutes'],
     probeDevice: deps.settings.probeDevice,
   };
   if (web) body.webProbeId = web.id;
@@ -108,15 +92,14 @@ export async function startDeepTrace(input: DeviceTaskInput, deps: DeepTraceDeps
   const earlier = (await deviceTraces(deviceId, body.sessionName, deps)).ours;
   if (earlier) return adopt(handle, earlier);
   try {
-    const started = readZdx(ZdxTraceViewSchema, await deps.zdx.deepTraces.start(deviceId, body, deps.call), 'POST /v1/devices/{id}/deeptraces');
-    if (!started.traceId) throw new JobFailedError(`ZDX accepted the deep trace of device ${deviceId} but returned no trace id`, started.status ?? 'unknown');
+    const started = await deps.zdx.deepTraces.start(deviceId, body, deps.call);
     handle.traceId = started.traceId;
     if (started.status) handle.status = started.status;
     return handle;
   } catch (error) {
     const conflict = error instanceof ApiError && error.name === ErrorName.Conflict;
     // No (readable) answer: the start may have happened. Look before anyone starts a second one.
-    const uncertain = !(error instanceof ApiError) && !(error instanceof JobFailedError);
+    const uncertain = !(error instanceof ApiError);
     if (!conflict && !uncertain) throw error;
     let traces: DeviceTraces;
     try {
@@ -147,13 +130,13 @@ interface DeviceTraces {
 }
 
 async function deviceTraces(deviceId: string, name: string, deps: Pick<DeepTraceDeps, 'zdx' | 'call'>): Promise<DeviceTraces> {
-  const traces = listOf(ZdxTraceViewSchema, await deps.zdx.deepTraces.list(deviceId, deps.call), 'GET /v1/devices/{id}/deeptraces');
+  const traces = await deps.zdx.deepTraces.list(deviceId, deps.call);
   let ours: DeviceTraces['ours'];
   let othersActive = 0;
   for (const trace of traces) {
     const id = trace.traceId;
-    if (id && trace.traceDetails?.sessionName === name) ours = trace.status ? { traceId: id, status: trace.status } : { traceId: id };
-    else if (classifyTraceStatus(trace.status ?? '').phase === 'running') othersActive++;
+    if (trace.traceDetails?.sessionName === name) ours = trace.status ? { traceId: id, status: trace.status } : { traceId: id };
+    else if (classifyTraceStatus(trace.status).phase === 'running') othersActive++;
   }
   return { ours, othersActive };
 }
@@ -193,9 +176,9 @@ export async function getTraceStatus(
  * The trace's current view. When ZDX does not know the id we hold (the start's reply was garbled
  * into another valid-looking id), the session name finds the trace we really started.
  */
-async function traceView(deviceId: string, traceId: string, session: string | undefined, deps: DeepTraceDeps): Promise<{ view: { status?: string | null | undefined }; traceId: string }> {
+async function traceView(deviceId: string, traceId: string, session: string | undefined, deps: DeepTraceDeps): Promise<{ view: { status?: string }; traceId: string }> {
   try {
-    const view = readZdx(ZdxTraceViewSchema, await deps.zdx.deepTraces.get(deviceId, traceId, deps.call), 'GET /v1/devices/{id}/deeptraces/{trace_id}');
+    const view = await deps.zdx.deepTraces.get(deviceId, traceId, deps.call);
     return { view, traceId };
   } catch (error) {
     if (!(error instanceof ApiError && error.name === ErrorName.NotFound) || !session) throw error;
@@ -204,15 +187,6 @@ async function traceView(deviceId: string, traceId: string, session: string | un
     return { view: ours, traceId: ours.traceId };
   }
 }
-
-const RESULT_ENDPOINTS = [
-  ['webProbeMetrics', 'webprobe-metrics'],
-  ['cloudPathMetrics', 'cloudpath-metrics'],
-  ['cloudPath', 'cloudpath'],
-  ['healthMetrics', 'health-metrics'],
-  ['events', 'events'],
-  ['topProcesses', 'top-processes'],
-] as const;
 
 /**
  * CollectTraceResults: reads the six result endpoints and reduces them to evidence. A retryable
@@ -225,19 +199,27 @@ export async function collectTraceResults(
 ): Promise<DeviceRun> {
   const traceId = input.status.traceId ?? input.trace.traceId;
   if (!traceId) throw new JobFailedError('no trace to collect: the trace was not started', 'not_started');
-  const raw: RawTraceResults = {};
   const missing: string[] = [];
-  await Promise.all(
-    RESULT_ENDPOINTS.map(async ([method, path]) => {
-      try {
-        raw[method] = await deps.zdx.deepTraces[method](input.device.deviceId, traceId, deps.call);
-      } catch (error) {
-        if (error instanceof Error && 'retryable' in error && (error as { retryable: boolean }).retryable) throw error;
-        missing.push(`${path}: ${error instanceof Error ? error.message.slice(0, 160) : 'unreadable'}`);
-      }
-    }),
-  );
-  const evidence = summarizeTraceResults(raw);
+  const read = async <T>(path: string, call: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof Error && 'retryable' in error && (error as { retryable: boolean }).retryable) throw error;
+      missing.push(`${path}: ${error instanceof Error ? error.message.slice(0, 160) : 'unreadable'}`);
+      return undefined;
+    }
+  };
+  const { deviceId } = input.device;
+  const traces = deps.zdx.deepTraces;
+  const [webProbeMetrics, cloudPathMetrics, cloudPath, healthMetrics, events, topProcesses] = await Promise.all([
+    read('webprobe-metrics', () => traces.webProbeMetrics(deviceId, traceId, deps.call)),
+    read('cloudpath-metrics', () => traces.cloudPathMetrics(deviceId, traceId, deps.call)),
+    read('cloudpath', () => traces.cloudPath(deviceId, traceId, deps.call)),
+    read('health-metrics', () => traces.healthMetrics(deviceId, traceId, deps.call)),
+    read('events', () => traces.events(deviceId, traceId, deps.call)),
+    read('top-processes', () => traces.topProcesses(deviceId, traceId, deps.call)),
+  ]);
+  const evidence = summarizeTraceResults({ webProbeMetrics, cloudPathMetrics, cloudPath, healthMetrics, events, topProcesses });
   evidence.missing.push(...missing);
   const run: DeviceRun = { device: input.device, outcome: 'traced', traceId, traceStatus: input.status.status, evidence };
   const probes: { web?: string; cloudPath?: string } = {};

@@ -12,10 +12,10 @@
  * absence or failure never holds a verdict back.
  */
 import { ErrorName } from '../../core/errors.js';
+import type { CallOptions } from '../../core/http/http-client.js';
 import type { Clock } from '../../core/ports.js';
 import { systemClock } from '../../core/ports.js';
 import { VERDICT_TITLE, type Confirmation, type DeviceResult, type DiagnosticsReport, type FirstLook, type Verdict } from '../../notify/results.js';
-import type { ZdxAnalysis, ZdxDevices } from '../../zscaler/zdx/client.js';
 import type { Analysis, CloudPathSample, DeviceEventGroup, HealthMetricCategory, WebProbeMetric } from '../../zscaler/zdx/schemas.js';
 import type { Threshold } from '../domain/criteria.js';
 import { pickCloudPathProbe, pickWebProbe } from './deep-trace.js';
@@ -23,13 +23,10 @@ import { diagnoseDevice } from '../domain/diagnose.js';
 import { firstLookQueue, type FirstLookCandidate } from '../domain/first-look-order.js';
 import { summarizeTraceResults } from '../domain/trace-results.js';
 import type { FirstLookProgress, ResolvedAlert } from '../domain/workflow-state.js';
-import { scoreWithData, type ZdxCallOptions } from '../zdx-port.js';
+import { scoreWithData, type DiagnosticsZdx } from '../zdx-port.js';
 
-/** The ZDX calls the first look makes (the client's methods, typed by its schemas: one parse). */
-export interface FirstLookZdx {
-  readonly devices: Pick<ZdxDevices, 'webProbes' | 'cloudPathProbes' | 'webProbeHistory' | 'cloudPathHistory' | 'healthMetrics' | 'events'>;
-  readonly analysis?: Pick<ZdxAnalysis, 'start' | 'get'>;
-}
+/** The ZDX calls the first look makes. */
+export type FirstLookZdx = Pick<DiagnosticsZdx, 'devices' | 'analysis'>;
 
 /** How far before the alert's start the history reaches: the onset is part of the picture. */
 export const LOOKBACK_BEFORE_ALERT_SECONDS = 30 * 60;
@@ -130,7 +127,7 @@ export interface FirstLookDeps {
   /** Also ask Zscaler's score analysis (two more calls per device). */
   readonly scoreAnalysis: boolean;
   readonly clock?: Clock;
-  readonly call?: ZdxCallOptions;
+  readonly call?: CallOptions;
 }
 
 function failure(what: string, error: unknown): string {

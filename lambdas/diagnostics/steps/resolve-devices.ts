@@ -11,6 +11,7 @@
  * when the window frees up: a trace started without the calls to finish it would only waste them.
  * Nothing is dropped silently; very large alerts list the first few hundred and count the rest.
  */
+import type { CallOptions } from '../../core/http/http-client.js';
 import type { AlertSummary, DeviceResult } from '../../notify/results.js';
 import type { Clock } from '../../core/ports.js';
 import type { PledgeGrant, PledgeRequest } from '../../core/rate-budget/shared-rate-budget.js';
@@ -22,7 +23,7 @@ import { passesSeverityFilter, type DiagnosticsSettings } from '../settings.js';
 import type { DiagnosticsExecutionInput } from '../domain/workflow-input.js';
 import { withoutUndefined, type DeviceWork, type ResolvedAlert } from '../domain/workflow-state.js';
 import { budgetHeadroom, budgetShortNote, orderByPriority } from '../domain/work-priority.js';
-import { readZdx, ZdxAffectedDeviceSchema, ZdxAlertViewSchema, type DiagnosticsZdx, type ZdxCallOptions } from '../zdx-port.js';
+import type { DiagnosticsZdx } from '../zdx-port.js';
 
 /** Devices past the cap that the report names one by one; beyond this they are counted. */
 export const MAX_LISTED_SKIPPED = 100;
@@ -53,7 +54,7 @@ export interface ResolveDevicesDeps {
   readonly cooldown: DeviceCooldownPort;
   readonly settings: Pick<DiagnosticsSettings, 'perAlertDeviceCap' | 'deviceCooldownMinutes' | 'minSeverity'> & Partial<Pick<DiagnosticsSettings, 'sessionLengthMinutes'>>;
   readonly clock?: Clock;
-  readonly call?: ZdxCallOptions;
+  readonly call?: CallOptions;
   /** The tenant's ZDX budget; without it every device is assumed affordable. */
   readonly budget?: BudgetPledger;
 }
@@ -94,12 +95,12 @@ export async function resolveDevices(input: DiagnosticsExecutionInput, deps: Res
     return { ...base, alert: summary, devices, skipped: [], notes: ['manual request: the device cooldown does not apply'] };
   }
 
-  const view = readZdx(ZdxAlertViewSchema, await deps.zdx.alerts.get(summary.alertId, deps.call), 'GET /v1/alerts/{alert_id}');
+  const view = await deps.zdx.alerts.get(summary.alertId, deps.call);
   if (view.ruleName && (input.source === 'manual' || summary.ruleName === 'unnamed rule')) summary.ruleName = view.ruleName;
   if (view.severity && summary.severity === 'unknown') summary.severity = view.severity;
   if (view.alertType && summary.alertType === undefined) summary.alertType = view.alertType;
   if (view.startedOn && summary.startTime === undefined) summary.startTime = view.startedOn;
-  const appId = view.application?.id ?? undefined;
+  const appId = view.application?.id;
   if (view.application?.name) summary.applicationName = view.application.name;
   if (appId) summary.applicationId = appId;
 
@@ -118,8 +119,7 @@ export async function resolveDevices(input: DiagnosticsExecutionInput, deps: Res
 
   const affected: DeviceWork[] = [];
   const seen = new Set<string>();
-  for await (const raw of deps.zdx.alerts.affectedDevices(summary.alertId, {}, deps.call)) {
-    const device = readZdx(ZdxAffectedDeviceSchema, raw, 'GET /v1/alerts/{alert_id}/affected_devices');
+  for await (const device of deps.zdx.alerts.affectedDevices(summary.alertId, {}, deps.call)) {
     if (seen.has(device.id)) continue;
     seen.add(device.id);
     const work: DeviceWork = { deviceId: device.id, appId };
@@ -136,7 +136,7 @@ export async function resolveDevices(input: DiagnosticsExecutionInput, deps: Res
   if (deps.budget && wanted > 0) {
     const durationMs = (deps.settings.sessionLengthMinutes ?? 5) * 60_000 + TRACE_OVERHEAD_MS;
     room = await deps.budget.pledge({ units: wanted, callsEach: ZDX_CALLS_PER_DEEP_TRACE, headroom: budgetHeadroom(priority), durationMs, fairShare: FAIR_SHARE_OF_ROOM });
-    const locations = (view.locations ?? []).filter((location) => location.id !== undefined && location.id !== null);
+    const locations = view.locations.map((location) => location.id);
     if (room.granted < wanted && room.granted > 0 && locations.length >= 2 && locations.length <= MAX_LOCATION_READS) {
       const locationOf = await deviceLocations(deps, summary.alertId, locations);
       ordered = orderByPriority(affected, (work) => ({ ...priority, group: locationOf.get(work.deviceId) }));
@@ -186,12 +186,11 @@ export async function resolveDevices(input: DiagnosticsExecutionInput, deps: Res
 const MAX_LOCATION_READS = 10;
 
 /** Device id -> Zscaler location, from one `loc`-filtered affected-devices read per location. */
-async function deviceLocations(deps: ResolveDevicesDeps, alertId: string, locations: ReadonlyArray<{ id?: string | null | undefined; name?: string | null | undefined }>): Promise<Map<string, string>> {
+async function deviceLocations(deps: ResolveDevicesDeps, alertId: string, locations: readonly string[]): Promise<Map<string, string>> {
   const locationOf = new Map<string, string>();
   for (const location of locations) {
-    for await (const raw of deps.zdx.alerts.affectedDevices(alertId, { loc: [location.id as string] }, deps.call)) {
-      const device = readZdx(ZdxAffectedDeviceSchema, raw, 'GET /v1/alerts/{alert_id}/affected_devices?loc=');
-      if (!locationOf.has(device.id)) locationOf.set(device.id, String(location.id));
+    for await (const device of deps.zdx.alerts.affectedDevices(alertId, { loc: [location] }, deps.call)) {
+      if (!locationOf.has(device.id)) locationOf.set(device.id, location);
     }
   }
   return locationOf;

@@ -7,6 +7,7 @@
  * message }` envelope is unwrapped here; keys are matched case-insensitively.
  */
 import * as z from 'zod';
+import type { FetchedToken } from '../../core/auth/token-cache.js';
 import { ApiError, InvalidInputError, asCredentialsRejection, describeIssues, excerpt } from '../../core/errors.js';
 import type { CallOptions, HttpClient, HttpMethod } from '../../core/http/http-client.js';
 import type { PathParams, Query } from '../../core/http/path.js';
@@ -306,7 +307,7 @@ export async function fetchZcspmToken(
   http: HttpClient,
   credentials: ZcspmCredentials,
   options: ZcspmTokenOptions,
-): Promise<{ token: string; expiresAt: number }> {
+): Promise<FetchedToken> {
   const clock = options.clock ?? systemClock;
   const now = clock.now();
   const path = '/authorize/license/{licenseId}/token';

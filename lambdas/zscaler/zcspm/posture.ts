@@ -5,8 +5,7 @@
  * lists its policies we count them ourselves, so category and account figures always agree with the
  * policies shown; only a summary without policies falls back to the server's counts.
  */
-import type { Posture } from '../../notify/results.js';
-import type { AuditPolicy, AuditSummary, AuditSummaryResult } from './schemas.js';
+import type { AuditPolicy, AuditSummary, AuditSummaryResult, Posture, PostureCounts } from './schemas.js';
 
 type Colour = 'green' | 'red' | 'amber' | 'gray';
 
@@ -24,13 +23,7 @@ export function compliancePercent(green: number, red: number, amber: number): nu
 }
 
 /** Posture from colour counts (missing counts are 0; `total` at least the sum of the colours). */
-export function postureFromCounts(counts: {
-  total?: number | null;
-  green?: number | null;
-  red?: number | null;
-  amber?: number | null;
-  gray?: number | null;
-}): Posture {
+export function postureFromCounts(counts: PostureCounts): Posture {
   const green = Math.max(0, counts.green ?? 0);
   const red = Math.max(0, counts.red ?? 0);
   const amber = Math.max(0, counts.amber ?? 0);

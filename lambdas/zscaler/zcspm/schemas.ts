@@ -8,8 +8,6 @@
  */
 import * as z from 'zod';
 
-import { PostureSchema } from '../../notify/results.js';
-
 // Module-level schemas are `z.lazy`: importing this module builds none of them, and a handler builds
 // only those it parses, on first use (each zod construction costs cold-start time; README, Performance).
 
@@ -66,6 +64,21 @@ const ColourCounts = {
   gray: OptionalNumber,
   compliancePercent: OptionalNumber,
 };
+
+/** Colour counts as ZCSPM sends them for an account or a category; any may be missing. */
+export type PostureCounts = NonNullable<AuditSummaryResult['posture']>;
+
+/** ZCSPM's compliance summary, as the client computes it from the counts (posture.ts). */
+export const PostureSchema = z.lazy(() => z.object({
+  total: z.number().int().nonnegative(),
+  green: z.number().int().nonnegative(),
+  red: z.number().int().nonnegative(),
+  amber: z.number().int().nonnegative(),
+  gray: z.number().int().nonnegative(),
+  /** Green / (Green + Red + Amber) x 100, Gray left out (ZCSPM's own rule). */
+  compliancePercent: z.number().min(0).max(100),
+}));
+export type Posture = z.infer<typeof PostureSchema>;
 
 export const AuditPolicySchema = z.lazy(() => z.object({
   policyId: z.string().min(1),

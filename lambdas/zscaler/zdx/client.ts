@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
+import type { FetchedToken } from '../../core/auth/token-cache.js';
 import { InvalidInputError, asCredentialsRejection, describeIssues } from '../../core/errors.js';
 import type { CallOptions, HttpClient, HttpMethod } from '../../core/http/http-client.js';
 import type { PathParams, Query } from '../../core/http/path.js';
@@ -106,7 +107,7 @@ export type AppListQuery = ZdxFilters;
 
 export interface ZdxClientOptions {
   /** Base URL = the ZDX host, e.g. `https://api.zdxcloud.net`. */
-  readonly http: HttpClient;
+  readonly http: Pick<HttpClient, 'request'>;
   readonly tokens: TokenSource;
   /** Shared tenant budget; every call (each attempt) acquires one unit when given. */
   readonly rateLimiter?: RateLimiter | undefined;
@@ -441,12 +442,6 @@ export class ZdxClient {
 export interface ZdxCredentials {
   readonly keyId: string;
   readonly keySecret: string;
-}
-
-/** A bearer token and when it expires (epoch ms). */
-export interface FetchedToken {
-  readonly token: string;
-  readonly expiresAt: number;
 }
 
 /** What an operator must fix when the ZDX token endpoint refuses the credentials. */

@@ -9,11 +9,11 @@
  */
 import { createSign, randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import type { FetchedToken } from '../../core/auth/token-cache.js';
 import type { CallOptions, HttpClient } from '../../core/http/http-client.js';
 import { systemClock, type Clock } from '../../core/ports.js';
 import type { ZdxOneApiCredentials } from '../../core/secrets/schemas.js';
 import { tokenExpiresAt } from '../jwt.js';
-import type { FetchedToken } from './client.js';
 
 /** How the ZDX client authenticates: the legacy ZDX API key, or a ZIdentity API client through OneAPI. */
 export const ZDX_AUTH_MODES = ['api-key', 'oneapi'] as const;

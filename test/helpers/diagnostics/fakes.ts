@@ -1,21 +1,30 @@
 /**
- * Fakes for the diagnostics use cases: an in-memory ZDX (wire-shaped bodies, like the real API),
- * an alert ledger, a device cooldown and an execution starter that record what they were asked.
+ * Fakes for the diagnostics use cases: an in-memory ZDX tenant behind the real client, an alert
+ * ledger, a device cooldown and an execution starter that record what they were asked.
  */
+import type * as z from 'zod';
+import { parseResponse, type RequestSpec } from '../../../lambdas/core/http/http-client.js';
 import type { Clock } from '../../../lambdas/core/ports.js';
 import type { AlertLedgerPort, ClaimOutcome } from '../../../lambdas/diagnostics/adapters/alert-ledger.js';
 import type { CooldownClaim, DeviceCooldownPort } from '../../../lambdas/diagnostics/adapters/device-cooldown.js';
 import type { DiagnosticsExecutionInput, ExecutionStarter } from '../../../lambdas/diagnostics/domain/workflow-input.js';
-import type { DeepTraceStartInput, DiagnosticsZdx } from '../../../lambdas/diagnostics/zdx-port.js';
+import type { DiagnosticsZdx } from '../../../lambdas/diagnostics/zdx-port.js';
+import { ZdxClient } from '../../../lambdas/zscaler/zdx/client.js';
 
 export interface FakeTrace {
   deviceId: string;
   traceId: string;
-  input: DeepTraceStartInput;
+  /** The start's request body, as ZDX received it. */
+  input: Record<string, unknown>;
   status: string;
 }
 
-/** An in-memory ZDX tenant; every method records its call in `calls`. */
+/**
+ * An in-memory ZDX tenant behind the real ZdxClient: it answers each request with a wire-shaped body
+ * (snake_case, like the real API) that the client parses, so the use cases get exactly what the
+ * client returns and a body of the wrong shape is the client's ResponseShapeError. Every request is
+ * recorded in `calls`.
+ */
 export class FakeZdx implements DiagnosticsZdx {
   readonly calls: string[] = [];
   alert: unknown = { id: 7263519, rule_name: 'Poor Outlook Online Page Fetch Time', severity: 'High', alert_type: 'Application', application: { id: 4, name: 'Outlook Online' } };
@@ -33,72 +42,68 @@ export class FakeZdx implements DiagnosticsZdx {
   startErrors: Error[] = [];
   #nextTrace = 900001;
 
-  readonly alerts: DiagnosticsZdx['alerts'] = {
-    get: async (alertId) => {
-      this.calls.push(`GET /alerts/${alertId}`);
-      return this.alert;
-    },
-    affectedDevices: (alertId, query) => {
-      // `loc` keeps the devices whose `location` field (a fake-only field, never sent by ZDX) matches.
-      const devices = query.loc ? this.affected.filter((device) => query.loc?.includes(String(device.location))) : this.affected;
-      const pageSize = this.pageSize;
-      const calls = this.calls;
-      const filter = query.loc ? `loc=${query.loc.join(',')}&` : '';
-      return (async function* () {
-        for (let offset = 0; offset < Math.max(devices.length, 1); offset += pageSize) {
-          calls.push(`GET /alerts/${alertId}/affected_devices?${filter}offset=${offset}`);
-          yield* devices.slice(offset, offset + pageSize);
-        }
-      })();
-    },
-  };
+  readonly alerts: ZdxClient['alerts'];
+  readonly devices: ZdxClient['devices'];
+  readonly deepTraces: ZdxClient['deepTraces'];
 
-  readonly devices: DiagnosticsZdx['devices'] = {
-    webProbes: async (deviceId, appId) => {
-      this.calls.push(`GET /devices/${deviceId}/apps/${appId}/web-probes`);
-      return this.webProbes[deviceId] ?? [{ id: 11, name: 'Outlook Online Web Probe', num_probes: 60, avg_score: 41, avg_pft: 4700 }];
-    },
-    cloudPathProbes: async (deviceId, appId) => {
-      this.calls.push(`GET /devices/${deviceId}/apps/${appId}/cloudpath-probes`);
-      return this.cloudPathProbes[deviceId] ?? [{ id: 21, name: 'Outlook Online Cloud Path', num_probes: 60, avg_latencies: [{ leg_src: 'Client', leg_dst: 'Egress', latency: 185 }] }];
-    },
-  };
+  constructor() {
+    const request = async <S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> => parseResponse(spec.schema, this.#answer(spec), `${spec.method} ${spec.path}`);
+    const client = new ZdxClient({ http: { request }, tokens: { getToken: async () => 'token', invalidate: async () => undefined } });
+    this.alerts = client.alerts;
+    this.devices = client.devices;
+    this.deepTraces = client.deepTraces;
+  }
 
-  readonly deepTraces: DiagnosticsZdx['deepTraces'] = {
-    list: async (deviceId) => {
-      this.calls.push(`GET /devices/${deviceId}/deeptraces`);
-      return this.traces
-        .filter((trace) => trace.deviceId === deviceId)
-        .map((trace) => ({ trace_id: trace.traceId, status: trace.status, trace_details: { session_name: trace.input.sessionName } }));
-    },
-    start: async (deviceId, input) => {
-      this.calls.push(`POST /devices/${deviceId}/deeptraces`);
-      const error = this.startErrors.shift();
-      const trace: FakeTrace = { deviceId, traceId: String(this.#nextTrace++), input, status: this.initialStatus };
-      if (error?.message.includes('after-start')) {
-        this.traces.push(trace);
-        throw error;
+  /** The wire body ZDX would send for one request of the client. */
+  #answer(spec: RequestSpec<z.ZodType>): unknown {
+    const { alertId, deviceId, appId, traceId } = spec.params ?? {};
+    const route = `${spec.method} ${spec.path.replace(/^\/v1/, '')}`;
+    switch (route) {
+      case 'GET /alerts/{alertId}':
+        this.calls.push(`GET /alerts/${alertId}`);
+        return this.alert;
+      case 'GET /alerts/{alertId}/affected_devices': {
+        // `loc` keeps the devices whose `location` field (a fake-only field, never sent by ZDX) matches.
+        const loc = spec.query?.loc as readonly string[] | undefined;
+        const devices = loc ? this.affected.filter((device) => loc.includes(String(device.location))) : this.affected;
+        const offset = Number(spec.query?.offset ?? 0);
+        this.calls.push(`GET /alerts/${alertId}/affected_devices?${loc ? `loc=${loc.join(',')}&` : ''}offset=${offset}`);
+        const next = offset + this.pageSize;
+        return { devices: devices.slice(offset, next), next_offset: next < devices.length ? next : null };
       }
-      if (error) throw error;
-      this.traces.push(trace);
-      return { trace_id: Number(trace.traceId), status: trace.status, expected_time: 300 };
-    },
-    get: async (deviceId, traceId) => {
-      this.calls.push(`GET /devices/${deviceId}/deeptraces/${traceId}`);
-      const trace = this.traces.find((candidate) => candidate.traceId === traceId);
-      return { trace_id: traceId, status: trace?.status ?? 'unknown' };
-    },
-    webProbeMetrics: async (deviceId, traceId) => this.#result('webprobe-metrics', deviceId, traceId),
-    cloudPathMetrics: async (deviceId, traceId) => this.#result('cloudpath-metrics', deviceId, traceId),
-    cloudPath: async (deviceId, traceId) => this.#result('cloudpath', deviceId, traceId),
-    healthMetrics: async (deviceId, traceId) => this.#result('health-metrics', deviceId, traceId),
-    events: async (deviceId, traceId) => this.#result('events', deviceId, traceId),
-    topProcesses: async (deviceId, traceId) => this.#result('top-processes', deviceId, traceId),
-  };
-
-  #result(endpoint: string, deviceId: string, traceId: string): unknown {
-    this.calls.push(`GET /devices/${deviceId}/deeptraces/${traceId}/${endpoint}`);
-    const value = this.results[endpoint];
+      case 'GET /devices/{deviceId}/apps/{appId}/web-probes':
+        this.calls.push(`GET /devices/${deviceId}/apps/${appId}/web-probes`);
+        return this.webProbes[String(deviceId)] ?? [{ id: 11, name: 'Outlook Online Web Probe', num_probes: 60, avg_score: 41, avg_pft: 4700 }];
+      case 'GET /devices/{deviceId}/apps/{appId}/cloudpath-probes':
+        this.calls.push(`GET /devices/${deviceId}/apps/${appId}/cloudpath-probes`);
+        return this.cloudPathProbes[String(deviceId)] ?? [{ id: 21, name: 'Outlook Online Cloud Path', num_probes: 60, avg_latencies: [{ leg_src: 'Client', leg_dst: 'Egress', latency: 185 }] }];
+      case 'GET /devices/{deviceId}/deeptraces':
+        this.calls.push(`GET /devices/${deviceId}/deeptraces`);
+        return this.traces
+          .filter((trace) => trace.deviceId === String(deviceId))
+          .map((trace) => ({ trace_id: trace.traceId, status: trace.status, trace_details: { session_name: trace.input.session_name } }));
+      case 'POST /devices/{deviceId}/deeptraces': {
+        this.calls.push(`POST /devices/${deviceId}/deeptraces`);
+        const error = this.startErrors.shift();
+        const trace: FakeTrace = { deviceId: String(deviceId), traceId: String(this.#nextTrace++), input: spec.body as Record<string, unknown>, status: this.initialStatus };
+        if (error?.message.includes('after-start')) {
+          this.traces.push(trace);
+          throw error;
+        }
+        if (error) throw error;
+        this.traces.push(trace);
+        return { trace_id: Number(trace.traceId), status: trace.status, expected_time: 300 };
+      }
+      case 'GET /devices/{deviceId}/deeptraces/{traceId}': {
+        this.calls.push(`GET /devices/${deviceId}/deeptraces/${traceId}`);
+        const trace = this.traces.find((candidate) => candidate.traceId === String(traceId));
+        return { trace_id: traceId, status: trace?.status ?? 'unknown' };
+      }
+    }
+    const result = /^GET \/devices\/\{deviceId\}\/deeptraces\/\{traceId\}\/([\w-]+)$/.exec(route)?.[1];
+    if (!result) throw new Error(`the fake ZDX does not answer ${route}`);
+    this.calls.push(`GET /devices/${deviceId}/deeptraces/${traceId}/${result}`);
+    const value = this.results[result];
     return typeof value === 'function' ? (value as () => unknown)() : (value ?? []);
   }
 }

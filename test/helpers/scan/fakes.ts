@@ -5,17 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, Log } from '../../../lambdas/core/ports.js';
 import type { PipelineResult, SentNotification } from '../../../lambdas/notify/results.js';
-import type {
-  AuditSummaryView,
-  ExecutionStarter,
-  FailedAssetView,
-  ResultDelivery,
-  ScanJobStatus,
-  StackRef,
-  StackResource,
-  StackResourcesReader,
-  ZcspmScanApi,
-} from '../../../lambdas/scan/ports.js';
+import type { ExecutionStarter, ResultDelivery, StackRef, StackResource, StackResourcesReader, ZcspmScanApi } from '../../../lambdas/scan/ports.js';
+import type { AuditSummary, FailedAssetItem, JobStatus, RescanResult } from '../../../lambdas/zscaler/zcspm/schemas.js';
 
 /** A clock tests move by hand. */
 export class FakeClock implements Clock {
@@ -47,36 +38,36 @@ export class RecordingLog implements Log {
 
 /** Job status helpers as the ZCSPM client reports them. */
 export const jobStatus = {
-  running: (status = 'Running'): ScanJobStatus => ({ jobStatus: status, succeeded: false, failed: false, terminal: false }),
-  success: (status = 'Success'): ScanJobStatus => ({ jobStatus: status, succeeded: true, failed: false, terminal: true }),
-  failed: (): ScanJobStatus => ({ jobStatus: 'Failed', succeeded: false, failed: true, terminal: true }),
+  running: (status = 'Running'): JobStatus => ({ jobStatus: status, succeeded: false, failed: false, terminal: false }),
+  success: (status = 'Success'): JobStatus => ({ jobStatus: status, succeeded: true, failed: false, terminal: true }),
+  failed: (): JobStatus => ({ jobStatus: 'Failed', succeeded: false, failed: true, terminal: true }),
 };
 
 /** An in-memory ZCSPM with scripted answers; records every call. */
 export class FakeZcspm implements ZcspmScanApi {
   readonly calls: string[] = [];
-  statuses: ScanJobStatus[] = [jobStatus.success()];
-  summaries = new Map<string, AuditSummaryView>();
-  assets = new Map<string, FailedAssetView[]>();
+  statuses: JobStatus[] = [jobStatus.success()];
+  summaries = new Map<string, AuditSummary>();
+  assets = new Map<string, FailedAssetItem[]>();
   private jobs = 0;
 
-  async rescan(accountId: string): Promise<{ jobId: string }> {
+  async rescan(accountId: string): Promise<RescanResult> {
     this.jobs++;
     this.calls.push(`rescan ${accountId}`);
     return { jobId: `job-${this.jobs}` };
   }
 
-  async jobStatus(accountId: string, jobId: string): Promise<ScanJobStatus> {
+  async jobStatus(accountId: string, jobId: string): Promise<JobStatus> {
     this.calls.push(`status ${accountId} ${jobId}`);
-    return this.statuses.length > 1 ? (this.statuses.shift() as ScanJobStatus) : (this.statuses[0] as ScanJobStatus);
+    return this.statuses.length > 1 ? (this.statuses.shift() as JobStatus) : (this.statuses[0] as JobStatus);
   }
 
-  async auditSummary(accountId: string, benchmarkId: string, options?: { jobId?: string | undefined }): Promise<AuditSummaryView> {
+  async auditSummary(accountId: string, benchmarkId: string, options?: { jobId?: string | undefined }): Promise<AuditSummary> {
     this.calls.push(`summary ${accountId} ${benchmarkId} ${options?.jobId ?? '-'}`);
-    return this.summaries.get(benchmarkId) ?? { benchmarkId, posture: { total: 10, green: 5, red: 3, amber: 2, gray: 0, compliancePercent: 50 } };
+    return this.summaries.get(benchmarkId) ?? { benchmarkId, posture: { total: 10, green: 5, red: 3, amber: 2, gray: 0, compliancePercent: 50 }, categories: [] };
   }
 
-  async *failedAssets(accountId: string, query: { benchmarkId: string; pageSize?: number }): AsyncIterable<FailedAssetView> {
+  async *failedAssets(accountId: string, query: { benchmarkId: string; pageSize?: number }): AsyncGenerator<FailedAssetItem> {
     this.calls.push(`failedassets ${accountId} ${query.benchmarkId}`);
     yield* this.assets.get(query.benchmarkId) ?? [];
   }

@@ -3,15 +3,16 @@
  * fetchZcspmToken (so these tests exercise the API clients alone; the shared DynamoDB token cache has
  * its own tests), and helpers to drain async iterators and catch errors.
  */
+import type { FetchedToken } from '../../../lambdas/core/auth/token-cache.js';
 import type { TokenSource } from '../../../lambdas/core/ports.js';
 
 /** Caches one token in memory; concurrent callers share one fetch; `invalidate` drops it. */
 export class MemoryTokenSource implements TokenSource {
   fetches = 0;
   readonly invalidated: string[] = [];
-  private current: Promise<{ token: string; expiresAt: number }> | undefined;
+  private current: Promise<FetchedToken> | undefined;
 
-  constructor(private readonly fetchToken: (signal?: AbortSignal) => Promise<{ token: string; expiresAt: number }>) {}
+  constructor(private readonly fetchToken: (signal?: AbortSignal) => Promise<FetchedToken>) {}
 
   async getToken(signal?: AbortSignal): Promise<string> {
     if (this.current) {

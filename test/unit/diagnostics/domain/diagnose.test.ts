@@ -1,19 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { DiagnosticsReportSchema } from '../../../../lambdas/notify/results.js';
 import { parseCondition, type Threshold } from '../../../../lambdas/diagnostics/domain/criteria.js';
 import { deviceResult, diagnoseAlert, diagnoseDevice, formatNumber, hopRole } from '../../../../lambdas/diagnostics/domain/diagnose.js';
 import { summarizeTraceResults } from '../../../../lambdas/diagnostics/domain/trace-results.js';
 import type { DeviceRun, ResolvedAlert, TraceEvidence } from '../../../../lambdas/diagnostics/domain/workflow-state.js';
+import { poorWifiResults } from '../../../helpers/diagnostics/trace-fixture.js';
 
-const wire = JSON.parse(readFileSync(new URL('../../../fixtures/diagnostics/deep-trace-results-poor-wifi.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-const poorWifi = summarizeTraceResults({
-  webProbeMetrics: wire['webprobe-metrics'],
-  cloudPathMetrics: wire['cloudpath-metrics'],
-  cloudPath: wire.cloudpath,
-  healthMetrics: wire['health-metrics'],
-  events: wire.events,
-  topProcesses: wire['top-processes'],
-});
+const poorWifi = summarizeTraceResults(poorWifiResults);
 
 const threshold = parseCondition('Page Fetch Time > 3000 ms') as Threshold;
 

@@ -1,17 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { camelizeKeys } from '../../../../lambdas/zscaler/keys.js';
-import { asList, classifyLeg, statsOf, summarizeTraceResults } from '../../../../lambdas/diagnostics/domain/trace-results.js';
-
-const wire = JSON.parse(readFileSync(new URL('../../../fixtures/diagnostics/deep-trace-results-poor-wifi.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-
-const raw = {
-  webProbeMetrics: wire['webprobe-metrics'],
-  cloudPathMetrics: wire['cloudpath-metrics'],
-  cloudPath: wire.cloudpath,
-  healthMetrics: wire['health-metrics'],
-  events: wire.events,
-  topProcesses: wire['top-processes'],
-};
+import { classifyLeg, statsOf, summarizeTraceResults } from '../../../../lambdas/diagnostics/domain/trace-results.js';
+import { DeviceEventsSchema, WebProbeMetricsSchema } from '../../../../lambdas/zscaler/zdx/schemas.js';
+import { poorWifiResults as raw } from '../../../helpers/diagnostics/trace-fixture.js';
 
 describe('trace-results', () => {
   describe('summarizeTraceResults', () => {
@@ -69,24 +58,18 @@ describe('trace-results', () => {
       ]);
     });
 
-    it('gives the same evidence for the client camelCase output as for the wire shape', () => {
-      const camel = Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, camelizeKeys(value)]));
-
-      expect(summarizeTraceResults(camel)).toEqual(summarizeTraceResults(raw));
-    });
-
-    it('accepts bodies wrapped in one object and seconds as a unit', () => {
+    it('reads bodies the client unwrapped from one object, and seconds as a unit', () => {
       const evidence = summarizeTraceResults({
-        webProbeMetrics: { metrics: [{ metric: 'Page Fetch Time', unit: 's', datapoints: [{ timestamp: 1, value: 4.2 }] }] },
-        events: { timestamp: 5, instances: [{ category: 'Zscaler', name: 'zen', display_name: 'ZEN change', prev: 'A', curr: 'B' }] },
+        webProbeMetrics: WebProbeMetricsSchema.parse({ metrics: [{ metric: 'Page Fetch Time', unit: 's', datapoints: [{ timestamp: 1, value: 4.2 }] }] }),
+        events: DeviceEventsSchema.parse({ timestamp: 5, instances: [{ category: 'Zscaler', name: 'zen', display_name: 'ZEN change', prev: 'A', curr: 'B' }] }),
       });
 
       expect(evidence.web.pageFetchMs?.avg).toBe(4200);
       expect(evidence.events).toEqual([{ at: 5, category: 'Zscaler', text: 'ZEN change: A → B' }]);
     });
 
-    it('never throws on garbage and says nothing it does not know', () => {
-      const evidence = summarizeTraceResults({ webProbeMetrics: 'oops', cloudPath: [{ cloudpath: 7 }], healthMetrics: [null, 3], events: {}, topProcesses: [[]] });
+    it('says nothing it does not know', () => {
+      const evidence = summarizeTraceResults({ webProbeMetrics: [], cloudPath: [{ timestamp: 1, cloudpath: [] }], healthMetrics: [], events: DeviceEventsSchema.parse({}), topProcesses: [] });
 
       expect(evidence).toEqual({ web: {}, legs: [], health: {}, events: [], topProcesses: [], missing: [] });
     });
@@ -97,15 +80,6 @@ describe('trace-results', () => {
       expect(classifyLeg('Client', 'Egress', { index: 0, count: 2, zscalerIndex: -1 })).toBe('local');
       expect(classifyLeg('Egress', 'app.example.com', { index: 1, count: 2, zscalerIndex: -1 })).toBe('direct');
       expect(classifyLeg('ZIA Service Edge', 'ZPA Broker', { index: 2, count: 3, zscalerIndex: 1 })).toBe('zscaler');
-    });
-  });
-
-  describe('asList', () => {
-    it('unwraps a known wrapper key or wraps one object', () => {
-      expect(asList({ data: [1] }, ['data'])).toEqual([1]);
-      expect(asList({ instances: [2] }, ['data'])).toEqual([{ instances: [2] }]);
-      expect(asList({ a: 1 })).toEqual([{ a: 1 }]);
-      expect(asList(null)).toEqual([]);
     });
   });
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { BusyError, ConflictError, JobFailedError, NotFoundError, RateLimitedError, TimeoutError } from '../../../../lambdas/core/errors.js';
 import {
   classifyTraceStatus,
@@ -11,8 +10,7 @@ import {
 import type { DeviceTaskInput } from '../../../../lambdas/diagnostics/domain/workflow-state.js';
 import { FakeZdx } from '../../../helpers/diagnostics/fakes.js';
 import { manualClock } from '../../../helpers/clock.js';
-
-const results = JSON.parse(readFileSync(new URL('../../../fixtures/diagnostics/deep-trace-results-poor-wifi.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+import { poorWifiWire as results } from '../../../helpers/diagnostics/trace-fixture.js';
 
 const task: DeviceTaskInput = { device: { deviceId: '1001', deviceName: 'LAPTOP-1', appId: '4' }, alertId: '7263519', executionName: 'alert-7263519' };
 const settings = { sessionLengthMinutes: 5, probeDevice: true, pollIntervalSeconds: 30, traceGraceMinutes: 20 };
@@ -42,7 +40,7 @@ describe('deep-trace', () => {
       const probes = [
         { id: '1', avgLatencies: [{ latency: 10 }, { latency: 20 }] },
         { id: '2', avgLatencies: [{ latency: 150 }] },
-        { id: '3', avgLatencies: null },
+        { id: '3', avgLatencies: [] },
       ];
 
       expect(pickCloudPathProbe(probes)?.id).toBe('2');
@@ -56,12 +54,12 @@ describe('deep-trace', () => {
       const handle = await startDeepTrace(task, deps);
 
       expect(zdx.traces[0]?.input).toEqual({
-        sessionName: 'zsa alert-7263519 1001',
-        appId: '4',
-        webProbeId: '11',
-        cloudpathProbeId: '21',
-        sessionLengthMinutes: 5,
-        probeDevice: true,
+        session_name: 'zsa alert-7263519 1001',
+        app_id: 4,
+        web_probe_id: 11,
+        cloudpath_probe_id: 21,
+        session_length_minutes: 5,
+        probe_device: true,
       });
       expect(handle).toMatchObject({ started: true, traceId: '900001', status: 'not_started', waitSeconds: 300, webProbeName: 'Outlook Online Web Probe' });
       expect(handle.giveUpAt).toBe(clock.now() + 25 * 60_000);
@@ -153,10 +151,10 @@ describe('deep-trace', () => {
     it('finds the trace by its session name when ZDX does not know the id a garbled start reply named', async () => {
       const { deps, zdx } = setup();
       const handle = await startDeepTrace(task, deps);
-      const realGet = zdx.deepTraces.get;
+      const realGet = zdx.deepTraces.get.bind(zdx.deepTraces);
       const asked: string[] = [];
       zdx.deepTraces.get = async (deviceId, traceId) => {
-        asked.push(traceId);
+        asked.push(String(traceId));
         if (traceId === '42') throw new NotFoundError('GET /v1/devices/{deviceId}/deeptraces/{traceId} answered 404', { status: 404, endpoint: 'x' });
         return realGet(deviceId, traceId);
       };
@@ -210,6 +208,19 @@ describe('deep-trace', () => {
 
       expect(run.evidence?.missing).toEqual([expect.stringMatching(/^top-processes: .*answered 404/)]);
       expect(run.evidence?.health.wifiSignalDbm?.avg).toBe(-82.4);
+    });
+
+    it('records a result body of the wrong shape, naming its endpoint, and keeps the rest', async () => {
+      const { zdx, deps } = setup();
+      zdx.results = { ...results, 'webprobe-metrics': 'oops', cloudpath: [{ cloudpath: 7 }], 'health-metrics': [null, 3], 'top-processes': [[]] };
+      const handle = await startDeepTrace(task, deps);
+
+      const run = await collectTraceResults({ device: task.device, trace: handle, status: { status: 'completed', phase: 'completed', collectable: true, pollSeconds: 0, polls: 1 } }, deps);
+
+      expect(run.evidence?.missing.map((entry) => entry.split(':')[0]).sort()).toEqual(['cloudpath', 'health-metrics', 'top-processes', 'webprobe-metrics']);
+      expect(run.evidence?.missing[0]).toMatch(/returned an unexpected body/);
+      expect(run.evidence).toMatchObject({ web: {}, health: {}, topProcesses: [] });
+      expect(run.evidence?.events).toHaveLength(2);
     });
 
     it('lets a rate-limit error through so the state machine retries the step', async () => {

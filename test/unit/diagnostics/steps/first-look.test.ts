@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { BusyError } from '../../../../lambdas/core/errors.js';
 import { DiagnosticsReportSchema, type DeviceDiagnosis, type FirstLook } from '../../../../lambdas/notify/results.js';
-import { CloudPathSchema, DeviceEventsSchema, HealthMetricsSchema, WebProbeMetricsSchema, type Analysis } from '../../../../lambdas/zscaler/zdx/schemas.js';
+import { WebProbeMetricsSchema, type Analysis } from '../../../../lambdas/zscaler/zdx/schemas.js';
 import { parseCondition, type Threshold } from '../../../../lambdas/diagnostics/domain/criteria.js';
 import {
   analysisFindings,
@@ -19,14 +18,14 @@ import {
   type FirstLookZdx,
 } from '../../../../lambdas/diagnostics/steps/first-look.js';
 import type { FirstLookProgress, ResolvedAlert } from '../../../../lambdas/diagnostics/domain/workflow-state.js';
+import { poorWifiResults } from '../../../helpers/diagnostics/trace-fixture.js';
 
 // Probe history has the shapes of a deep trace's results: the poor Wi-Fi trace fixture serves as history.
-const wire = JSON.parse(readFileSync(new URL('../../../fixtures/diagnostics/deep-trace-results-poor-wifi.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const poorWifiHistory: DeviceHistory = {
-  webProbe: WebProbeMetricsSchema.parse(wire['webprobe-metrics']),
-  cloudPath: CloudPathSchema.parse(wire.cloudpath),
-  health: HealthMetricsSchema.parse(wire['health-metrics']),
-  events: DeviceEventsSchema.parse(wire.events),
+  webProbe: poorWifiResults.webProbeMetrics,
+  cloudPath: poorWifiResults.cloudPath,
+  health: poorWifiResults.healthMetrics,
+  events: poorWifiResults.events,
   missing: [],
 };
 const threshold = parseCondition('Page Fetch Time > 3000 ms') as Threshold;

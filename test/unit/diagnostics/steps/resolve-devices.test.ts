@@ -80,7 +80,7 @@ describe('resolve-devices', () => {
 
     it('reads no locations and skips nothing while the budget covers every device', async () => {
       const { zdx, deps } = setup();
-      zdx.alert = { ...(zdx.alert as object), locations: [{ id: 71 }, { id: 72 }] };
+      zdx.alert = { ...(zdx.alert as object), locations: [{ id: 71, name: 'HQ' }, { id: 72, name: 'Remote' }] };
       zdx.affected = devices(3);
 
       const resolved = await resolveDevices(webhookInput, { ...deps, budget: hourBudget(50) }, 'alert-7263519');
@@ -217,7 +217,7 @@ describe('resolve-devices', () => {
       zdx.alert = { rule_name: 'no id' };
 
       await expect(resolveDevices(webhookInput, deps, 'alert-7263519')).rejects.toThrow(ResponseShapeError);
-      await expect(resolveDevices(webhookInput, deps, 'alert-7263519')).rejects.toThrow('GET /v1/alerts/{alert_id} returned an unexpected shape: id:');
+      await expect(resolveDevices(webhookInput, deps, 'alert-7263519')).rejects.toThrow('GET /v1/alerts/{alertId} returned an unexpected body: id:');
     });
   });
 });

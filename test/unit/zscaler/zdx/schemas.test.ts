@@ -100,6 +100,9 @@ describe('ZDX schemas', () => {
       expect(WebProbeMetricsSchema.parse({ metrics: [metric, metric] })).toHaveLength(2);
       expect(WebProbeMetricsSchema.parse(metric)).toHaveLength(1);
       expect(WebProbeMetricsSchema.parse(null)).toEqual([]);
+      expect(WebProbeMetricsSchema.parse({ data: [metric] })).toHaveLength(1);
+      // A list under a key that is not one of the wrappers is a field of the single item.
+      expect(DeviceEventsSchema.parse({ timestamp: 5, instances: [] })).toEqual([{ timestamp: 5, events: [] }]);
     });
 
     it('reads a single cloudpath sample whose own field is called cloudpath', () => {
