@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import {
@@ -13,6 +12,7 @@ import {
   toError,
 } from '../errors.js';
 import { systemClock, type Clock, type RateLimiter, type TokenSource } from '../ports.js';
+import { abortableSleep, type Sleep } from '../wait.js';
 import { buildQuery, fillPath, type PathParams, type Query } from './path.js';
 import { redactSecrets } from './redact.js';
 import {
@@ -32,9 +32,6 @@ export interface CallOptions {
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
-
-/** Waits `ms`; rejects when `signal` aborts. Injected so tests never really sleep. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** What {@link HttpClientOptions.onResponse} sees after every attempt (status 0: no response). */
 export interface ResponseInfo {
@@ -117,8 +114,6 @@ const REQUEST_ID_HEADERS = [
 
 const MAX_LISTED_ISSUES = 5;
 
-const defaultSleep: Sleep = (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined);
-
 interface RawResponse {
   readonly status: number;
   readonly headers: ResponseHeaders;
@@ -166,7 +161,7 @@ export class HttpClient {
     this.maxTokenRefreshes = options.maxTokenRefreshes ?? 5;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.maxServerDelayMs = options.maxServerDelayMs ?? 30_000;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? abortableSleep;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     if (this.dispatcher === undefined) {
