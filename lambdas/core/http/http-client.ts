@@ -69,6 +69,13 @@ export interface RequestSpec<S extends z.ZodType> extends CallOptions {
   readonly timeoutMs?: number;
   /** Extra secret values (credentials in the body) to scrub from any error text. */
   readonly sensitive?: ReadonlyArray<string | undefined>;
+  /** Names the request in errors and metrics instead of `METHOD path`: for a path that is itself a secret (a webhook URL). */
+  readonly endpoint?: string;
+  /**
+   * `schema` reads the whole {@link RawResponse} instead of the JSON body: for a reply that is not
+   * JSON (a webhook's `ok`) or whose body the caller reads itself.
+   */
+  readonly raw?: boolean;
 }
 
 export interface HttpClientOptions {
@@ -110,11 +117,13 @@ const REQUEST_ID_HEADERS = [
   'request-id',
   'x-correlation-id',
   'x-amzn-requestid',
+  'x-slack-req-id',
 ];
 
 const MAX_LISTED_ISSUES = 5;
 
-interface RawResponse {
+/** A response as received: what a {@link RequestSpec.raw} schema reads. */
+export interface RawResponse {
   readonly status: number;
   readonly headers: ResponseHeaders;
   readonly text: string;
@@ -203,7 +212,7 @@ export class HttpClient {
    * anything), each time with a fresh token, up to `maxTokenRefreshes`.
    */
   async request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> {
-    const endpoint = `${spec.method} ${spec.path}`;
+    const endpoint = spec.endpoint ?? `${spec.method} ${spec.path}`;
     const path = `${this.basePath}${fillPath(spec.path, spec.params)}${buildQuery(spec.query)}`;
     const idempotent = spec.idempotent ?? (spec.method !== 'POST' && spec.method !== 'PATCH');
     const tokens = spec.tokens ?? this.options.tokens;
@@ -239,7 +248,7 @@ export class HttpClient {
 
       if (response.status >= 200 && response.status < 300) {
         try {
-          return parseBody(spec.schema, response.text, endpoint, secrets);
+          return spec.raw ? parseResponse(spec.schema, response, endpoint, secrets) : parseBody(spec.schema, response.text, endpoint, secrets);
         } catch (caught) {
           // A truncated or garbled reply to a read is transient; reading again is safe.
           if (!(caught instanceof ResponseShapeError) || !idempotent || retries >= this.maxRetries) throw caught;
@@ -322,7 +331,7 @@ export class HttpClient {
       ...spec.headers,
     };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    if (spec.body !== undefined) headers['content-type'] = 'application/json';
+    if (spec.body !== undefined) headers['content-type'] ??= 'application/json';
     if (spec.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     try {
       const response = await (await this.getDispatcher()).request({
@@ -356,7 +365,8 @@ export class HttpClient {
   }
 }
 
-function parseBody<S extends z.ZodType>(schema: S, text: string, endpoint: string, secrets: ReadonlySet<string | undefined>): z.output<S> {
+/** Parses a JSON body text (undefined when empty) with `schema`, or throws a ResponseShapeError. */
+export function parseBody<S extends z.ZodType>(schema: S, text: string, endpoint: string, secrets: Iterable<string | undefined> = []): z.output<S> {
   let raw: unknown;
   if (text.trim() !== '') {
     try {
