@@ -34,7 +34,7 @@ describe('createNotificationRouter', () => {
     const notifiers = createNotifiers(settings, {
       ledger: new DynamoDeliveryLedger(table),
       log: silentLog,
-      slack: { webhookUrl: async () => `${slack.url}/services/T/B/secret`, http: { sleep: recordingSleep().sleep, maxAttempts: 1 } },
+      slack: { webhookUrl: async () => `${slack.url}/services/T/B/secret`, http: { sleep: recordingSleep().sleep, maxRetries: 0 } },
       sns: new SNSClient({ region: 'eu-west-1' }),
       eventBridge: new EventBridgeClient({ region: 'eu-west-1' }),
     });
