@@ -33,18 +33,18 @@ const WholeResponse = z.custom<RawResponse>();
 
 /** Sends `post` until Slack answers 2xx (returned as received), a non-retryable status, or the budget is spent. */
 export async function postToSlack(post: SlackPost, options: SlackHttpOptions = {}): Promise<RawResponse> {
-  const { budgetMs = 20_000, ...http } = options;
-  const clock = options.clock ?? systemClock;
+  const { budgetMs = 20_000, maxRetries = 3, timeoutMs = 10_000, clock = systemClock, dispatcher, sleep, random } = options;
   const client = new HttpClient({
-    maxRetries: 3,
-    timeoutMs: 10_000,
+    baseUrl: post.url,
+    maxRetries,
+    timeoutMs,
     // Only the deadline bounds a Retry-After: Slack's per-channel limit clears within seconds.
     maxServerDelayMs: Infinity,
-    ...http,
-    baseUrl: post.url,
     clock,
+    sleep,
+    random,
     // undici's global dispatcher unless told otherwise: the sandbox answers Slack there (local/sandbox/aws-stand-ins.ts).
-    dispatcher: options.dispatcher ?? (await import('../../core/http/agent.js')).getGlobalDispatcher(),
+    dispatcher: dispatcher ?? (await import('../../core/http/agent.js')).getGlobalDispatcher(),
     sensitive: [post.url, new URL(post.url).pathname, post.token],
   });
   return client.request({
