@@ -5,7 +5,7 @@ import { SlackWebhookNotifier } from '../../../../lambdas/notify/channels/slack-
 import type { Log } from '../../../../lambdas/core/ports.js';
 import { useTestTable } from '../../../helpers/dynamodb.js';
 import { typicalDiagnosticsReport, typicalScanReport } from '../../../fixtures/reports/factories.js';
-import { recordingSleep, rejectionOf, startFakeSlack, type FakeSlack } from '../fake-slack.js';
+import { rejectionOf, slackTestHttp, useFakeSlack } from '../fake-slack.js';
 
 const SECRET_PATH = '/services/T0000/B0000/XXsecretXXwebhookXXtoken';
 
@@ -16,23 +16,16 @@ function recordingLog(): Log & { text: () => string } {
 }
 
 describe('SlackWebhookNotifier', () => {
-  let slack: FakeSlack;
+  const slack = useFakeSlack();
   const table = useTestTable('slack-webhook');
 
-  beforeEach(async () => {
-    slack = await startFakeSlack();
-  });
-  afterEach(async () => {
-    await slack.close();
-  });
-
   function notifier(options: { log?: Log; maxRetries?: number; budgetMs?: number; url?: string } = {}) {
-    const { waits, sleep } = recordingSleep();
+    const { waits, http } = slackTestHttp({ maxRetries: options.maxRetries, budgetMs: options.budgetMs });
     const instance = new SlackWebhookNotifier({
       webhookUrl: async () => options.url ?? `${slack.url}${SECRET_PATH}`,
       ledger: new DynamoDeliveryLedger(table),
       log: options.log,
-      http: { sleep, random: () => 0.75, maxRetries: options.maxRetries ?? 3, ...(options.budgetMs ? { budgetMs: options.budgetMs } : {}) },
+      http,
     });
     return { instance, waits };
   }
