@@ -53,7 +53,7 @@ export async function postToSlack(post: SlackPost, options: SlackHttpOptions = {
     endpoint: post.endpoint,
     body: post.body,
     headers: { 'content-type': 'application/json; charset=utf-8', ...(post.token ? { authorization: `Bearer ${post.token}` } : {}) },
-    // A POST, but Slack's 429 and 5xx are refusals meant to be retried; a 2xx never is (`raw` takes any body).
+    // A POST, but Slack asks callers to retry a 429 or a 5xx; a 2xx is never retried (`raw` accepts any body).
     idempotent: true,
     raw: true,
     schema: WholeResponse,
