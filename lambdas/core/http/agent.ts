@@ -1,4 +1,4 @@
-import type { Agent, Dispatcher } from 'undici';
+import type { Agent } from 'undici';
 // Deep imports, not `from 'undici'`: undici's index requires every API it has (fetch, WebSocket,
 // caches, mocks, proxies: ~750 KB minified, all shipped and parsed at cold start in every bundle
 // with an HTTP client); the Agent and the `request` API it needs are ~470 KB. Typed in
@@ -6,7 +6,6 @@ import type { Agent, Dispatcher } from 'undici';
 import AgentClass from 'undici/lib/dispatcher/agent.js';
 import DispatcherClass from 'undici/lib/dispatcher/dispatcher.js';
 import request from 'undici/lib/api/api-request.js';
-import { getGlobalDispatcher } from 'undici/lib/global.js';
 
 // What undici's index does with its API (`Object.assign(Dispatcher.prototype, api)`), for the one
 // API this project uses: `dispatcher.request(...)`.
@@ -35,16 +34,5 @@ export function sharedHttpAgent(): Agent {
   return sharedAgent;
 }
 
-/**
- * undici's top-level `request(url, options)` without its index module: one request through
- * `dispatcher`, or through undici's global dispatcher when none is given (the sandbox routes Slack
- * there, see local/sandbox/aws-stand-ins.ts).
- */
-export function requestUrl(
-  url: string,
-  options: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>,
-  dispatcher: Dispatcher = getGlobalDispatcher(),
-): Promise<Dispatcher.ResponseData<unknown>> {
-  const target = new URL(url);
-  return request.call(dispatcher, { ...options, origin: target.origin, path: target.search ? `${target.pathname}${target.search}` : target.pathname });
-}
+/** undici's global dispatcher, which Slack is sent through so that the sandbox can answer it (local/sandbox/aws-stand-ins.ts). */
+export { getGlobalDispatcher } from 'undici/lib/global.js';

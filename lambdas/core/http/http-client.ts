@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import {
@@ -13,6 +12,7 @@ import {
   toError,
 } from '../errors.js';
 import { systemClock, type Clock, type RateLimiter, type TokenSource } from '../ports.js';
+import { abortableSleep, type Sleep } from '../wait.js';
 import { buildQuery, fillPath, type PathParams, type Query } from './path.js';
 import { redactSecrets } from './redact.js';
 import {
@@ -32,9 +32,6 @@ export interface CallOptions {
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
-
-/** Waits `ms`; rejects when `signal` aborts. Injected so tests never really sleep. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** What {@link HttpClientOptions.onResponse} sees after every attempt (status 0: no response). */
 export interface ResponseInfo {
@@ -72,6 +69,13 @@ export interface RequestSpec<S extends z.ZodType> extends CallOptions {
   readonly timeoutMs?: number;
   /** Extra secret values (credentials in the body) to scrub from any error text. */
   readonly sensitive?: ReadonlyArray<string | undefined>;
+  /** Names the request in errors and metrics instead of `METHOD path`: for a path that is itself a secret (a webhook URL). */
+  readonly endpoint?: string;
+  /**
+   * `schema` reads the whole {@link RawResponse} instead of the JSON body: for a reply that is not
+   * JSON (a webhook's `ok`) or whose body the caller reads itself.
+   */
+  readonly raw?: boolean;
 }
 
 export interface HttpClientOptions {
@@ -113,13 +117,13 @@ const REQUEST_ID_HEADERS = [
   'request-id',
   'x-correlation-id',
   'x-amzn-requestid',
+  'x-slack-req-id',
 ];
 
 const MAX_LISTED_ISSUES = 5;
 
-const defaultSleep: Sleep = (ms, signal) => delay(ms, undefined, signal ? { signal } : undefined);
-
-interface RawResponse {
+/** A response as received: what a {@link RequestSpec.raw} schema reads. */
+export interface RawResponse {
   readonly status: number;
   readonly headers: ResponseHeaders;
   readonly text: string;
@@ -166,7 +170,7 @@ export class HttpClient {
     this.maxTokenRefreshes = options.maxTokenRefreshes ?? 5;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.maxServerDelayMs = options.maxServerDelayMs ?? 30_000;
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? abortableSleep;
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     if (this.dispatcher === undefined) {
@@ -208,7 +212,7 @@ export class HttpClient {
    * anything), each time with a fresh token, up to `maxTokenRefreshes`.
    */
   async request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> {
-    const endpoint = `${spec.method} ${spec.path}`;
+    const endpoint = spec.endpoint ?? `${spec.method} ${spec.path}`;
     const path = `${this.basePath}${fillPath(spec.path, spec.params)}${buildQuery(spec.query)}`;
     const idempotent = spec.idempotent ?? (spec.method !== 'POST' && spec.method !== 'PATCH');
     const tokens = spec.tokens ?? this.options.tokens;
@@ -244,7 +248,7 @@ export class HttpClient {
 
       if (response.status >= 200 && response.status < 300) {
         try {
-          return parseBody(spec.schema, response.text, endpoint, secrets);
+          return spec.raw ? parseResponse(spec.schema, response, endpoint, secrets) : parseBody(spec.schema, response.text, endpoint, secrets);
         } catch (caught) {
           // A truncated or garbled reply to a read is transient; reading again is safe.
           if (!(caught instanceof ResponseShapeError) || !idempotent || retries >= this.maxRetries) throw caught;
@@ -327,7 +331,7 @@ export class HttpClient {
       ...spec.headers,
     };
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    if (spec.body !== undefined) headers['content-type'] = 'application/json';
+    if (spec.body !== undefined) headers['content-type'] ??= 'application/json';
     if (spec.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     try {
       const response = await (await this.getDispatcher()).request({
@@ -361,7 +365,8 @@ export class HttpClient {
   }
 }
 
-function parseBody<S extends z.ZodType>(schema: S, text: string, endpoint: string, secrets: ReadonlySet<string | undefined>): z.output<S> {
+/** Parses a JSON body text (undefined when empty) with `schema`, or throws a ResponseShapeError. */
+export function parseBody<S extends z.ZodType>(schema: S, text: string, endpoint: string, secrets: Iterable<string | undefined> = []): z.output<S> {
   let raw: unknown;
   if (text.trim() !== '') {
     try {

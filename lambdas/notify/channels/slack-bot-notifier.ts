@@ -19,8 +19,8 @@ import {
   RateLimitedError,
   ResponseShapeError,
   ServerError,
-  describeIssues,
 } from '../../core/errors.js';
+import { parseBody } from '../../core/http/http-client.js';
 import { silentLog, type Log } from '../../core/ports.js';
 import type { Notifier, PipelineResult, SentNotification } from '../results.js';
 import { markSentSafely, type DeliveryLedger } from '../delivery-ledger.js';
@@ -182,22 +182,13 @@ export class SlackBotNotifier implements Notifier {
   ): Promise<z.infer<typeof SlackApiResponseSchema>> {
     const endpoint = `POST ${method}`;
     const reply = await postToSlack(
-      { url: `${this.baseUrl}${method}`, endpoint, body, headers: { authorization: `Bearer ${credentials.token}` }, signal: options.signal, deadline: options.deadline },
+      { url: `${this.baseUrl}${method}`, endpoint, body, token: credentials.token, signal: options.signal, deadline: options.deadline },
       this.options.http,
     );
-    let json: unknown;
-    try {
-      json = JSON.parse(reply.text);
-    } catch (error) {
-      throw new ResponseShapeError(`${endpoint} answered with a body that is not JSON`, { endpoint, fields: [] }, { cause: error });
-    }
-    const parsed = SlackApiResponseSchema.safeParse(json);
-    if (!parsed.success) {
-      const issues = describeIssues(parsed.error.issues);
-      throw new ResponseShapeError(`${endpoint} answered an unexpected shape: ${issues.join('; ')}`, { endpoint, fields: issues }, { cause: parsed.error });
-    }
-    if (!parsed.data.ok) throw slackApiError(endpoint, reply.status, parsed.data.error ?? 'unknown_error');
-    return parsed.data;
+    // Parsed here rather than by the client, which retries a garbled 2xx: after any 2xx Slack may have posted.
+    const parsed = parseBody(SlackApiResponseSchema, reply.text, endpoint, [credentials.token]);
+    if (!parsed.ok) throw slackApiError(endpoint, reply.status, parsed.error ?? 'unknown_error');
+    return parsed;
   }
 }
 

@@ -5,6 +5,9 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SlackBotNotifier } from '../../../lambdas/notify/channels/slack-bot-notifier.js';
+import type { SlackHttpOptions } from '../../../lambdas/notify/channels/slack-http.js';
+import type { DeliveryLedger } from '../../../lambdas/notify/delivery-ledger.js';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -102,6 +105,34 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/**
+ * A fresh fake Slack for each test of the calling file (or describe block), closed after it. Read its
+ * fields inside tests and hooks, never at module level (they are empty until the server runs).
+ */
+export function useFakeSlack(): FakeSlack {
+  const slack = {} as FakeSlack;
+  beforeEach(async () => {
+    Object.assign(slack, await startFakeSlack());
+  });
+  afterEach(async () => {
+    await slack.close();
+  });
+  return slack;
+}
+
+/** The Slack HTTP options of these tests: waits recorded in `waits`, never slept; backoffs at 0.75 of their ceiling (375 ms, 750 ms...). */
+export function slackTestHttp(overrides: SlackHttpOptions = {}): { waits: number[]; http: SlackHttpOptions } {
+  const { waits, sleep } = recordingSleep();
+  return { waits, http: { sleep, random: () => 0.75, ...overrides } };
+}
+
+/** A bot notifier posting to the channel `alerts` through `slack`'s Web API. */
+export function slackBotNotifier(slack: FakeSlack, ledger: DeliveryLedger, token = 'xoxb-test'): { instance: SlackBotNotifier; waits: number[] } {
+  const { waits, http } = slackTestHttp();
+  const instance = new SlackBotNotifier({ credentials: async () => ({ token, channel: 'alerts' }), ledger, apiBaseUrl: `${slack.url}/api`, http });
+  return { instance, waits };
 }
 
 /** Records requested waits instead of sleeping, so retry tests are instant and deterministic. */

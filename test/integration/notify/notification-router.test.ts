@@ -9,24 +9,20 @@ import { parseNotificationSettings } from '../../../lambdas/notify/settings.js';
 import { silentLog } from '../../../lambdas/core/ports.js';
 import { useTestTable } from '../../helpers/dynamodb.js';
 import { cleanScanReport, failureReport, typicalScanReport } from '../../fixtures/reports/factories.js';
-import { recordingSleep, startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { slackTestHttp, useFakeSlack } from './fake-slack.js';
 
 const sns = mockClient(SNSClient);
 const events = mockClient(EventBridgeClient);
 
 describe('createNotificationRouter', () => {
-  let slack: FakeSlack;
+  const slack = useFakeSlack();
   const table = useTestTable('router');
 
-  beforeEach(async () => {
-    slack = await startFakeSlack();
+  beforeEach(() => {
     sns.reset();
     events.reset();
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
-  });
-  afterEach(async () => {
-    await slack.close();
   });
 
   function router(json: object) {
@@ -34,7 +30,7 @@ describe('createNotificationRouter', () => {
     const notifiers = createNotifiers(settings, {
       ledger: new DynamoDeliveryLedger(table),
       log: silentLog,
-      slack: { webhookUrl: async () => `${slack.url}/services/T/B/secret`, http: { sleep: recordingSleep().sleep, maxAttempts: 1 } },
+      slack: { webhookUrl: async () => `${slack.url}/services/T/B/secret`, http: slackTestHttp({ maxRetries: 0 }).http },
       sns: new SNSClient({ region: 'eu-west-1' }),
       eventBridge: new EventBridgeClient({ region: 'eu-west-1' }),
     });

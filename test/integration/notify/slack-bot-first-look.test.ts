@@ -1,28 +1,15 @@
 import { DynamoDeliveryLedger } from '../../../lambdas/notify/delivery-ledger.js';
-import { SlackBotNotifier } from '../../../lambdas/notify/channels/slack-bot-notifier.js';
 import { useTestTable } from '../../helpers/dynamodb.js';
 import { diagnosticsReport, deviceResult } from '../../fixtures/reports/factories.js';
-import { recordingSleep, startFakeSlack, type FakeSlack } from './fake-slack.js';
+import { slackBotNotifier, useFakeSlack } from './fake-slack.js';
 
 /** A first look and its diagnosis in Slack bot mode: one message, updated in place, never more than two. */
 describe('SlackBotNotifier: first look, then the diagnosis', () => {
-  let slack: FakeSlack;
+  const slack = useFakeSlack();
   const table = useTestTable('slack-first-look');
 
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-  });
-  afterAll(async () => {
-    await slack.close();
-  });
-
   it('posts the first look, updates that message with the diagnosis, and sends nothing more on retries', async () => {
-    const notifier = new SlackBotNotifier({
-      credentials: async () => ({ token: 'xoxb-test', channel: 'alerts' }),
-      ledger: new DynamoDeliveryLedger(table),
-      apiBaseUrl: `${slack.url}/api`,
-      http: { sleep: recordingSleep().sleep, random: () => 0.5 },
-    });
+    const notifier = slackBotNotifier(slack, new DynamoDeliveryLedger(table)).instance;
     const firstLook = { verdict: 'network' as const, headline: 'Network: weak Wi-Fi.', evidence: ['Wi-Fi signal averaged -82 dBm.'], metrics: {}, secondsAfterWebhook: 3.2, windowMinutes: 40, missing: [] };
     const early = diagnosticsReport({
       phase: 'first-look',

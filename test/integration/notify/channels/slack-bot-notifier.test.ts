@@ -1,35 +1,17 @@
 import { AuthenticationError, ConfigError } from '../../../../lambdas/core/errors.js';
 import { DynamoDeliveryLedger, type DeliveryLedger } from '../../../../lambdas/notify/delivery-ledger.js';
-import { SlackBotNotifier } from '../../../../lambdas/notify/channels/slack-bot-notifier.js';
 import { renderSlack } from '../../../../lambdas/notify/render/slack-render.js';
 import { useTestTable } from '../../../helpers/dynamodb.js';
 import { diagnosticsReport, failureReport, scanReport, typicalDiagnosticsReport, typicalScanReport } from '../../../fixtures/reports/factories.js';
-import { recordingSleep, rejectionOf, startFakeSlack, type FakeSlack } from '../fake-slack.js';
+import { rejectionOf, slackBotNotifier, useFakeSlack } from '../fake-slack.js';
 import { manualClock } from '../../../helpers/clock.js';
 
 const TOKEN = 'xoxb-XXsecretXXbot-token';
 
 describe('SlackBotNotifier', () => {
-  let slack: FakeSlack;
+  const slack = useFakeSlack();
   const table = useTestTable('slack-bot');
-
-  beforeEach(async () => {
-    slack = await startFakeSlack();
-  });
-  afterEach(async () => {
-    await slack.close();
-  });
-
-  function notifier(ledger: DeliveryLedger = new DynamoDeliveryLedger(table)) {
-    const { waits, sleep } = recordingSleep();
-    const instance = new SlackBotNotifier({
-      credentials: async () => ({ token: TOKEN, channel: 'alerts' }),
-      ledger,
-      apiBaseUrl: `${slack.url}/api`,
-      http: { sleep, random: () => 0.5 },
-    });
-    return { instance, waits };
-  }
+  const notifier = (ledger: DeliveryLedger = new DynamoDeliveryLedger(table)) => slackBotNotifier(slack, ledger, TOKEN);
 
   const paths = () => slack.requests.map((r) => r.path);
 

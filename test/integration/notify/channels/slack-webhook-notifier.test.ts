@@ -5,7 +5,7 @@ import { SlackWebhookNotifier } from '../../../../lambdas/notify/channels/slack-
 import type { Log } from '../../../../lambdas/core/ports.js';
 import { useTestTable } from '../../../helpers/dynamodb.js';
 import { typicalDiagnosticsReport, typicalScanReport } from '../../../fixtures/reports/factories.js';
-import { recordingSleep, rejectionOf, startFakeSlack, type FakeSlack } from '../fake-slack.js';
+import { rejectionOf, slackTestHttp, useFakeSlack } from '../fake-slack.js';
 
 const SECRET_PATH = '/services/T0000/B0000/XXsecretXXwebhookXXtoken';
 
@@ -16,23 +16,16 @@ function recordingLog(): Log & { text: () => string } {
 }
 
 describe('SlackWebhookNotifier', () => {
-  let slack: FakeSlack;
+  const slack = useFakeSlack();
   const table = useTestTable('slack-webhook');
 
-  beforeEach(async () => {
-    slack = await startFakeSlack();
-  });
-  afterEach(async () => {
-    await slack.close();
-  });
-
-  function notifier(options: { log?: Log; maxAttempts?: number; budgetMs?: number; url?: string } = {}) {
-    const { waits, sleep } = recordingSleep();
+  function notifier(options: { log?: Log; maxRetries?: number; budgetMs?: number; url?: string } = {}) {
+    const { waits, http } = slackTestHttp({ maxRetries: options.maxRetries, budgetMs: options.budgetMs });
     const instance = new SlackWebhookNotifier({
       webhookUrl: async () => options.url ?? `${slack.url}${SECRET_PATH}`,
       ledger: new DynamoDeliveryLedger(table),
       log: options.log,
-      http: { sleep, random: () => 0.5, maxAttempts: options.maxAttempts ?? 4, ...(options.budgetMs ? { budgetMs: options.budgetMs } : {}) },
+      http,
     });
     return { instance, waits };
   }
@@ -96,7 +89,7 @@ describe('SlackWebhookNotifier', () => {
     });
 
     it('reports a refused connection without the URL', async () => {
-      const { instance } = notifier({ maxAttempts: 2, url: `http://127.0.0.1:1${SECRET_PATH}` });
+      const { instance } = notifier({ maxRetries: 1, url: `http://127.0.0.1:1${SECRET_PATH}` });
 
       const error = await rejectionOf(instance.notify(typicalScanReport(), { idempotencyKey: 'exec-refused' }));
 
@@ -107,7 +100,7 @@ describe('SlackWebhookNotifier', () => {
 
   describe('idempotency', () => {
     it('posts once across a failed attempt, its retry and a later retry of the same step', async () => {
-      const { instance } = notifier({ maxAttempts: 2 });
+      const { instance } = notifier({ maxRetries: 1 });
       slack.script({ status: 500, body: 'internal_error' }, { status: 502, body: 'bad gateway' });
 
       await expect(instance.notify(typicalDiagnosticsReport(), { idempotencyKey: 'exec-retry' })).rejects.toBeInstanceOf(ServerError);
@@ -144,7 +137,7 @@ describe('SlackWebhookNotifier', () => {
 
   describe('limits', () => {
     it('surfaces a 429 after the attempts run out as a retryable error', async () => {
-      const { instance, waits } = notifier({ maxAttempts: 2 });
+      const { instance, waits } = notifier({ maxRetries: 1 });
       slack.script({ status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' }, { status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' });
 
       await expect(instance.notify(typicalScanReport(), { idempotencyKey: 'exec-429-twice' })).rejects.toBeInstanceOf(RateLimitedError);

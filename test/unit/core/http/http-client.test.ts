@@ -9,7 +9,7 @@ import {
   ServerError,
   TimeoutError,
 } from '../../../../lambdas/core/errors.js';
-import { HttpClient, type HttpClientOptions, type ResponseInfo } from '../../../../lambdas/core/http/http-client.js';
+import { HttpClient, type HttpClientOptions, type RawResponse, type ResponseInfo } from '../../../../lambdas/core/http/http-client.js';
 import type { RateLimiter, TokenSource } from '../../../../lambdas/core/ports.js';
 
 const ORIGIN = 'https://api.test';
@@ -493,6 +493,36 @@ describe('HttpClient', () => {
       const text = `${error.message} ${JSON.stringify(error)}`;
       for (const value of [secret, key, 'token-1', 'whatever']) expect(text).not.toContain(value);
       expect(error.message).toContain('[REDACTED]');
+    });
+
+    it('names a request by its endpoint label, keeps its content type, and hands a raw schema the whole reply', async () => {
+      ctx = setup();
+      let contentType: string | undefined;
+      ctx.pool.intercept({ path: '/hook/secret-path', method: 'POST' }).reply((options) => {
+        contentType = headerOf(options.headers, 'content-type');
+        return { statusCode: 200, data: 'ok' };
+      });
+      ctx.pool.intercept({ path: '/hook/secret-path', method: 'POST' }).reply(400, 'invalid_payload');
+      const post = () =>
+        ctx.http.request({
+          method: 'POST',
+          path: '/hook/secret-path',
+          endpoint: 'POST hook',
+          body: { text: 'hi' },
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+          idempotent: true,
+          raw: true,
+          schema: z.custom<RawResponse>(),
+        });
+
+      const reply = await post();
+      const error = await caught(post());
+
+      expect(reply).toMatchObject({ status: 200, text: 'ok' });
+      expect(contentType).toBe('application/json; charset=utf-8');
+      expect(error.message).toBe('POST hook answered 400: invalid_payload');
+      expect(ctx.responses.map((info) => info.endpoint)).toEqual(['POST hook', 'POST hook']);
+      expect(ctx.sleeps).toEqual([]);
     });
 
     it('stops at once when the caller aborts, without retrying', async () => {
