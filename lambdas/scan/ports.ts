@@ -8,7 +8,6 @@ import type { PipelineResult, SentNotification } from '../notify/results.js';
 import type { ZcspmClient } from '../zscaler/zcspm/client.js';
 import type { FailedAssetItem } from '../zscaler/zcspm/schemas.js';
 
-export type { CallOptions };
 export type { PostureCounts } from '../zscaler/zcspm/schemas.js';
 
 /** A failed asset as the report reads it: ZCSPM's item, any field of which may be missing. */
@@ -49,8 +48,3 @@ export interface ResultDelivery {
   ): Promise<SentNotification[]>;
 }
 
-/** Starts one PostDeployScan execution. Idempotent per `name`. */
-export interface ExecutionStarter {
-  /** `started: false` when an execution of that name already exists (a retry or a duplicate). */
-  start(request: { readonly name: string; readonly input: unknown }): Promise<{ readonly started: boolean }>;
-}

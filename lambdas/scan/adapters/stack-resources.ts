@@ -10,7 +10,8 @@
 import { CloudFormationClient, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { silentLog, type Log } from '../../core/ports.js';
 import { toError } from '../../core/errors.js';
-import type { CallOptions, StackRef, StackResource, StackResourcesReader } from '../ports.js';
+import type { CallOptions } from '../../core/http/http-client.js';
+import type { StackRef, StackResource, StackResourcesReader } from '../ports.js';
 import { parseStackArn } from '../domain/cfn-event.js';
 
 export interface CloudFormationStackResourcesReaderOptions {

@@ -5,7 +5,7 @@
 import { asLog, createLogger } from '../../core/observability/logger.js';
 import { addMetric, pipelineMetrics } from '../../core/observability/metrics.js';
 import { withMiddleware } from '../../core/observability/middleware.js';
-import type { ExecutionStarter, ResultDelivery } from '../ports.js';
+import type { ResultDelivery } from '../ports.js';
 import { requestScan, type ScanRequestResult } from '../steps/request-scan.js';
 import { StepFunctionsExecutionStarter } from '../../core/aws/step-functions-starter.js';
 import { dynamo, once, secrets, tableName } from '../../core/wiring.js';
@@ -13,10 +13,7 @@ import { accountMappings, scanSettings, windowStore } from '../wiring.js';
 
 const logger = createLogger({ persistentKeys: { pipeline: 'scan', step: 'ScanRequest' } });
 const log = asLog(logger);
-const executions = once((): ExecutionStarter => {
-  const starter = new StepFunctionsExecutionStarter('SCAN_STATE_MACHINE_ARN');
-  return { start: async ({ name, input }) => ({ started: !(await starter.start(name, input)).alreadyStarted }) };
-});
+const executions = once(() => new StepFunctionsExecutionStarter('SCAN_STATE_MACHINE_ARN'));
 
 // Only an unmapped account needs the notification channels (and their Slack, SNS, EventBridge clients).
 let router: (() => Promise<ResultDelivery>) | undefined;

@@ -6,7 +6,8 @@
  */
 import { systemClock, type Clock, type Log } from '../../core/ports.js';
 import { nextWaitSeconds } from '../domain/polling.js';
-import type { CallOptions, ZcspmScanApi } from '../ports.js';
+import type { CallOptions } from '../../core/http/http-client.js';
+import type { ZcspmScanApi } from '../ports.js';
 import type { ScanSettings } from '../settings.js';
 import type { ScanState, WindowState } from '../domain/workflow-state.js';
 

@@ -10,7 +10,8 @@ import { executionConsoleUrl } from '../../core/aws/console-url.js';
 import { systemClock, type Clock, type Log } from '../../core/ports.js';
 import type { Deployment, ScanReport } from '../../notify/results.js';
 import { estimateDuration } from '../domain/polling.js';
-import type { CallOptions, StackRef, StackResourcesReader, ZcspmScanApi } from '../ports.js';
+import type { CallOptions } from '../../core/http/http-client.js';
+import type { StackRef, StackResourcesReader, ZcspmScanApi } from '../ports.js';
 import { trackFailures, withoutLineage } from '../domain/finding-lineage.js';
 import { buildScanReport, normalizeFailedAsset, stackOwner, toPosture, uniqueFailures, type StackResources } from '../domain/report.js';
 import type { RememberedFailure, ScanHistoryStore } from '../adapters/scan-history-store.js';
@@ -18,7 +19,6 @@ import type { ScanWindowStore } from '../adapters/scan-window-store.js';
 import type { ScanSettings } from '../settings.js';
 import type { ScanState, WindowState } from '../domain/workflow-state.js';
 
-export { executionConsoleUrl };
 
 export interface CollectReportDeps {
   readonly windows: Pick<ScanWindowStore, 'deployments'>;

@@ -10,7 +10,8 @@
 import { ConnectionError, ResponseShapeError, TimeoutError, ZscalerError } from '../../core/errors.js';
 import { systemClock, type Clock, type Log } from '../../core/ports.js';
 import { firstWaitSeconds, planPolling } from '../domain/polling.js';
-import type { CallOptions, ZcspmScanApi } from '../ports.js';
+import type { CallOptions } from '../../core/http/http-client.js';
+import type { ZcspmScanApi } from '../ports.js';
 import type { ScanHistoryStore } from '../adapters/scan-history-store.js';
 import type { ScanWindowStore } from '../adapters/scan-window-store.js';
 import type { ScanSettings } from '../settings.js';

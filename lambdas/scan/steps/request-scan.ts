@@ -11,7 +11,8 @@ import { systemClock } from '../../core/ports.js';
 import type { Deployment, FailureReport, SentNotification } from '../../notify/results.js';
 import { parseDeploymentEvent } from '../domain/cfn-event.js';
 import { decideScan } from '../domain/decide.js';
-import type { ExecutionStarter, ResultDelivery } from '../ports.js';
+import type { ExecutionStarter } from '../../core/ports.js';
+import type { ResultDelivery } from '../ports.js';
 import type { ScanWindowStore } from '../adapters/scan-window-store.js';
 import { deploymentId, type RecordOutcome, type ScanWindow } from '../domain/window-policy.js';
 import type { AccountMappings, ScanSettings } from '../settings.js';
@@ -69,8 +70,8 @@ export async function requestScan(event: unknown, deps: RequestScanDeps): Promis
   const shouldStart = recorded.outcome === 'opened' || (recorded.outcome === 'duplicate' && recorded.restartExecution);
   let executionStarted = false;
   if (shouldStart && window) {
-    const started = await deps.executions.start({ name: window.executionName, input: executionInput(window, deps.settings) });
-    executionStarted = started.started;
+    const started = await deps.executions.start(window.executionName, executionInput(window, deps.settings));
+    executionStarted = !started.alreadyStarted;
   }
   deps.log.info('deployment recorded', {
     ...context,

@@ -3,21 +3,13 @@
  * CloudFormation events as EventBridge delivers them.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock, Log } from '../../../lambdas/core/ports.js';
+import type { ExecutionStarter, Log } from '../../../lambdas/core/ports.js';
 import type { PipelineResult, SentNotification } from '../../../lambdas/notify/results.js';
-import type { ExecutionStarter, ResultDelivery, StackRef, StackResource, StackResourcesReader, ZcspmScanApi } from '../../../lambdas/scan/ports.js';
+import type { ResultDelivery, StackRef, StackResource, StackResourcesReader, ZcspmScanApi } from '../../../lambdas/scan/ports.js';
 import type { AuditSummary, FailedAssetItem, JobStatus, RescanResult } from '../../../lambdas/zscaler/zcspm/schemas.js';
 
-/** A clock tests move by hand. */
-export class FakeClock implements Clock {
-  constructor(private current = Date.parse('2024-05-02T12:00:00Z')) {}
-  now(): number {
-    return this.current;
-  }
-  advance(ms: number): void {
-    this.current += ms;
-  }
-}
+/** Where the scan tests' {@link manualClock} starts (their fixtures are dated around it). */
+export const SCAN_TEST_START = Date.parse('2024-05-02T12:00:00Z');
 
 /** A logger that keeps every line for assertions. */
 export class RecordingLog implements Log {
@@ -97,11 +89,12 @@ export class RecordingDelivery implements ResultDelivery {
 export class RecordingExecutions implements ExecutionStarter {
   readonly started: Array<{ name: string; input: unknown }> = [];
   readonly attempts: string[] = [];
-  async start(request: { name: string; input: unknown }): Promise<{ started: boolean }> {
-    this.attempts.push(request.name);
-    if (this.started.some((execution) => execution.name === request.name)) return { started: false };
-    this.started.push(request);
-    return { started: true };
+  async start(name: string, input: unknown): Promise<{ executionArn: string; alreadyStarted: boolean }> {
+    this.attempts.push(name);
+    const executionArn = `arn:aws:states:eu-west-1:123456789012:execution:PostDeployScan:${name}`;
+    if (this.started.some((execution) => execution.name === name)) return { executionArn, alreadyStarted: true };
+    this.started.push({ name, input });
+    return { executionArn, alreadyStarted: false };
   }
 }
 

@@ -10,14 +10,15 @@ import { ScanWindowStore } from '../../../lambdas/scan/adapters/scan-window-stor
 import { ScanSettingsSchema } from '../../../lambdas/scan/settings.js';
 import type { ScanState, WindowState } from '../../../lambdas/scan/domain/workflow-state.js';
 import { useTestTable } from '../../helpers/dynamodb.js';
-import { FakeClock, FakeStackReader, FakeZcspm, RecordingLog, jobStatus } from '../../helpers/scan/fakes.js';
+import { FakeStackReader, FakeZcspm, RecordingLog, jobStatus, SCAN_TEST_START } from '../../helpers/scan/fakes.js';
+import { manualClock } from '../../helpers/clock.js';
 
 const table = useTestTable('scansteps');
 
 const settings = ScanSettingsSchema.parse({ benchmarks: ['CSBP', 'CIS'], polling: { scanTimeoutSeconds: 3_600 } });
 
 function world() {
-  const clock = new FakeClock();
+  const clock = manualClock(SCAN_TEST_START);
   const windows = new ScanWindowStore({ ...table, clock });
   const history = new ScanHistoryStore({ ...table, clock });
   const zcspm = new FakeZcspm();

@@ -1,6 +1,7 @@
 import { ScanHistoryStore, type RememberedFailure, type ScanRun } from '../../../../lambdas/scan/adapters/scan-history-store.js';
 import { useTestTable } from '../../../helpers/dynamodb.js';
-import { FakeClock } from '../../../helpers/scan/fakes.js';
+import { manualClock } from '../../../helpers/clock.js';
+import { SCAN_TEST_START } from '../../../helpers/scan/fakes.js';
 
 const table = useTestTable('scanhist');
 
@@ -27,7 +28,7 @@ const failure = (index: number): RememberedFailure => ({
 describe('ScanHistoryStore', () => {
   describe('recentDurations', () => {
     it('returns the newest durations first, up to the limit', async () => {
-      const history = new ScanHistoryStore({ ...table, clock: new FakeClock() });
+      const history = new ScanHistoryStore({ ...table, clock: manualClock(SCAN_TEST_START) });
       await history.recordRun('acc-durations', run('j1', '2024-05-01T10:00:00Z', 600), []);
       await history.recordRun('acc-durations', run('j3', '2024-05-01T12:00:00Z', 800), []);
       await history.recordRun('acc-durations', run('j2', '2024-05-01T11:00:00Z', 700), []);
@@ -38,7 +39,7 @@ describe('ScanHistoryStore', () => {
     });
 
     it('ignores runs past their retention even before TTL deletes them', async () => {
-      const clock = new FakeClock();
+      const clock = manualClock(SCAN_TEST_START);
       const history = new ScanHistoryStore({ ...table, clock, retentionDays: 1 });
       await history.recordRun('acc-expired', run('j1', '2024-05-01T10:00:00Z', 600), []);
       clock.advance(2 * 86_400_000);
@@ -51,7 +52,7 @@ describe('ScanHistoryStore', () => {
 
   describe('previousRun', () => {
     it('round-trips thousands of failures split over several items, skipping the current job', async () => {
-      const history = new ScanHistoryStore({ ...table, clock: new FakeClock(), partBytes: 20_000 });
+      const history = new ScanHistoryStore({ ...table, clock: manualClock(SCAN_TEST_START), partBytes: 20_000 });
       const failures = Array.from({ length: 2_000 }, (_, index) => failure(index));
       await history.recordRun('acc-prev', run('j1', '2024-05-01T10:00:00Z', 600), failures);
       await history.recordRun('acc-prev', run('j2', '2024-05-01T11:00:00Z', 600), [failure(1)]);
@@ -71,7 +72,7 @@ describe('ScanHistoryStore', () => {
 
   describe('runWithPrevious', () => {
     it('returns a recorded scan and the one before it, with each failure\'s lineage', async () => {
-      const history = new ScanHistoryStore({ ...table, clock: new FakeClock() });
+      const history = new ScanHistoryStore({ ...table, clock: manualClock(SCAN_TEST_START) });
       const introducedBy = { stackName: 'payments-api', stackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/payments-api/1', time: '2024-05-01T09:55:00Z' };
       const tracked = [{ ...failure(1), firstSeenAt: '2024-05-01T10:00:00Z', introducedBy }, { ...failure(2), firstSeenAt: '2024-05-01T10:00:00Z' }];
       await history.recordRun('acc-lineage', run('j1', '2024-05-01T10:00:00Z', 600), tracked);

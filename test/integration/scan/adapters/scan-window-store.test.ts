@@ -2,7 +2,8 @@ import type { Deployment } from '../../../../lambdas/notify/results.js';
 import { ScanWindowStore } from '../../../../lambdas/scan/adapters/scan-window-store.js';
 import { deploymentId, executionNameFor } from '../../../../lambdas/scan/domain/window-policy.js';
 import { useTestTable } from '../../../helpers/dynamodb.js';
-import { FakeClock } from '../../../helpers/scan/fakes.js';
+import { manualClock } from '../../../helpers/clock.js';
+import { SCAN_TEST_START } from '../../../helpers/scan/fakes.js';
 
 const ACCOUNT = '6f1e5c7a-0b44-4a43-9e0c-3a1b2c3d4e5f';
 const table = useTestTable('scanwin');
@@ -26,7 +27,7 @@ function deployment(stackName: string, token = `token-${stackName}`): Deployment
   };
 }
 
-function store(clock = new FakeClock()): ScanWindowStore {
+function store(clock = manualClock(SCAN_TEST_START)): ScanWindowStore {
   return new ScanWindowStore({ ...table, clock, staleGraceSeconds: 600 });
 }
 
@@ -105,7 +106,7 @@ describe('ScanWindowStore', () => {
 
     it('takes over a window whose execution died, adopting its unscanned deployments', async () => {
       const zcspmAccountId = account();
-      const clock = new FakeClock();
+      const clock = manualClock(SCAN_TEST_START);
       const windows = store(clock);
       const first = await windows.recordDeployment({ zcspmAccountId, deployment: deployment('orphan'), debounceSeconds: 60 });
       clock.advance((60 + 600 + 1) * 1000);

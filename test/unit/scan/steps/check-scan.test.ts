@@ -1,7 +1,8 @@
 import { checkScan } from '../../../../lambdas/scan/steps/check-scan.js';
 import { ScanSettingsSchema } from '../../../../lambdas/scan/settings.js';
 import type { ScanState, WindowState } from '../../../../lambdas/scan/domain/workflow-state.js';
-import { FakeClock, FakeZcspm, RecordingLog, jobStatus } from '../../../helpers/scan/fakes.js';
+import { FakeZcspm, RecordingLog, jobStatus, SCAN_TEST_START } from '../../../helpers/scan/fakes.js';
+import { manualClock } from '../../../helpers/clock.js';
 
 const settings = ScanSettingsSchema.parse({ polling: { scanTimeoutSeconds: 3_600 } });
 const window: WindowState = {
@@ -14,7 +15,7 @@ const window: WindowState = {
   isFollowUp: false,
 };
 
-function scanStartedAgo(clock: FakeClock, seconds: number): ScanState {
+function scanStartedAgo(clock: ReturnType<typeof manualClock>, seconds: number): ScanState {
   return {
     jobId: 'job-1',
     startedAt: new Date(clock.now() - seconds * 1000).toISOString(),
@@ -32,7 +33,7 @@ function scanStartedAgo(clock: FakeClock, seconds: number): ScanState {
 
 describe('checkScan', () => {
   it('returns a short next wait while the scan runs', async () => {
-    const clock = new FakeClock();
+    const clock = manualClock(SCAN_TEST_START);
     const zcspm = new FakeZcspm();
     zcspm.statuses = [jobStatus.running()];
 
@@ -47,7 +48,7 @@ describe('checkScan', () => {
     ['legacy Completed', jobStatus.success('Completed'), 'succeeded'],
     ['Failed', jobStatus.failed(), 'failed'],
   ])('routes %s to %s with the detection time', async (_label, status, outcome) => {
-    const clock = new FakeClock();
+    const clock = manualClock(SCAN_TEST_START);
     const zcspm = new FakeZcspm();
     zcspm.statuses = [status];
 
@@ -57,7 +58,7 @@ describe('checkScan', () => {
   });
 
   it('reports a timeout once the scan deadline has passed', async () => {
-    const clock = new FakeClock();
+    const clock = manualClock(SCAN_TEST_START);
     const zcspm = new FakeZcspm();
     zcspm.statuses = [jobStatus.running('Pending')];
 

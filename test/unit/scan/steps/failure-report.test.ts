@@ -2,7 +2,8 @@ import { FailureReportSchema } from '../../../../lambdas/notify/results.js';
 import { buildFailureReport } from '../../../../lambdas/scan/steps/failure-report.js';
 import { ScanSettingsSchema } from '../../../../lambdas/scan/settings.js';
 import type { WindowState } from '../../../../lambdas/scan/domain/workflow-state.js';
-import { FakeClock, RecordingLog } from '../../../helpers/scan/fakes.js';
+import { RecordingLog, SCAN_TEST_START } from '../../../helpers/scan/fakes.js';
+import { manualClock } from '../../../helpers/clock.js';
 
 const window: WindowState = {
   zcspmAccountId: '6f1e5c7a-0b44-4a43-9e0c-3a1b2c3d4e5f',
@@ -18,7 +19,7 @@ const deps = (deployments: () => Promise<never[]> = async () => []) => ({
   windows: { deployments },
   settings: ScanSettingsSchema.parse({ polling: { scanTimeoutSeconds: 3_600 } }),
   log: new RecordingLog(),
-  clock: new FakeClock(),
+  clock: manualClock(SCAN_TEST_START),
 });
 
 describe('buildFailureReport', () => {
