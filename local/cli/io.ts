@@ -8,9 +8,9 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { setTimeout as delay } from 'node:timers/promises';
 import { redact, registerSecret } from '../../lambdas/core/observability/redaction.js';
 import { systemClock, type Clock } from '../../lambdas/core/ports.js';
+import type { Sleep } from '../../lambdas/core/wait.js';
 
-/** Waits `ms`; rejects when `signal` aborts. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+export type { Sleep };
 
 /** The environment of one command run. */
 export interface CliIo {

@@ -20,6 +20,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Agent, MockAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { LOCAL_ACCOUNT, currentTask, type LocalExecution, type LocalStateMachineRunner, type TaskContext } from './state-machine-runner.js';
+import { executionArnOf } from '../../lambdas/core/aws/arns.js';
 
 /** The sandbox's Slack webhook when no real one is given; answered locally, never sent. */
 export const SANDBOX_SLACK_WEBHOOK = 'https://hooks.slack.com/services/TSANDBOX/BSANDBOX/sandbox-webhook';
@@ -90,11 +91,11 @@ export class AwsStandIns {
         if (JSON.stringify(existing.input) !== JSON.stringify(parsed)) {
           throw Object.assign(new Error(`Execution Already Exists: '${name}'`), { name: 'ExecutionAlreadyExists' });
         }
-        return { executionArn: executionArnOf(runner, stateMachine, name), startDate: new Date() };
+        return { executionArn: executionArnOf(runner.resolver.arnOf(stateMachine), name), startDate: new Date() };
       }
       if (this.#deferred) this.#queued.push({ stateMachine, name, input: parsed });
       else runner.start(stateMachine, { name, input: parsed });
-      return { executionArn: executionArnOf(runner, stateMachine, name), startDate: new Date() };
+      return { executionArn: executionArnOf(runner.resolver.arnOf(stateMachine), name), startDate: new Date() };
     });
 
     const cloudFormation = mockClient(CloudFormationClient);
@@ -216,8 +217,4 @@ export class AwsStandIns {
     if (this.#options.runner.resolver.arnOf(logicalId) !== arn) throw new Error(`StartExecution: unknown state machine ${arn}`);
     return logicalId;
   }
-}
-
-function executionArnOf(runner: LocalStateMachineRunner, stateMachine: string, name: string): string {
-  return `${runner.resolver.arnOf(stateMachine).replace(':stateMachine:', ':execution:')}:${name}`;
 }

@@ -33,6 +33,7 @@ import {
   type RefOverride,
   type SynthesizedStack,
 } from './template.js';
+import { executionArnOf } from '../../lambdas/core/aws/arns.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -265,7 +266,7 @@ export class LocalStateMachineRunner {
   start(stateMachineLogicalId: string, request: { name?: string; input: unknown }): LocalExecution {
     const name = request.name ?? randomUUID();
     const stateMachineArn = this.resolver.arnOf(stateMachineLogicalId);
-    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const executionArn = executionArnOf(stateMachineArn, name);
     if (this.executions.has(executionArn)) throw new Error(`execution ${name} already exists`);
     const { definition, machine } = this.#machine(stateMachineLogicalId);
     const states: string[] = [];

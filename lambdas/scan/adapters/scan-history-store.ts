@@ -15,7 +15,7 @@ import { ResponseShapeError, describeIssues } from '../../core/errors.js';
 import { systemClock, type Clock } from '../../core/ports.js';
 import type { TrackedFinding } from '../../notify/channels/security-hub/findings.js';
 import type { FailedAsset } from '../../notify/results.js';
-import { TableStore, ttlSeconds, type StoreValue } from '../../core/store/table-store.js';
+import { isExpired, TableStore, ttlSeconds } from '../../core/store/table-store.js';
 import { KeyPrefix } from '../../core/store/table-schema.js';
 
 /** One finished scan as remembered for the next one. */
@@ -187,11 +187,6 @@ function parseStored<S extends z.ZodType>(schema: S, value: unknown, sk: string)
 
 function historyPk(zcspmAccountId: string): string {
   return `${KeyPrefix.scanHistory}${zcspmAccountId}`;
-}
-
-/** TTL deletion is late: an item past `expiresAt` is treated as gone. */
-function isExpired(item: Record<string, StoreValue>, nowMs: number): boolean {
-  return typeof item.expiresAt === 'number' && item.expiresAt * 1000 <= nowMs;
 }
 
 function stripParts(run: z.infer<typeof RunSchema>): ScanRun {
