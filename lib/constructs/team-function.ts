@@ -24,6 +24,12 @@ export const PROJECT_ROOT = resolvePath(dirname(fileURLToPath(import.meta.url)),
  */
 export const DEFAULT_MEMORY_MB = 256;
 
+/**
+ * Construct metadata type that names a function's handler source: the local runner reads it to run
+ * the handler in process.
+ */
+export const HANDLER_ENTRY_METADATA = 'zsa:handler-entry';
+
 /** Default service name reported by Powertools (logs, metrics, traces). */
 export const DEFAULT_SERVICE_NAME = 'zscaler-aws-automations';
 /** Default metrics namespace for Powertools Metrics. */
@@ -48,7 +54,7 @@ export type InvocationMode = 'sync' | 'async';
 export interface TeamFunctionDefaults {
   /** Retention of each function's log group. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** Env vars every function gets, e.g. `PIPELINE_SETTINGS`. @default {} */
+  /** Env vars every function gets, e.g. the Zscaler API hosts. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /** `POWERTOOLS_SERVICE_NAME`. @default DEFAULT_SERVICE_NAME */
   readonly serviceName?: string;

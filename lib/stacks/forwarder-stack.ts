@@ -24,7 +24,7 @@ import type { Construct } from 'constructs';
 import { ConfigError } from '../../lambdas/core/errors.js';
 import { memberImportRoleName } from '../../lambdas/notify/channels/security-hub/findings.js';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.js';
-import { STACK_INSTANCE_DETAIL_TYPE, STACK_STATUS_DETAIL_TYPE } from '../constructs/post-deploy-scan-workflow.js';
+import { deploymentEventPattern } from '../constructs/post-deploy-scan-workflow.js';
 
 /** Template parameter that carries the central bus ARN (one template serves every account and Region). */
 export const CENTRAL_EVENT_BUS_ARN_PARAMETER = 'CentralEventBusArn';
@@ -133,7 +133,7 @@ export class ForwarderStack extends Stack {
     });
     this.rule = new events.Rule(this, 'ForwardDeploymentEvents', {
       description: 'CloudFormation deployments that may change this account: forward to the central Zscaler AWS automations bus',
-      eventPattern: forwardedEventPattern(props.triggerStatuses, props.includeStackSetInstances ?? true),
+      eventPattern: deploymentEventPattern(props.triggerStatuses, props.includeStackSetInstances ?? true),
       targets: [
         new RetryingTarget(new targets.EventBus(centralBus, { role: this.role, deadLetterQueue: this.deadLetterQueue.queue }), {
           maximumEventAgeInSeconds: (props.maxEventAge ?? Duration.hours(6)).toSeconds(),
@@ -224,20 +224,6 @@ function optionalArnParameter(
   parameter.overrideLogicalId(name);
   const given = new CfnCondition(stack, conditionId, { expression: Fn.conditionNot(Fn.conditionEquals(parameter.valueAsString, '')) });
   return { parameter, given };
-}
-
-/**
- * The forwarding rule's pattern. It matches exactly what the central scan rule matches
- * (`deploymentEventPattern` in lib/constructs/post-deploy-scan-workflow.ts; a test keeps them equal),
- * so nothing is forwarded only to be dropped centrally.
- */
-export function forwardedEventPattern(triggerStatuses: readonly string[], includeStackSetInstances: boolean): events.EventPattern {
-  const stackStatus = { 'status-details': { status: [...triggerStatuses] } };
-  return {
-    source: ['aws.cloudformation'],
-    detailType: includeStackSetInstances ? [STACK_STATUS_DETAIL_TYPE, STACK_INSTANCE_DETAIL_TYPE] : [STACK_STATUS_DETAIL_TYPE],
-    detail: includeStackSetInstances ? { $or: [stackStatus, { 'status-details': { 'detailed-status': ['SUCCEEDED'] } }] } : stackStatus,
-  };
 }
 
 /**
