@@ -39,7 +39,7 @@ export const SECURITY_HUB_IMPORTER_ROLE_ARN_PARAMETER = 'SecurityHubImporterRole
 /** Context key bin/forwarder.ts reads the central bus ARN from (the parameter's default). */
 export const CENTRAL_EVENT_BUS_ARN_CONTEXT_KEY = 'centralEventBusArn';
 /** What a central bus ARN looks like (also the parameter's AllowedPattern). */
-export const EVENT_BUS_ARN_PATTERN = '^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9._/-]+$';
+const EVENT_BUS_ARN_PATTERN = '^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9._/-]+$';
 
 /** Props of {@link ForwarderStack}. */
 export interface ForwarderStackProps extends StackProps {
@@ -231,7 +231,7 @@ function optionalArnParameter(
  * so neither `cdk deploy` nor a StackSet needs the CDK bootstrap stack; and it refuses assets, which a
  * StackSet template cannot carry.
  */
-export class AssetFreeSynthesizer extends LegacyStackSynthesizer {
+class AssetFreeSynthesizer extends LegacyStackSynthesizer {
   override addFileAsset(_asset: FileAssetSource): FileAssetLocation {
     throw new ConfigError('ForwarderStack: the forwarder template must stay asset-free (it is rolled out as a StackSet); remove the file asset');
   }
