@@ -6,7 +6,7 @@
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ConfigError } from '../lambdas/core/errors.js';
-import { configWarnings, loadConfig } from '../lib/config.js';
+import { configWarnings, loadConfig } from '../lib/settings/load.js';
 import { IntegrationStack } from '../lib/stacks/integration-stack.js';
 
 const app = new App();

@@ -10,7 +10,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { ConfigError } from '../lambdas/core/errors.js';
-import { loadConfig } from '../lib/config.js';
+import { loadConfig } from '../lib/settings/load.js';
 import { CENTRAL_EVENT_BUS_ARN_CONTEXT_KEY, ForwarderStack } from '../lib/stacks/forwarder-stack.js';
 
 const app = new App();

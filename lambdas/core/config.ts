@@ -66,6 +66,9 @@ export const EnvVar = {
   AWS_REGION: z.lazy(() => z.string().min(1).optional()),
 } as const;
 
+/** The name of a variable in {@link EnvVar}. */
+export type EnvVarName = keyof typeof EnvVar;
+
 /** The variables every Zscaler-facing function needs. */
 export const commonEnvSchema = z.lazy(() => z.object({
   TABLE_NAME: EnvVar.TABLE_NAME,

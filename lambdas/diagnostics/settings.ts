@@ -9,8 +9,12 @@ import * as z from 'zod';
 import { parseJsonSetting } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 
-/** Alert severities in ascending order; ZDX webhooks send `High` / `Medium` / `Low`. */
-export const SEVERITY_ORDER = ['low', 'medium', 'high'] as const;
+/** ZDX alert severities in ascending order, spelled as ZDX webhooks send them. */
+export const ALERT_SEVERITIES = ['Low', 'Medium', 'High'] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+/** {@link ALERT_SEVERITIES} lower-cased: severities are compared case-insensitively. */
+export const SEVERITY_ORDER: readonly Lowercase<AlertSeverity>[] = ALERT_SEVERITIES.map((name) => name.toLowerCase() as Lowercase<AlertSeverity>);
 
 /**
  * Most devices one execution traces. Each traced device carries about 1.5 KB of evidence through
@@ -23,7 +27,7 @@ export const SESSION_LENGTHS_MINUTES = [5, 15, 30, 60] as const;
 
 export const DiagnosticsSettingsSchema = z.lazy(() => z.object({
   /** Alerts below this severity are acknowledged (200) and not traced. Unknown severities pass. @default 'Low' */
-  minSeverity: z.enum(['Low', 'Medium', 'High']).default('Low'),
+  minSeverity: z.enum(ALERT_SEVERITIES).default('Low'),
   /** At most this many devices are traced per alert; the rest are reported as capped. @default 15 */
   perAlertDeviceCap: z.number().int().min(1).max(MAX_DEVICES_PER_ALERT).default(15),
   /** A device traced within this window is skipped (and reported so). 0 disables. @default 120 */

@@ -20,6 +20,11 @@ import type { PipelineResult } from './results.js';
 import { ASFF_PARTITIONS } from './channels/security-hub/findings.js';
 import { SEVERITY_LEVELS, resultSeverity, severityRank } from './render/result-facts.js';
 
+/** Name of the environment variable that carries {@link NotificationSettings} as JSON. */
+export const NOTIFICATION_SETTINGS_ENV = 'NOTIFICATION_SETTINGS';
+/** Name of the environment variable that carries the Security Hub channel's settings as JSON. */
+export const SECURITY_HUB_SETTINGS_ENV = 'SECURITY_HUB_SETTINGS';
+
 /** Result kinds a channel can opt into; `failure` is not listed because it always goes out. */
 export const RoutableKind = z.lazy(() => z.enum(['scan', 'diagnostics']));
 
@@ -62,7 +67,7 @@ const EventBridgeSettingsSchema = z.lazy(() => z.strictObject({
   eventBusName: z.string().min(1).max(1600).default('default'),
 }));
 
-/** `SECURITY_HUB_SETTINGS`: given only to the function that has scan findings to import. */
+/** {@link SECURITY_HUB_SETTINGS_ENV}: given only to the function that has scan findings to import. */
 export const SecurityHubSettingsSchema = z.lazy(() => z.strictObject({
   ...RouteFields,
   /** Only scans have findings; diagnostics and failures are never sent to Security Hub. */
@@ -100,12 +105,12 @@ export type ChannelRoute = z.infer<typeof LogSettingsSchema>;
  * Parses settings JSON (the value of `variable`); an absent or empty value means "log only".
  * Throws {@link ConfigError} naming the variable and each wrong key.
  */
-export function parseNotificationSettings(json: string | undefined, variable = 'NOTIFICATION_SETTINGS'): NotificationSettings {
+export function parseNotificationSettings(json: string | undefined, variable = NOTIFICATION_SETTINGS_ENV): NotificationSettings {
   return parseJsonSetting(json, variable, NotificationSettingsSchema);
 }
 
 /** Parses `SECURITY_HUB_SETTINGS`; undefined when the variable is absent or empty (channel off). */
-export function parseSecurityHubSettings(json: string | undefined, variable = 'SECURITY_HUB_SETTINGS'): z.infer<typeof SecurityHubSettingsSchema> | undefined {
+export function parseSecurityHubSettings(json: string | undefined, variable = SECURITY_HUB_SETTINGS_ENV): z.infer<typeof SecurityHubSettingsSchema> | undefined {
   if (json === undefined || json.trim() === '') return undefined;
   return parseJsonSetting(json, variable, SecurityHubSettingsSchema);
 }

@@ -12,11 +12,12 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ErrorName, RETRYABLE_ERROR_NAMES } from '../../lambdas/core/errors.js';
 import { KeyPrefix } from '../../lambdas/core/store/table-schema.js';
-import { diagnosticsSettings, notificationSettings, type ZsaConfig } from '../config.js';
-import type { IntegrationSettings } from '../stacks/integration-stack.js';
+import { DIAGNOSTICS_SETTINGS_ENV } from '../../lambdas/diagnostics/settings.js';
+import { NOTIFICATION_SETTINGS_ENV } from '../../lambdas/notify/settings.js';
+import { type IntegrationSettings, diagnosticsSettings, notificationSettings } from '../settings/runtime-env.js';
+import type { ZsaConfig } from '../settings/schema.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
-import { HANDLER_ENTRY_METADATA } from './post-deploy-scan-workflow.js';
-import { TeamFunction, type TeamFunctionProps } from './team-function.js';
+import { HANDLER_ENTRY_METADATA, TeamFunction, type TeamFunctionProps } from './team-function.js';
 import { bindNotificationChannels } from './notification-channels.js';
 import { INVOCATION_RETRIES, LAMBDA_SERVICE_RETRY, REPLY_RETRIES, StandardStateMachine, addRetries, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
 
@@ -103,7 +104,7 @@ export class AlertDiagnosticsWorkflow extends Construct {
     const stack = Stack.of(this);
     const graceMinutes = props.traceGraceMinutes ?? 20;
     const runtimeSettings = { ...diagnosticsSettings(config), traceGraceMinutes: graceMinutes, pollIntervalSeconds: props.pollIntervalSeconds ?? 30 };
-    const diagnosticsEnv = { DIAGNOSTICS_SETTINGS: JSON.stringify(runtimeSettings) };
+    const diagnosticsEnv = { [DIAGNOSTICS_SETTINGS_ENV]: JSON.stringify(runtimeSettings) };
     const fn = (name: string, entry: string, extra: Omit<TeamFunctionProps, 'entry' | 'defaults'>): TeamFunction => {
       const created = new TeamFunction(this, name, { entry, defaults: props.settings.functionDefaults, ...extra, environment: { ...diagnosticsEnv, ...extra.environment } });
       created.node.addMetadata(HANDLER_ENTRY_METADATA, entry);
@@ -164,7 +165,7 @@ export class AlertDiagnosticsWorkflow extends Construct {
         description: 'AlertDiagnostics: delivers the diagnosis or the failure to the configured channels',
         invocation: 'sync',
         timeout: Duration.seconds(60),
-        environment: { NOTIFICATION_SETTINGS: stack.toJsonString(notificationSettings(config, { topicArn: props.topic.topicArn })) },
+        environment: { [NOTIFICATION_SETTINGS_ENV]: stack.toJsonString(notificationSettings(config, { topicArn: props.topic.topicArn })) },
       }).bindTable(props.table, { leadingKeys: [KeyPrefix.idempotency] }),
     };
     bindNotificationChannels(functions.notify, { config, slackSecret: props.slackSecret, topic: props.topic });

@@ -3,10 +3,10 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../lambdas/core/errors.js';
-import type { ZsaConfig } from '../config.js';
+import type { ZsaConfig } from '../settings/schema.js';
 
 /** Event source of the CloudFormation events the forwarders send; the only source the bus admits by default. */
-export const CLOUDFORMATION_EVENT_SOURCE = 'aws.cloudformation';
+const CLOUDFORMATION_EVENT_SOURCE = 'aws.cloudformation';
 
 /**
  * Most accounts {@link CentralEventBus} lists one by one. EventBridge caps a bus policy at 10 KB and each

@@ -21,7 +21,7 @@ export interface DeadLetterQueueProps {
 /**
  * The end of an asynchronous path: a queue that keeps failed events for 14 days, TLS-only, encrypted.
  * It is a dead-letter queue itself, so it has no redrive policy of its own (acknowledged for cdk-nag).
- * Alarm on `ApproximateNumberOfMessagesVisible` > 0 (the notifications team wires alarms).
+ * `OperationsAlarms` alarms on any visible message in every such queue (found by `monitoredResources`).
  */
 export class DeadLetterQueue extends Construct {
   /** The queue. */

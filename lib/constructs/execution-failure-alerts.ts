@@ -8,29 +8,29 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { KeyPrefix } from '../../lambdas/core/store/table-schema.js';
-import { notificationSettings, type RESULT_KINDS } from '../config.js';
-import type { IntegrationSettings } from '../stacks/integration-stack.js';
+import { NOTIFICATION_SETTINGS_ENV } from '../../lambdas/notify/settings.js';
+import {
+  EXECUTION_FAILURE_SETTINGS_ENV,
+  EXECUTION_STATUS_CHANGE,
+  FAILURE_STATUSES,
+  type ExecutionFailureSettings,
+} from '../../lambdas/operations/execution-failure.js';
+import { type IntegrationSettings, notificationSettings } from '../settings/runtime-env.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { TeamFunction } from './team-function.js';
 import { bindNotificationChannels } from './notification-channels.js';
 
-/** The detail-type Step Functions uses for execution status changes (default bus only). */
-export const EXECUTION_STATUS_CHANGE_DETAIL_TYPE = 'Step Functions Execution Status Change';
-/** The statuses that end an execution without a result. */
-export const FAILED_EXECUTION_STATUSES: readonly string[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 /**
  * Error names of the workflows' final Fail states that follow a delivered NotifyFailure
  * (PostDeployScan `ScanNotCompleted`, AlertDiagnostics `DiagnosticsFailed`): nothing more to say.
  * `NotificationFailed` (the failure notice itself failed) is deliberately not among them.
  */
 export const NOTIFIED_FAILURE_ERRORS: readonly string[] = ['ScanNotCompleted', 'DiagnosticsFailed'];
-/** Env var of the function's settings (lambdas/operations/execution-failure.ts reads it). */
-export const EXECUTION_FAILURE_SETTINGS_ENV = 'EXECUTION_FAILURE_SETTINGS';
 
 /** A state machine to watch, and the pipeline its failure reports belong to. */
 export interface WatchedStateMachine {
   /** `scan` (PostDeployScan) or `diagnostics` (AlertDiagnostics). */
-  readonly pipeline: (typeof RESULT_KINDS)[number];
+  readonly pipeline: ExecutionFailureSettings['pipelines'][string];
   readonly stateMachine: sfn.IStateMachine;
 }
 
@@ -86,7 +86,7 @@ export class ExecutionFailureAlerts extends Construct {
       defaults: props.settings.functionDefaults,
       environment: {
         [EXECUTION_FAILURE_SETTINGS_ENV]: stack.toJsonString({ pipelines, notifiedErrors: props.notifiedFailureErrors ?? NOTIFIED_FAILURE_ERRORS }),
-        NOTIFICATION_SETTINGS: stack.toJsonString(notificationSettings(config, { topicArn: props.topic.topicArn })),
+        [NOTIFICATION_SETTINGS_ENV]: stack.toJsonString(notificationSettings(config, { topicArn: props.topic.topicArn })),
       },
     }).bindTable(props.table, { leadingKeys: [KeyPrefix.idempotency] });
     bindNotificationChannels(this.function, { config: props.settings.config, slackSecret: props.slackSecret, topic: props.topic });
@@ -98,8 +98,8 @@ export class ExecutionFailureAlerts extends Construct {
       description: 'Failed, timed-out and aborted executions of the zscaler-aws-automations state machines: notify them',
       eventPattern: {
         source: ['aws.states'],
-        detailType: [EXECUTION_STATUS_CHANGE_DETAIL_TYPE],
-        detail: { status: [...FAILED_EXECUTION_STATUSES], stateMachineArn: props.stateMachines.map(({ stateMachine }) => stateMachine.stateMachineArn) },
+        detailType: [EXECUTION_STATUS_CHANGE],
+        detail: { status: [...FAILURE_STATUSES], stateMachineArn: props.stateMachines.map(({ stateMachine }) => stateMachine.stateMachineArn) },
       },
       targets: [new targets.LambdaFunction(this.function, { deadLetterQueue: this.deadLetterQueue.queue, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
     });

@@ -3,7 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { memberImportRoleName } from '../../lambdas/notify/channels/security-hub/findings.js';
-import { securityHubRegions, type ZsaConfig } from '../config.js';
+import { securityHubRegions } from '../settings/runtime-env.js';
+import type { ZsaConfig } from '../settings/schema.js';
 import type { TeamFunction } from './team-function.js';
 
 /** What a notifying function may reach; only the channels the configuration enables are granted. */

@@ -8,19 +8,21 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { KeyPrefix } from '../../lambdas/core/store/table-schema.js';
-import { ACCOUNT_MAPPINGS_FILE_NAME, accountMappingsEnv, accountMappingsFile, notificationSettings, scanSettings, securityHubSettings, type ZsaConfig } from '../config.js';
-import type { IntegrationSettings } from '../stacks/integration-stack.js';
+import { NOTIFICATION_SETTINGS_ENV, SECURITY_HUB_SETTINGS_ENV } from '../../lambdas/notify/settings.js';
+import { STACK_INSTANCE_STATUS_CHANGE, STACK_STATUS_CHANGE } from '../../lambdas/scan/domain/cfn-event.js';
+import { ACCOUNT_MAPPINGS_FILE_NAME, SCAN_SETTINGS_ENV } from '../../lambdas/scan/settings.js';
+import {
+  type IntegrationSettings,
+  accountMappingsEnv,
+  accountMappingsFile,
+  notificationSettings,
+  scanSettings,
+  securityHubSettings,
+} from '../settings/runtime-env.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
-import { TeamFunction, type TeamFunctionProps } from './team-function.js';
+import { HANDLER_ENTRY_METADATA, TeamFunction, type TeamFunctionProps } from './team-function.js';
 import { bindNotificationChannels, bindSecurityHubImport } from './notification-channels.js';
 import { StandardStateMachine, invokeLambda, withStandardErrorHandling } from './workflow-defaults.js';
-
-/** EventBridge detail-types of the deployment events (lambdas/scan/domain/cfn-event.ts parses the same). */
-export const STACK_STATUS_DETAIL_TYPE = 'CloudFormation Stack Status Change';
-export const STACK_INSTANCE_DETAIL_TYPE = 'CloudFormation StackSet StackInstance Status Change';
-
-/** Construct metadata type that names a function's handler source (the local runner reads it). */
-export const HANDLER_ENTRY_METADATA = 'zsa:handler-entry';
 
 /** Props of {@link PostDeployScanWorkflow}. */
 export interface PostDeployScanWorkflowProps {
@@ -77,15 +79,15 @@ export class PostDeployScanWorkflow extends Construct {
     const { config } = props.settings;
     const stack = Stack.of(this);
     const scanEnv = {
-      SCAN_SETTINGS: stack.toJsonString({
+      [SCAN_SETTINGS_ENV]: stack.toJsonString({
         ...scanSettings(config),
         ownStack: { stackId: Aws.STACK_ID, stackName: stack.stackName, awsAccountId: Aws.ACCOUNT_ID },
       }),
     };
-    const notifyEnv = { NOTIFICATION_SETTINGS: stack.toJsonString(notificationSettings(config, { topicArn: props.topic.topicArn })) };
+    const notifyEnv = { [NOTIFICATION_SETTINGS_ENV]: stack.toJsonString(notificationSettings(config, { topicArn: props.topic.topicArn })) };
     // Only the report's notify step has findings to import.
     const securityHub = securityHubSettings(config, { accountId: Aws.ACCOUNT_ID, region: Aws.REGION, partition: Aws.PARTITION });
-    const notifyScanEnv = { ...notifyEnv, ...(securityHub ? { SECURITY_HUB_SETTINGS: stack.toJsonString(securityHub) } : {}) };
+    const notifyScanEnv = { ...notifyEnv, ...(securityHub ? { [SECURITY_HUB_SETTINGS_ENV]: stack.toJsonString(securityHub) } : {}) };
     const fn = (name: string, entry: string, extra: Omit<TeamFunctionProps, 'entry' | 'defaults'>): TeamFunction => {
       const created = new TeamFunction(this, name, { entry, defaults: props.settings.functionDefaults, ...extra });
       created.node.addMetadata(HANDLER_ENTRY_METADATA, entry);
@@ -172,7 +174,7 @@ export class PostDeployScanWorkflow extends Construct {
         new events.Rule(this, index === 0 ? 'DeploymentRule' : `DeploymentRule${index + 1}`, {
           description: 'CloudFormation deployments that may change an account: start a post-deploy compliance scan',
           eventBus: bus,
-          eventPattern: deploymentEventPattern(config),
+          eventPattern: deploymentEventPattern(config.scan.triggerStatuses, config.scan.includeStackSetInstances),
           targets: [
             new targets.LambdaFunction(scanRequest, {
               deadLetterQueue: this.deadLetterQueue.queue,
@@ -260,16 +262,16 @@ export class PostDeployScanWorkflow extends Construct {
 }
 
 /**
- * The rule's pattern: Stack Status Change in the trigger statuses and, unless disabled, StackSet
- * instances that report SUCCEEDED. `$or` inside `detail` because the two detail-types carry their
- * status in different fields.
+ * The pattern of the deployment rule, and of the member accounts' forwarding rule (so nothing is
+ * forwarded only to be dropped centrally): Stack Status Change in the trigger statuses and, unless
+ * disabled, StackSet instances that report SUCCEEDED. `$or` inside `detail` because the two
+ * detail-types carry their status in different fields.
  */
-export function deploymentEventPattern(config: ZsaConfig): events.EventPattern {
-  const includeInstances = config.scan.includeStackSetInstances;
-  const stackStatus = { 'status-details': { status: [...config.scan.triggerStatuses] } };
+export function deploymentEventPattern(triggerStatuses: readonly string[], includeStackSetInstances: boolean): events.EventPattern {
+  const stackStatus = { 'status-details': { status: [...triggerStatuses] } };
   return {
     source: ['aws.cloudformation'],
-    detailType: includeInstances ? [STACK_STATUS_DETAIL_TYPE, STACK_INSTANCE_DETAIL_TYPE] : [STACK_STATUS_DETAIL_TYPE],
-    detail: includeInstances ? { $or: [stackStatus, { 'status-details': { 'detailed-status': ['SUCCEEDED'] } }] } : stackStatus,
+    detailType: includeStackSetInstances ? [STACK_STATUS_CHANGE, STACK_INSTANCE_STATUS_CHANGE] : [STACK_STATUS_CHANGE],
+    detail: includeStackSetInstances ? { $or: [stackStatus, { 'status-details': { 'detailed-status': ['SUCCEEDED'] } }] } : stackStatus,
   };
 }

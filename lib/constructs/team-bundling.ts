@@ -85,7 +85,7 @@ export function checkBundledFileNames(files: Readonly<Record<string, string>>): 
 }
 
 /** Bundles one handler into `outdir` with {@link TEAM_ESBUILD_OPTIONS}; throws with esbuild's messages on failure. */
-export function bundleLambda(options: LambdaBundleOptions, outdir: string): void {
+function bundleLambda(options: LambdaBundleOptions, outdir: string): void {
   const files = options.files ?? {};
   checkBundledFileNames(files);
   const result = buildSync({

@@ -22,10 +22,16 @@ export const PROJECT_ROOT = resolvePath(dirname(fileURLToPath(import.meta.url)),
  * rule). Measured (`npm run bench`, memory): every handler peaks at 69-114 MB RSS over a full scan,
  * alert and manual trace, well within the 192 MB (75%) headroom line of 256 MB.
  */
-export const DEFAULT_MEMORY_MB = 256;
+const DEFAULT_MEMORY_MB = 256;
+
+/**
+ * Construct metadata type that names a function's handler source: the local runner reads it to run
+ * the handler in process.
+ */
+export const HANDLER_ENTRY_METADATA = 'zsa:handler-entry';
 
 /** Default service name reported by Powertools (logs, metrics, traces). */
-export const DEFAULT_SERVICE_NAME = 'zscaler-aws-automations';
+const DEFAULT_SERVICE_NAME = 'zscaler-aws-automations';
 /** Default metrics namespace for Powertools Metrics. */
 export const METRICS_NAMESPACE = 'ZscalerAwsAutomations';
 
@@ -48,7 +54,7 @@ export type InvocationMode = 'sync' | 'async';
 export interface TeamFunctionDefaults {
   /** Retention of each function's log group. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** Env vars every function gets, e.g. `PIPELINE_SETTINGS`. @default {} */
+  /** Env vars every function gets, e.g. the Zscaler API hosts. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /** `POWERTOOLS_SERVICE_NAME`. @default DEFAULT_SERVICE_NAME */
   readonly serviceName?: string;
@@ -116,7 +122,7 @@ const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDa
 const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 /**
- * The one Lambda function class of the project, with the team defaults: Node.js 24 on ARM64, active
+ * The one Lambda function class of the project, so every function gets the same defaults: Node.js 24 on ARM64, active
  * X-Ray tracing, JSON logs into an explicit log group with retention, 256 MB / 30 s, split ESM
  * bundles defined once (`TEAM_ESBUILD_OPTIONS` in ./team-bundling.ts), Powertools env vars, a role without AWS managed
  * policies, and failure handling chosen by {@link InvocationMode}.

@@ -20,7 +20,7 @@ export interface StandardStateMachineProps {
 }
 
 /**
- * A Standard state machine with the team defaults: JSONPath (the local runner, aws-local-stepfunctions,
+ * A Standard state machine as both pipelines need it: JSONPath (the local runner, aws-local-stepfunctions,
  * ignores JSONata), logging ALL with execution data to its own log group, X-Ray tracing, an overall
  * timeout. The telemetry permissions (`Resource: "*"`, no narrower one exists) come from the shared
  * {@link TelemetryPolicies}; the `<function ARN>:*` resource that every LambdaInvoke task grants (for
@@ -107,7 +107,7 @@ function retryOf(errors: readonly string[], interval: Duration, maxAttempts: num
  * did happen is recovered by its retry (InitiateScan gets the running job back from `rescan`,
  * StartDeepTrace finds its trace by session name), never started twice.
  */
-export const RESPONSE_SHAPE_RETRY = retryOf([ErrorName.ResponseShape], Duration.seconds(10), 2);
+const RESPONSE_SHAPE_RETRY = retryOf([ErrorName.ResponseShape], Duration.seconds(10), 2);
 
 /**
  * The Retry of an invocation that died without the handler's answer ({@link LAMBDA_CRASH_ERRORS}: a
@@ -119,7 +119,7 @@ export const RESPONSE_SHAPE_RETRY = retryOf([ErrorName.ResponseShape], Duration.
  * reads have died three times in a row. A crash that repeats six times is not transient and fails
  * the task as itself.
  */
-export const LAMBDA_CRASH_RETRY = retryOf(LAMBDA_CRASH_ERRORS, Duration.seconds(2), 5);
+const LAMBDA_CRASH_RETRY = retryOf(LAMBDA_CRASH_ERRORS, Duration.seconds(2), 5);
 
 /**
  * The Retry of a 401 that outlasted the HTTP client's fresh tokens (`AuthenticationError`): during a
@@ -128,7 +128,7 @@ export const LAMBDA_CRASH_RETRY = retryOf(LAMBDA_CRASH_ERRORS, Duration.seconds(
  * campaigns one task met two such 401s in a row. Credentials the token endpoint itself rejects are
  * `CredentialsRejectedError`, never retried.
  */
-export const TOKEN_REVOKED_RETRY = retryOf([ErrorName.Authentication], Duration.seconds(10), 4);
+const TOKEN_REVOKED_RETRY = retryOf([ErrorName.Authentication], Duration.seconds(10), 4);
 
 /** The Retry of the Lambda service's own transient errors ({@link LAMBDA_SERVICE_ERRORS}): 2 s, x2, 6 attempts, full jitter (AWS's advice). */
 export const LAMBDA_SERVICE_RETRY = retryOf(LAMBDA_SERVICE_ERRORS, Duration.seconds(2), 6);
@@ -152,7 +152,7 @@ export function addRetries<T extends RetryableState>(state: T, retries: readonly
 }
 
 /**
- * Adds the team's Retry and Catch to `state`:
+ * Adds the Retry and Catch every pipeline task needs to `state`:
  * 1. Lambda service errors ({@link LAMBDA_SERVICE_RETRY}) and an invocation that died ({@link LAMBDA_CRASH_RETRY});
  * 2. our retryable error names ({@link RETRYABLE_ERROR_NAMES}: rate limited, server error, connection,
  *    timeout, busy): 5 s, x2, 4 attempts, at most 60 s apart, full jitter;

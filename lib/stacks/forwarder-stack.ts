@@ -24,7 +24,7 @@ import type { Construct } from 'constructs';
 import { ConfigError } from '../../lambdas/core/errors.js';
 import { memberImportRoleName } from '../../lambdas/notify/channels/security-hub/findings.js';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.js';
-import { STACK_INSTANCE_DETAIL_TYPE, STACK_STATUS_DETAIL_TYPE } from '../constructs/post-deploy-scan-workflow.js';
+import { deploymentEventPattern } from '../constructs/post-deploy-scan-workflow.js';
 
 /** Template parameter that carries the central bus ARN (one template serves every account and Region). */
 export const CENTRAL_EVENT_BUS_ARN_PARAMETER = 'CentralEventBusArn';
@@ -39,7 +39,7 @@ export const SECURITY_HUB_IMPORTER_ROLE_ARN_PARAMETER = 'SecurityHubImporterRole
 /** Context key bin/forwarder.ts reads the central bus ARN from (the parameter's default). */
 export const CENTRAL_EVENT_BUS_ARN_CONTEXT_KEY = 'centralEventBusArn';
 /** What a central bus ARN looks like (also the parameter's AllowedPattern). */
-export const EVENT_BUS_ARN_PATTERN = '^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9._/-]+$';
+const EVENT_BUS_ARN_PATTERN = '^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9._/-]+$';
 
 /** Props of {@link ForwarderStack}. */
 export interface ForwarderStackProps extends StackProps {
@@ -133,7 +133,7 @@ export class ForwarderStack extends Stack {
     });
     this.rule = new events.Rule(this, 'ForwardDeploymentEvents', {
       description: 'CloudFormation deployments that may change this account: forward to the central Zscaler AWS automations bus',
-      eventPattern: forwardedEventPattern(props.triggerStatuses, props.includeStackSetInstances ?? true),
+      eventPattern: deploymentEventPattern(props.triggerStatuses, props.includeStackSetInstances ?? true),
       targets: [
         new RetryingTarget(new targets.EventBus(centralBus, { role: this.role, deadLetterQueue: this.deadLetterQueue.queue }), {
           maximumEventAgeInSeconds: (props.maxEventAge ?? Duration.hours(6)).toSeconds(),
@@ -227,25 +227,11 @@ function optionalArnParameter(
 }
 
 /**
- * The forwarding rule's pattern. It matches exactly what the central scan rule matches
- * (`deploymentEventPattern` in lib/constructs/post-deploy-scan-workflow.ts; a test keeps them equal),
- * so nothing is forwarded only to be dropped centrally.
- */
-export function forwardedEventPattern(triggerStatuses: readonly string[], includeStackSetInstances: boolean): events.EventPattern {
-  const stackStatus = { 'status-details': { status: [...triggerStatuses] } };
-  return {
-    source: ['aws.cloudformation'],
-    detailType: includeStackSetInstances ? [STACK_STATUS_DETAIL_TYPE, STACK_INSTANCE_DETAIL_TYPE] : [STACK_STATUS_DETAIL_TYPE],
-    detail: includeStackSetInstances ? { $or: [stackStatus, { 'status-details': { 'detailed-status': ['SUCCEEDED'] } }] } : stackStatus,
-  };
-}
-
-/**
  * Deploys with the CLI's own credentials and passes the template inline, like the classic synthesizer,
  * so neither `cdk deploy` nor a StackSet needs the CDK bootstrap stack; and it refuses assets, which a
  * StackSet template cannot carry.
  */
-export class AssetFreeSynthesizer extends LegacyStackSynthesizer {
+class AssetFreeSynthesizer extends LegacyStackSynthesizer {
   override addFileAsset(_asset: FileAssetSource): FileAssetLocation {
     throw new ConfigError('ForwarderStack: the forwarder template must stay asset-free (it is rolled out as a StackSet); remove the file asset');
   }

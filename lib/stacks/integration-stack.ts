@@ -1,10 +1,8 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { coreEnv, type ZsaConfig } from '../config.js';
 import { AlertDiagnosticsWorkflow } from '../constructs/alert-diagnostics-workflow.js';
 import { CentralEventBus } from '../constructs/central-event-bus.js';
 import { Credentials } from '../constructs/credentials.js';
@@ -14,27 +12,13 @@ import { OperationsAlarms, monitoredResources } from '../constructs/operations-a
 import { OperationsDashboard } from '../constructs/operations-dashboard.js';
 import { PostDeployScanWorkflow } from '../constructs/post-deploy-scan-workflow.js';
 import { StateTable } from '../constructs/state-table.js';
-import type { TeamFunctionDefaults } from '../constructs/team-function.js';
+import { integrationSettings, type IntegrationSettings } from '../settings/runtime-env.js';
+import type { ZsaConfig } from '../settings/schema.js';
 
 /** Props of {@link IntegrationStack}. */
 export interface IntegrationStackProps extends StackProps {
   /** The validated deployment configuration (`loadConfig(app)`). */
   readonly config: ZsaConfig;
-}
-
-/** What the pipeline constructs need from the configuration, in CDK terms. */
-export interface IntegrationSettings {
-  /** The validated configuration. */
-  readonly config: ZsaConfig;
-  /** Retention of every log group (Lambda and state machine). */
-  readonly logRetention: logs.RetentionDays;
-  /**
-   * Pass as `defaults` to every `TeamFunction`: log retention and the env vars every Zscaler-facing
-   * function reads ({@link coreEnv}). Workflow constructs add their own documents on top
-   * (`scanSettings`, `accountMappingsEnv`, `diagnosticsSettings`, `notificationSettings`, or the
-   * all-in-one `pipelineSettingsEnv` from lib/config.ts): one function's env stays within 4 KB.
-   */
-  readonly functionDefaults: TeamFunctionDefaults;
 }
 
 /**
@@ -68,12 +52,7 @@ export class IntegrationStack extends Stack {
       ...props,
     });
     const { config } = props;
-    const logRetention = config.logRetentionDays as logs.RetentionDays;
-    this.settings = {
-      config,
-      logRetention,
-      functionDefaults: { logRetention, environment: coreEnv(config) },
-    };
+    this.settings = integrationSettings(config);
     Tags.of(this).add('project', 'zscaler-aws-automations');
 
     this.key = new kms.Key(this, 'DataKey', {

@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { HANDLER_ENTRY_METADATA } from '../../lib/constructs/post-deploy-scan-workflow.js';
-import { PROJECT_ROOT } from '../../lib/constructs/team-function.js';
+import { HANDLER_ENTRY_METADATA, PROJECT_ROOT } from '../../lib/constructs/team-function.js';
 
 /** Fake account and Region of local runs. */
 export const LOCAL_ACCOUNT = '123456789012';

@@ -1,16 +1,14 @@
-import { type App, Duration, FileAssetPackaging } from 'aws-cdk-lib';
+import { type App, Duration, FileAssetPackaging, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ConfigError } from '../../lambdas/core/errors.js';
-import { deploymentEventPattern } from '../../lib/constructs/post-deploy-scan-workflow.js';
 import {
   ALARM_TOPIC_ARN_PARAMETER,
   CENTRAL_EVENT_BUS_ARN_PARAMETER,
   ForwarderStack,
   SECURITY_HUB_IMPORTER_ROLE_ARN_PARAMETER,
   type ForwarderStackProps,
-  forwardedEventPattern,
 } from '../../lib/stacks/forwarder-stack.js';
-import { nagFindings, newApp, testConfig } from './support.js';
+import { nagFindings, newApp, newIntegrationStack } from './support.js';
 
 const BUS_ARN = 'arn:aws:events:eu-west-1:111122223333:event-bus/zsa-central';
 const DEFAULT_STATUSES = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'IMPORT_COMPLETE'];
@@ -79,16 +77,19 @@ describe('ForwarderStack', () => {
     });
   });
 
-  describe('forwardedEventPattern', () => {
+  describe('event pattern', () => {
     it.each([
       ['the default configuration', {}],
       ['custom statuses without StackSet instances', { scan: { triggerStatuses: ['UPDATE_ROLLBACK_COMPLETE'], includeStackSetInstances: false } }],
     ])('matches exactly what the central scan rule matches for %s', (_label, overrides) => {
-      const config = testConfig(overrides);
+      const central = newIntegrationStack(overrides);
+      const { scan } = central.settings.config;
+      const { stack, template } = forwarder({ triggerStatuses: scan.triggerStatuses, includeStackSetInstances: scan.includeStackSetInstances });
+      const centralRule = central.postDeployScan.rules[0]!;
 
-      const pattern = forwardedEventPattern(config.scan.triggerStatuses, config.scan.includeStackSetInstances);
+      const pattern = template.toJSON().Resources[logicalId(stack, stack.rule)].Properties.EventPattern as unknown;
 
-      expect(pattern).toEqual(deploymentEventPattern(config));
+      expect(pattern).toEqual(Template.fromStack(central).toJSON().Resources[central.getLogicalId(centralRule.node.defaultChild as Parameters<Stack['getLogicalId']>[0])].Properties.EventPattern);
     });
   });
 

@@ -4,11 +4,11 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { KeyPrefix } from '../../lambdas/core/store/table-schema.js';
-import { coreEnv } from '../../lib/config.js';
 import { TeamFunction } from '../../lib/constructs/team-function.js';
 import { TelemetryPolicies } from '../../lib/constructs/telemetry-policies.js';
 import { StandardStateMachine, invokeLambda, withStandardErrorHandling } from '../../lib/constructs/workflow-defaults.js';
 import type { IntegrationStack } from '../../lib/stacks/integration-stack.js';
+import { coreEnv } from '../../lib/settings/runtime-env.js';
 import { FIXTURE_HANDLER, type Finding, nagFindings, newIntegrationStack, templateOf, testConfig } from './support.js';
 
 /** The central stack plus what a pipeline adds: a sync and an async function and a workflow. */

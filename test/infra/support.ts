@@ -3,7 +3,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { parseConfig, type ZsaConfig, type ZsaConfigInput } from '../../lib/config.js';
+import { parseConfig } from '../../lib/settings/load.js';
+import type { ZsaConfig, ZsaConfigInput } from '../../lib/settings/schema.js';
 import { IntegrationStack } from '../../lib/stacks/integration-stack.js';
 
 /** The tiny handler every test function points at. */

@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import type { ZsaConfigInput } from '../../../lib/config.js';
+import type { ZsaConfigInput } from '../../../lib/settings/schema.js';
 import { AlertDiagnosticsWorkflow, MANUAL_TRIGGER_DETAIL_TYPE, MANUAL_TRIGGER_SOURCE } from '../../../lib/constructs/alert-diagnostics-workflow.js';
 import type { IntegrationStack } from '../../../lib/stacks/integration-stack.js';
 import { nagFindings, newIntegrationStack } from '../support.js';

@@ -3,20 +3,14 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { KeyPrefix } from '../../../lambdas/core/store/table-schema.js';
 import {
-  EXECUTION_FAILURE_SETTINGS_ENV as RUNTIME_SETTINGS_ENV,
+  EXECUTION_FAILURE_SETTINGS_ENV,
   EXECUTION_STATUS_CHANGE,
   FAILURE_STATUSES,
   parseExecutionFailureSettings,
 } from '../../../lambdas/operations/execution-failure.js';
-import {
-  EXECUTION_FAILURE_SETTINGS_ENV,
-  EXECUTION_STATUS_CHANGE_DETAIL_TYPE,
-  ExecutionFailureAlerts,
-  FAILED_EXECUTION_STATUSES,
-  NOTIFIED_FAILURE_ERRORS,
-} from '../../../lib/constructs/execution-failure-alerts.js';
+import { ExecutionFailureAlerts, NOTIFIED_FAILURE_ERRORS } from '../../../lib/constructs/execution-failure-alerts.js';
 import type { IntegrationStack } from '../../../lib/stacks/integration-stack.js';
-import type { ZsaConfigInput } from '../../../lib/config.js';
+import type { ZsaConfigInput } from '../../../lib/settings/schema.js';
 import { nagFindings, newIntegrationStack, templateOf } from '../support.js';
 
 const SCAN_ARN = 'arn:aws:states:eu-west-1:111122223333:stateMachine:PostDeployScan';
@@ -67,11 +61,12 @@ describe('ExecutionFailureAlerts', () => {
     });
 
     it('agrees with the use case on the detail-type and the statuses', () => {
-      const matched = { detailType: EXECUTION_STATUS_CHANGE_DETAIL_TYPE, statuses: [...FAILED_EXECUTION_STATUSES] };
+      const { stack, alerts } = arrange();
 
-      const handled = { detailType: EXECUTION_STATUS_CHANGE, statuses: [...FAILURE_STATUSES] };
+      const { EventPattern: matched } = (templateOf(stack).toJSON().Resources[logicalId(stack, alerts.rule)] as { Properties: { EventPattern: { 'detail-type': string[]; detail: { status: string[] } } } })
+        .Properties;
 
-      expect(matched).toEqual(handled);
+      expect({ detailType: matched['detail-type'], statuses: matched.detail.status }).toEqual({ detailType: [EXECUTION_STATUS_CHANGE], statuses: [...FAILURE_STATUSES] });
     });
 
     it('targets the ExecutionFailure function with retries and a dead-letter queue', () => {
@@ -107,7 +102,6 @@ describe('ExecutionFailureAlerts', () => {
       const variables = (templateOf(stack).toJSON().Resources[logicalId(stack, alerts.function)] as { Properties: { Environment: { Variables: Record<string, unknown> } } })
         .Properties.Environment.Variables;
 
-      expect(EXECUTION_FAILURE_SETTINGS_ENV).toBe(RUNTIME_SETTINGS_ENV);
       expect(typeof variables[EXECUTION_FAILURE_SETTINGS_ENV]).toBe('string');
       expect(parseExecutionFailureSettings(variables[EXECUTION_FAILURE_SETTINGS_ENV] as string)).toEqual({
         pipelines: { [SCAN_ARN]: 'scan', [DIAGNOSTICS_ARN]: 'diagnostics' },

@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import type { ZsaConfigInput } from '../../../lib/config.js';
+import type { ZsaConfigInput } from '../../../lib/settings/schema.js';
 import { PostDeployScanWorkflow, deploymentEventPattern } from '../../../lib/constructs/post-deploy-scan-workflow.js';
 import type { IntegrationStack } from '../../../lib/stacks/integration-stack.js';
 import { nagFindings, newIntegrationStack, testConfig } from '../support.js';
@@ -55,7 +55,9 @@ describe('PostDeployScanWorkflow', () => {
     });
 
     it('leaves StackSet instances out when disabled', () => {
-      const pattern = deploymentEventPattern(testConfig({ scan: { includeStackSetInstances: false } }));
+      const { scan } = testConfig({ scan: { includeStackSetInstances: false } });
+
+      const pattern = deploymentEventPattern(scan.triggerStatuses, scan.includeStackSetInstances);
 
       expect(pattern).toEqual({
         source: ['aws.cloudformation'],

@@ -2,37 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { ConfigError } from '../../lambdas/core/errors.js';
-import {
-  accountMappingsEnv,
-  configWarnings,
-  coreEnv,
-  PLACEHOLDER_LICENSE_ID,
-  loadConfig,
-  mergeConfig,
-  parseConfig,
-  pipelineSettings,
-  pipelineSettingsEnv,
-  PIPELINE_SETTINGS_MAX_BYTES,
-  ACCOUNT_MAPPINGS_FILE_NAME,
-  ACCOUNT_MAPPINGS_INLINE_MAX_BYTES,
-  accountMappingsFile,
-  RuntimeEnv,
-} from '../../lib/config.js';
-import { ACCOUNT_MAPPINGS_FILE_ENV, ACCOUNT_MAPPINGS_FILE_NAME as RUNTIME_FILE_NAME } from '../../lambdas/scan/settings.js';
-import { LICENSE_ID } from './support.js';
+import { ConfigError } from '../../../lambdas/core/errors.js';
+import { configWarnings, PLACEHOLDER_LICENSE_ID, loadConfig, mergeConfig, parseConfig } from '../../../lib/settings/load.js';
+import { LICENSE_ID } from '../support.js';
 
 const ZCSPM_A = '11111111-2222-4333-8444-555555555555';
 const ZCSPM_B = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
-
-/** `count` distinct mappings with names, in the array form. */
-function manyMappings(count: number): Array<{ awsAccountId: string; zcspmAccountId: string; name: string }> {
-  return Array.from({ length: count }, (_, index) => ({
-    awsAccountId: String(100000000000 + index),
-    zcspmAccountId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
-    name: `account-${index}`,
-  }));
-}
 
 /** The lines of the ConfigError that `raw` produces (empty when it is valid). */
 function problems(raw: unknown): string[] {
@@ -365,114 +340,6 @@ describe('mergeConfig', () => {
     const merged = mergeConfig({ a: 1, scan: { regions: ['us-east-1'], debounceSeconds: 60 } }, { scan: { regions: ['eu-west-1'] }, b: 2 });
 
     expect(merged).toEqual({ a: 1, b: 2, scan: { regions: ['eu-west-1'], debounceSeconds: 60 } });
-  });
-});
-
-describe('pipelineSettings', () => {
-  it('keeps the runtime subset and leaves out deploy-only keys', () => {
-    const config = parseConfig({
-      zcspmLicenseId: LICENSE_ID,
-      accountMappings: [{ awsAccountId: '111122223333', zcspmAccountId: ZCSPM_A, name: 'prod' }],
-      organizationId: 'o-a1b2c3d4e5',
-      notifications: { sns: { emails: ['secops@example.com'] } },
-      alarmEmail: 'oncall@example.com',
-    });
-
-    const settings = pipelineSettings(config);
-
-    expect(settings.accountMappings).toEqual({ '111122223333': ZCSPM_A });
-    expect(settings.accountNames).toEqual({ '111122223333': 'prod' });
-    expect(settings.webhook).toEqual({ maxBodyBytes: 65536 });
-    expect(JSON.stringify(settings)).not.toMatch(/secops@|oncall@|o-a1b2c3d4e5|logRetentionDays|throttle/);
-  });
-});
-
-describe('pipelineSettingsEnv', () => {
-  it('puts the settings as JSON into PIPELINE_SETTINGS', () => {
-    const config = parseConfig({ zcspmLicenseId: LICENSE_ID });
-
-    const env = pipelineSettingsEnv(config);
-
-    expect(JSON.parse(env.PIPELINE_SETTINGS)).toEqual(JSON.parse(JSON.stringify(pipelineSettings(config))));
-  });
-
-  it('refuses settings that would not fit Lambda env budget', () => {
-    const config = parseConfig({ zcspmLicenseId: LICENSE_ID, accountMappings: manyMappings(60) });
-
-    expect(() => pipelineSettingsEnv(config)).toThrow(
-      new RegExp(`^zsa.accountMappings: PIPELINE_SETTINGS would take \\d+ bytes, more than the ${PIPELINE_SETTINGS_MAX_BYTES} bytes`),
-    );
-  });
-});
-
-describe('accountMappingsEnv', () => {
-  it('inlines a small mapping and names the bundled file', () => {
-    const config = parseConfig({ zcspmLicenseId: LICENSE_ID, accountMappings: { '111122223333': ZCSPM_A } });
-
-    const env = accountMappingsEnv(config);
-
-    expect(env).toEqual({ ACCOUNT_MAPPINGS_FILE: 'account-mappings.json', ACCOUNT_MAPPINGS: JSON.stringify({ '111122223333': ZCSPM_A }) });
-  });
-
-  it('leaves an organization-scale mapping to the bundled file alone', () => {
-    const config = parseConfig({ zcspmLicenseId: LICENSE_ID, accountMappings: manyMappings(1000) });
-
-    const env = accountMappingsEnv(config);
-
-    expect(env).toEqual({ ACCOUNT_MAPPINGS_FILE: 'account-mappings.json' });
-    expect(Buffer.byteLength(accountMappingsFile(config))).toBeGreaterThan(ACCOUNT_MAPPINGS_INLINE_MAX_BYTES);
-    expect(Object.keys(JSON.parse(accountMappingsFile(config)) as object)).toHaveLength(1000);
-  });
-
-  it('names the file and variables the runtime reads', () => {
-    expect(ACCOUNT_MAPPINGS_FILE_NAME).toBe(RUNTIME_FILE_NAME);
-    expect(RuntimeEnv.ACCOUNT_MAPPINGS_FILE).toBe(ACCOUNT_MAPPINGS_FILE_ENV);
-  });
-});
-
-describe('coreEnv', () => {
-  it('reads the ZDX limits from the licence tier, an explicit window overriding its own', () => {
-    const config = parseConfig({ zcspmLicenseId: LICENSE_ID, diagnostics: { zdxRateTier: 3, zdxRatePerDay: 20_000, zdxRateShare: 0.3 } });
-
-    const env = coreEnv(config);
-
-    expect([env.ZDX_RATE_PER_SECOND, env.ZDX_RATE_PER_MINUTE, env.ZDX_RATE_PER_HOUR, env.ZDX_RATE_PER_DAY, env.ZDX_RATE_SHARE]).toEqual(['5', '120', '6000', '20000', '0.3']);
-  });
-
-  it('converts minutes to the seconds the runtime reads', () => {
-    const config = parseConfig({ zcspmLicenseId: LICENSE_ID, scan: { zcspmTokenLifetimeMinutes: 30 }, diagnostics: { zdxRatePerMinute: 60 } });
-
-    const env = coreEnv(config);
-
-    expect(env).toEqual({
-      ZDX_BASE_URL: 'https://api.zdxcloud.net',
-      ZDX_AUTH: 'api-key',
-      ZCSPM_BASE_URL: 'https://api.cloudneeti.com',
-      ZCSPM_LICENSE_ID: LICENSE_ID,
-      ZCSPM_TOKEN_LIFETIME_SECONDS: '1800',
-      ZDX_RATE_PER_SECOND: '5',
-      ZDX_RATE_PER_MINUTE: '60',
-      ZDX_RATE_PER_HOUR: '1000',
-      ZDX_RATE_PER_DAY: '10000',
-      ZDX_RATE_SHARE: '0.5',
-    });
-  });
-
-  it('points ZDX at OneAPI and the vanity domain\'s ZIdentity token URL with zdx.auth "oneapi"', () => {
-    const config = parseConfig({ zcspmLicenseId: LICENSE_ID, zdx: { auth: 'oneapi', vanityDomain: 'acme' } });
-
-    const env = coreEnv(config);
-
-    expect(env).toMatchObject({ ZDX_AUTH: 'oneapi', ZDX_BASE_URL: 'https://api.zsapi.net', ZDX_TOKEN_URL: 'https://acme.zslogin.net/oauth2/v1/token' });
-  });
-
-  it('takes an explicit token URL and OneAPI host (other clouds)', () => {
-    const config = parseConfig({
-      zcspmLicenseId: LICENSE_ID,
-      zdx: { auth: 'oneapi', vanityDomain: 'acme', tokenUrl: 'https://acme.zsloginbeta.net/oauth2/v1/token', oneApiBaseUrl: 'https://api.beta.zsapi.net' },
-    });
-
-    expect(coreEnv(config)).toMatchObject({ ZDX_BASE_URL: 'https://api.beta.zsapi.net', ZDX_TOKEN_URL: 'https://acme.zsloginbeta.net/oauth2/v1/token' });
   });
 });
 
