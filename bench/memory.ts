@@ -26,7 +26,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Stack } from 'aws-cdk-lib';
-import { parseConfig } from '../lib/config.js';
+import { parseConfig } from '../lib/settings/load.js';
 import { PROJECT_ROOT } from '../lib/constructs/team-function.js';
 import { IntegrationStack } from '../lib/stacks/integration-stack.js';
 import { createDynamoClient } from '../lambdas/core/store/dynamo-client.js';

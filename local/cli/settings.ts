@@ -2,7 +2,7 @@
  * Where a `zsa` command finds the deployment configuration and the API endpoints.
  *
  * Configuration: `context.zsa` of `cdk.json` in the working directory, with `--config FILE` layered
- * over it exactly like `cdk synth -c zsaConfigFile=FILE` (both validated by lib/config.ts, so the CLI
+ * over it exactly like `cdk synth -c zsaConfigFile=FILE` (both validated by lib/settings/load.ts, so the CLI
  * and the deployment agree on every key). Endpoints: the environment (`ZDX_BASE_URL`,
  * `ZCSPM_BASE_URL`, `ZCSPM_LICENSE_ID`) wins over the configuration, which wins over the public
  * production hosts; that is how the commands are pointed at the simulator.
@@ -10,7 +10,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../../lambdas/core/errors.js';
-import { CONFIG_CONTEXT_KEY, CONFIG_FILE_CONTEXT_KEY, loadConfig, readCdkJsonConfig, type ZsaConfig } from '../../lib/config.js';
+import { CONFIG_CONTEXT_KEY, CONFIG_FILE_CONTEXT_KEY, loadConfig, readCdkJsonConfig } from '../../lib/settings/load.js';
+import { type ZsaConfig } from '../../lib/settings/schema.js';
 import { DEFAULT_ONEAPI_BASE_URL, zidentityTokenUrl, type ZdxAuth } from '../../lambdas/zscaler/zdx/oneapi.js';
 import { zdxAuthOption } from './credentials.js';
 import type { CliIo } from './io.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ConfigError } from '../../lambdas/core/errors.js';
-import { parseConfig } from '../../lib/config.js';
+import { parseConfig } from '../../lib/settings/load.js';
 
 const RUNS = 10_000;
 

@@ -6,7 +6,7 @@
  * with the mappings the config already has; conflicts and unmatched accounts are listed, never guessed.
  */
 import type { LicenseAccounts } from '../../../lambdas/zscaler/zcspm/schemas.js';
-import type { AccountMapping } from '../../../lib/config.js';
+import type { AccountMapping } from '../../../lib/settings/schema.js';
 import { flag, parseCommandArgs, stringOption, UsageError } from '../args.js';
 import { CliHttp, zcspmClient } from '../clients.js';
 import { CredentialResolver, credentialSources } from '../credentials.js';

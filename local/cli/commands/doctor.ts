@@ -8,7 +8,7 @@
 import { ApiError, ConnectionError, CredentialsRejectedError } from '../../../lambdas/core/errors.js';
 import { postToSlack } from '../../../lambdas/notify/channels/slack-http.js';
 import type { LicenseAccounts } from '../../../lambdas/zscaler/zcspm/schemas.js';
-import type { ZsaConfig } from '../../../lib/config.js';
+import type { ZsaConfig } from '../../../lib/settings/schema.js';
 import { flag, parseCommandArgs, stringOption } from '../args.js';
 import { CliHttp, zcspmClient, zdxClient, zdxClientFor, type MemoryTokenSource } from '../clients.js';
 import { CredentialResolver, credentialSources, isPlaceholder, type SlackWebhook } from '../credentials.js';

@@ -10,7 +10,7 @@
 import { JobFailedError, TimeoutError } from '../../../lambdas/core/errors.js';
 import type { Posture } from '../../../lambdas/notify/results.js';
 import type { AuditPolicy, AuditSummary, LicenseAccounts } from '../../../lambdas/zscaler/zcspm/schemas.js';
-import type { AccountMapping } from '../../../lib/config.js';
+import type { AccountMapping } from '../../../lib/settings/schema.js';
 import { choiceOption, flag, intOption, parseCommandArgs, requiredOption, stringOption, UsageError } from '../args.js';
 import { CliHttp, zcspmClient } from '../clients.js';
 import { CredentialResolver, credentialSources } from '../credentials.js';

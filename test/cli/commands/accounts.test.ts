@@ -1,5 +1,5 @@
 import { mappingName, mergedMappings, suggestMappings } from '../../../local/cli/commands/accounts.js';
-import { parseConfig } from '../../../lib/config.js';
+import { parseConfig } from '../../../lib/settings/load.js';
 import type { RunningSimulator } from '../../../local/simulator/index.js';
 import { configWith, expectNoSecrets, removeTempDirs, runCli, simulatorEnv, startFastSimulator, writeJson } from '../helpers.js';
 
