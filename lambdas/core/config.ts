@@ -9,7 +9,9 @@
 import * as z from 'zod';
 import { ConfigError, describeIssues } from './errors.js';
 import { ZDX_RATE_TIERS } from './rate-budget/zdx-rate-tiers.js';
-import { ZDX_AUTH_MODES } from '../zscaler/zdx/oneapi.js';
+
+/** How the ZDX client authenticates: the legacy ZDX API key, or a ZIdentity API client through OneAPI. */
+export const ZDX_AUTH_MODES = ['api-key', 'oneapi'] as const;
 
 const secretArn = z.lazy(() =>
   z

@@ -10,7 +10,8 @@ import * as z from 'zod';
 import { ALERT_SEVERITIES, MAX_DEVICES_PER_ALERT, SESSION_LENGTHS_MINUTES } from '../../lambdas/diagnostics/settings.js';
 import { SEVERITY_LEVELS } from '../../lambdas/notify/render/result-facts.js';
 import { RoutableKind } from '../../lambdas/notify/settings.js';
-import { DEFAULT_ONEAPI_BASE_URL, ZDX_AUTH_MODES } from '../../lambdas/zscaler/zdx/oneapi.js';
+import { ZDX_AUTH_MODES } from '../../lambdas/core/config.js';
+import { DEFAULT_ONEAPI_BASE_URL } from '../../lambdas/zscaler/zdx/oneapi.js';
 import { ZDX_RATE_TIERS } from '../../lambdas/core/rate-budget/zdx-rate-tiers.js';
 import { defaultMessage, flattenIssues, isPlainObject } from './issues.js';
 

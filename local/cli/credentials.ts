@@ -15,7 +15,8 @@ import * as z from 'zod';
 import { ConfigError } from '../../lambdas/core/errors.js';
 import { SecretsProvider, secretNameFromArn } from '../../lambdas/core/secrets/secrets-provider.js';
 import { ZcspmCredentials as ZcspmSecretSchema, ZdxCredentials as ZdxSecretSchema, ZdxOneApiCredentials as ZdxOneApiSecretSchema } from '../../lambdas/core/secrets/schemas.js';
-import { ZDX_AUTH_MODES, type ZdxAuth } from '../../lambdas/zscaler/zdx/oneapi.js';
+import { ZDX_AUTH_MODES } from '../../lambdas/core/config.js';
+import { type ZdxAuth } from '../../lambdas/zscaler/zdx/oneapi.js';
 import { stringOption, flag, UsageError, type ParsedValues } from './args.js';
 import { protectSecrets, type CliIo } from './io.js';
 

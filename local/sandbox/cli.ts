@@ -4,7 +4,8 @@
  * readable summary. Exit codes: 0 done, 1 the run failed, 2 usage (bad option, unreadable or
  * non-JSON file, named in the message).
  */
-import { ZDX_AUTH_MODES, type ZdxAuth } from '../../lambdas/zscaler/zdx/oneapi.js';
+import { ZDX_AUTH_MODES } from '../../lambdas/core/config.js';
+import { type ZdxAuth } from '../../lambdas/zscaler/zdx/oneapi.js';
 import { fileURLToPath } from 'node:url';
 import { SNS_JSON_HEADING } from '../../lambdas/notify/render/sns-render.js';
 import { flag, parseCommandArgs, stringOption, UsageError } from '../cli/args.js';

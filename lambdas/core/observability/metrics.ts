@@ -9,7 +9,6 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { RateLimiter } from '../ports.js';
-import type { PipelineResult, ScanReport } from '../../notify/results.js';
 
 /** CloudWatch namespace of every figure. */
 export const METRICS_NAMESPACE = 'ZscalerAwsAutomations';
@@ -73,30 +72,10 @@ export function addMetric(metrics: Metrics, name: PipelineMetric, value: number)
 }
 
 /** Publishes one figure with its extra dimension set to `value` (a single-metric EMF line). */
-function addDimensionedMetric(metrics: Metrics, name: 'CompliancePercent' | 'AlertsDiagnosed', dimensionValue: string, value: number): void {
+export function addDimensionedMetric(metrics: Metrics, name: 'CompliancePercent' | 'AlertsDiagnosed', dimensionValue: string, value: number): void {
   const single = metrics.singleMetric();
   single.addDimension(PIPELINE_METRICS[name].dimension, dimensionValue);
   single.addMetric(name, PIPELINE_METRICS[name].unit, value);
-}
-
-/**
- * The figures of one notified scan: completed with its posture and delta, or (for a failure, whose
- * `outcome` is the failure reason) failed or timed out.
- */
-export function recordScanOutcome(metrics: Metrics, outcome: ScanReport | { readonly failureReason: string }): void {
-  if ('kind' in outcome) {
-    addMetric(metrics, 'ScansCompleted', 1);
-    addMetric(metrics, 'NewFailures', outcome.delta.newFailureCount);
-    addMetric(metrics, 'FixedFailures', outcome.delta.fixedCount);
-    addDimensionedMetric(metrics, 'CompliancePercent', outcome.awsAccountId, outcome.posture.compliancePercent);
-  } else {
-    addMetric(metrics, outcome.failureReason === 'Timeout' ? 'ScansTimedOut' : 'ScansFailed', 1);
-  }
-}
-
-/** The figure of one notified diagnostics result: the alert, by overall verdict. */
-export function recordDiagnosticsOutcome(metrics: Metrics, result: PipelineResult): void {
-  if (result.kind === 'diagnostics') addDimensionedMetric(metrics, 'AlertsDiagnosed', result.summary.verdict, 1);
 }
 
 /**

@@ -3,7 +3,8 @@
  * failure to the configured channels, then finish the window (or move it on to a follow-up scan).
  */
 import { asLog, createLogger } from '../../core/observability/logger.js';
-import { pipelineMetrics, recordScanOutcome } from '../../core/observability/metrics.js';
+import { pipelineMetrics } from '../../core/observability/metrics.js';
+import { recordScanOutcome } from '../../notify/result-metrics.js';
 import { withMiddleware } from '../../core/observability/middleware.js';
 import { NotifyInputSchema, notifyScan, type NotifyOutput } from '../steps/notify-scan.js';
 import { notificationRouter } from '../../notify/wiring.js';

@@ -14,9 +14,8 @@ import type { CallOptions, HttpClient } from '../../core/http/http-client.js';
 import { systemClock, type Clock } from '../../core/ports.js';
 import type { ZdxOneApiCredentials } from '../../core/secrets/schemas.js';
 import { tokenExpiresAt } from '../jwt.js';
+import { ZDX_AUTH_MODES } from '../../core/config.js';
 
-/** How the ZDX client authenticates: the legacy ZDX API key, or a ZIdentity API client through OneAPI. */
-export const ZDX_AUTH_MODES = ['api-key', 'oneapi'] as const;
 export type ZdxAuth = (typeof ZDX_AUTH_MODES)[number];
 
 /** Path prefix of every ZDX call per transport: the legacy host serves `/v1`, OneAPI `/zdx/v1`. */
