@@ -38,7 +38,7 @@ export interface StackResourcesReader {
 }
 
 /**
- * Delivers a result to the configured channels (the notifications team's `NotificationRouter`
+ * Delivers a result to the configured channels (`NotificationRouter` in lambdas/notify
  * satisfies it): once per idempotency key and channel, all channels tried before an error is thrown.
  */
 export interface ResultDelivery {
