@@ -12,7 +12,7 @@
  */
 import * as z from 'zod';
 import { describeIssues, InvalidInputError } from '../../core/errors.js';
-import { severityRank, SEVERITY_ORDER } from '../settings.js';
+import { ALERT_SEVERITIES, severityRank } from '../settings.js';
 
 /** The rule name ZDX uses for the portal's "Test Webhook" button. */
 export const TEST_RULE_NAME = 'test';
@@ -58,9 +58,6 @@ export function zdxIdSchema(kind: string) {
 /** ZDX alert ids (zdx-api.md §3.3 `Alert.id` integer; §6 webhook `alertId`). */
 export const AlertIdSchema = z.lazy(() => zdxIdSchema('alert'));
 
-/** The severities ZDX rules have (zdx-api.md §6), spelled as the webhook sends them. */
-const SEVERITY_NAMES = SEVERITY_ORDER.map((name) => `${name[0]!.toUpperCase()}${name.slice(1)}`);
-
 /**
  * Severity: `High`, `Medium` or `Low` in any case, canonicalised. Anything else is refused rather
  * than traced or filtered on a guess: the severity filter cannot rank it, and the sender learns
@@ -69,8 +66,8 @@ const SEVERITY_NAMES = SEVERITY_ORDER.map((name) => `${name[0]!.toUpperCase()}${
 const SeveritySchema = z.lazy(() =>
   z.unknown().transform((value, context) => {
     const rank = typeof value === 'string' ? severityRank(value) : undefined;
-    if (rank !== undefined) return SEVERITY_NAMES[rank]!;
-    context.addIssue({ code: 'custom', message: `must be ${SEVERITY_NAMES.slice().reverse().join(', ').replace(/, (?=[^,]*$)/, ' or ')} (got ${quoted(value)})` });
+    if (rank !== undefined) return ALERT_SEVERITIES[rank]!;
+    context.addIssue({ code: 'custom', message: `must be ${ALERT_SEVERITIES.slice().reverse().join(', ').replace(/, (?=[^,]*$)/, ' or ')} (got ${quoted(value)})` });
     return z.NEVER;
   }),
 );

@@ -9,7 +9,7 @@
  * start beyond the tenant cap or on a device already tracing, and that refusal is reported).
  */
 import { JobFailedError } from '../../../lambdas/core/errors.js';
-import type { DeviceResult, DiagnosticsReport } from '../../../lambdas/notify/results.js';
+import { VERDICT_LABEL as NOTIFIER_VERDICT_LABEL, VERDICT_TITLE, type DeviceResult, type DiagnosticsReport, type Verdict } from '../../../lambdas/notify/results.js';
 import { collectTraceResults, getTraceStatus, startDeepTrace, type DeepTraceDeps } from '../../../lambdas/diagnostics/steps/deep-trace.js';
 import { diagnoseAlert } from '../../../lambdas/diagnostics/domain/diagnose.js';
 import { resolveDevices } from '../../../lambdas/diagnostics/steps/resolve-devices.js';
@@ -147,13 +147,8 @@ function emit(out: Output, json: boolean, report: DiagnosticsReport, handle: Tra
   out.line('', report.summary.text);
 }
 
-const VERDICT_LABEL: Readonly<Record<string, string>> = {
-  device: 'the device',
-  network: 'the network',
-  zscaler: 'Zscaler',
-  application: 'the application',
-  unknown: 'inconclusive',
-};
+/** The notifiers' words, except that the CLI says "inconclusive" where a message says "undetermined". */
+const VERDICT_LABEL: Readonly<Record<Verdict, string>> = { ...NOTIFIER_VERDICT_LABEL, unknown: VERDICT_TITLE.unknown.toLowerCase() };
 
 function printDevice(out: Output, result: DeviceResult, handle: TraceHandle | undefined): void {
   const rows: string[][] = [['Device', [result.deviceId, result.deviceName, result.userName].filter(Boolean).join(', ')]];

@@ -1,11 +1,8 @@
 /**
  * Finds secret values in captured output: the simulator's credentials, the sandbox Slack webhook,
- * bearer credentials and every token the simulator issues (all are JWTs). Used by test/security.
+ * bearer credentials and every token the simulator issues (all are JWTs). Used by the security checks of the sandbox and fault-campaign tests.
  */
-import { resolve } from 'node:path';
-import type { CliIo } from '../../../local/cli/io.js';
 import { SANDBOX_SLACK_WEBHOOK } from '../../../local/sandbox/aws-stand-ins.js';
-import { runSandboxCli } from '../../../local/sandbox/cli.js';
 import { SIMULATOR_CREDENTIALS } from '../../../local/simulator/index.js';
 
 /** Literal secret values of local runs (key ids and license ids are identifiers, not secrets). */
@@ -89,40 +86,4 @@ export function safeJson(value: unknown): string {
   } catch {
     return String(value);
   }
-}
-
-/** Sandbox arguments running both pipelines: one CloudFormation event and one ZDX alert. */
-export const SANDBOX_INPUTS = [
-  '--cfn-event',
-  resolve('test/fixtures/scan/stack-create-complete.json'),
-  '--zdx-alert',
-  resolve('test/fixtures/events/zdx-webhook-alert-started.json'),
-] as const;
-
-/**
- * Runs the sandbox in-process with captured io, process output and console; a thrown error's
- * text is captured too. Once per test file: the handlers keep their clients per process.
- */
-export async function runSandboxCaptured(argv: readonly string[]): Promise<{ exitCode: number; texts: Array<{ source: string; text: string }> }> {
-  const io: { stdout: string[]; stderr: string[] } = { stdout: [], stderr: [] };
-  const cliIo: CliIo = {
-    env: { ...process.env },
-    stdout: (text) => io.stdout.push(text),
-    stderr: (text) => io.stderr.push(text),
-    cwd: process.cwd(),
-  };
-  const captured = captureProcessOutput();
-  let exitCode: number;
-  try {
-    exitCode = await runSandboxCli(argv, cliIo);
-  } catch (error) {
-    captured.texts.push({ source: 'thrown error', text: `${String(error)} ${(error as Error).stack ?? ''}` });
-    exitCode = -1;
-  } finally {
-    captured.stop();
-  }
-  return {
-    exitCode,
-    texts: [...captured.texts, { source: 'io.stdout', text: io.stdout.join('') }, { source: 'io.stderr', text: io.stderr.join('') }],
-  };
 }
