@@ -18,5 +18,3 @@ export const ZDX_RATE_TIERS = {
   3: { perSecond: 5, perMinute: 120, perHour: 6_000, perDay: 30_000 },
   4: { perSecond: 5, perMinute: 180, perHour: 9_000, perDay: 60_000 },
 } as const satisfies Record<number, ZdxRateLimits>;
-
-export type ZdxRateTier = keyof typeof ZDX_RATE_TIERS;

@@ -11,7 +11,6 @@ export const RequestedDeviceSchema = z.object({
   deviceId: z.string().min(1),
   appId: z.string().min(1),
 });
-export type RequestedDevice = z.infer<typeof RequestedDeviceSchema>;
 
 export const DiagnosticsExecutionInputSchema = z.object({
   source: z.enum(['webhook', 'manual']),

@@ -13,9 +13,6 @@ import type { Deployment } from '../../notify/results.js';
 export const STACK_STATUS_CHANGE = 'CloudFormation Stack Status Change';
 export const STACK_INSTANCE_STATUS_CHANGE = 'CloudFormation StackSet StackInstance Status Change';
 
-/** The EventBridge detail-types this pipeline subscribes to (the rule uses the same list). */
-export const DEPLOYMENT_DETAIL_TYPES = [STACK_STATUS_CHANGE, STACK_INSTANCE_STATUS_CHANGE] as const;
-
 const STACK_ARN = /^arn:aws[a-z-]*:cloudformation:([a-z0-9-]+):(\d{12}):stack\/([^/]+)\/(.+)$/;
 
 const EnvelopeSchema = z.lazy(() => z.object({

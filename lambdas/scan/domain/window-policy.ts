@@ -13,8 +13,6 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { Deployment } from '../../notify/results.js';
 
-export type WindowPhase = 'debouncing' | 'scanning' | 'idle';
-
 /** Identifies one scan window of one ZCSPM account (what the state machine carries). */
 export interface WindowRef {
   readonly zcspmAccountId: string;

@@ -70,9 +70,6 @@ export const FailureInputSchema = z.lazy(() => z.object({
 }));
 export type FailureInput = z.infer<typeof FailureInputSchema>;
 
-/** Input of FinishWindow. */
-export const FinishInputSchema = z.lazy(() => z.object({ window: WindowStateSchema }));
-
 /** Output of FinishWindow (`$.next`): the follow-up window when deployments landed during the scan. */
 export const FinishOutputSchema = z.lazy(() => z.object({ followUp: z.boolean(), window: WindowStateSchema.optional() }));
 export type FinishOutput = z.infer<typeof FinishOutputSchema>;
