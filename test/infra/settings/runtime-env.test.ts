@@ -270,7 +270,7 @@ describe('the variables the stack sets', () => {
     const set = [...new Set(functions.flatMap((fn) => Object.keys(fn.Properties.Environment?.Variables ?? {})))].sort();
     const readers = codeOf([
       ...sourceFiles(join(PROJECT_ROOT, 'lambdas')),
-      ...['commons', 'logger', 'metrics', 'tracer'].flatMap((name) => sourceFiles(join(PROJECT_ROOT, 'node_modules/@aws-lambda-powertools', name, 'lib/esm'))),
+      ...['commons', 'logger', 'metrics'].flatMap((name) => sourceFiles(join(PROJECT_ROOT, 'node_modules/@aws-lambda-powertools', name, 'lib/esm'))),
     ]);
 
     const unread = set.filter((name) => !new RegExp(`\\b${name}\\b`).test(readers));
