@@ -21,7 +21,7 @@ import { ZdxClient, fetchZdxToken } from '../zscaler/zdx/client.js';
 import { ZDX_PATH_PREFIX, fetchOneApiToken, tokenEndpoint } from '../zscaler/zdx/oneapi.js';
 import { AlertLedger } from './adapters/alert-ledger.js';
 import { DeviceCooldown } from './adapters/device-cooldown.js';
-import { parseDiagnosticsSettings, type DiagnosticsSettings } from './settings.js';
+import { DIAGNOSTICS_SETTINGS_ENV, parseDiagnosticsSettings, type DiagnosticsSettings } from './settings.js';
 import { TraceSlots } from './adapters/trace-slots.js';
 import type { ExecutionStarter } from './domain/workflow-input.js';
 import { StepFunctionsExecutionStarter } from '../core/aws/step-functions-starter.js';
@@ -32,7 +32,7 @@ let settingsCache: { raw: string | undefined; value: DiagnosticsSettings } | und
 
 /** `DIAGNOSTICS_SETTINGS`, validated (parsed again only when the variable changes, e.g. between local runs). */
 export function settings(): DiagnosticsSettings {
-  const raw = process.env.DIAGNOSTICS_SETTINGS;
+  const raw = process.env[DIAGNOSTICS_SETTINGS_ENV];
   if (settingsCache === undefined || settingsCache.raw !== raw) settingsCache = { raw, value: parseDiagnosticsSettings(process.env) };
   return settingsCache.value;
 }

@@ -11,7 +11,7 @@ import { ConfigError } from '../core/errors.js';
 import { createNotifiers, type NotifierDeps } from './create-notifiers.js';
 import { DynamoDeliveryLedger } from './delivery-ledger.js';
 import { createNotificationRouter, type NotificationRouter } from './router.js';
-import { parseNotificationSettings, parseSecurityHubSettings } from './settings.js';
+import { NOTIFICATION_SETTINGS_ENV, parseNotificationSettings, parseSecurityHubSettings, SECURITY_HUB_SETTINGS_ENV } from './settings.js';
 import type { ScanFindingsSource } from './channels/security-hub/notifier.js';
 import type { Log } from '../core/ports.js';
 import { SlackSettings } from '../core/secrets/schemas.js';
@@ -42,9 +42,9 @@ export function notificationRouter(wiring: NotificationWiring): () => Promise<No
 }
 
 async function build(wiring: NotificationWiring): Promise<NotificationRouter> {
-  const channels = parseNotificationSettings(process.env.NOTIFICATION_SETTINGS);
+  const channels = parseNotificationSettings(process.env[NOTIFICATION_SETTINGS_ENV]);
   // Only a function with scan findings reads the Security Hub channel (NotifyScan; in the sandbox every handler shares one environment).
-  const securityHub = wiring.scanFindings ? parseSecurityHubSettings(process.env.SECURITY_HUB_SETTINGS) : undefined;
+  const securityHub = wiring.scanFindings ? parseSecurityHubSettings(process.env[SECURITY_HUB_SETTINGS_ENV]) : undefined;
   const settings = securityHub ? { ...channels, securityHub } : channels;
   const ledger = new DynamoDeliveryLedger({ dynamo: wiring.dynamo(), tableName: wiring.tableName() });
   const deps: { -readonly [K in keyof NotifierDeps]: NotifierDeps[K] } = { ledger, log: wiring.log };
