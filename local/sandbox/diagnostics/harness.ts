@@ -98,6 +98,14 @@ const DEFAULT_TIME_SCALE = 0.0003;
 const LOCAL_ZDX_TIER = 4;
 const LOCAL_ZDX_LIMITS = ZDX_RATE_TIERS[LOCAL_ZDX_TIER];
 
+/**
+ * The webhook bearer token of every harness in this process. One per process, not per harness: the
+ * handlers run in-process and cache secrets by ARN (SECRETS_MAX_AGE_SECONDS), and every harness's
+ * webhook secret has the same ARN, so a second harness with a fresh token would see its deliveries
+ * refused as "wrong credential" (several benchmarks in one `npm run bench`).
+ */
+const LOCAL_WEBHOOK_TOKEN = `local-${randomUUID()}`;
+
 /** The pipeline, running locally. Create with {@link DiagnosticsPipelineHarness.start}; always `close()`. */
 export class DiagnosticsPipelineHarness {
   private constructor(
@@ -166,7 +174,7 @@ export class DiagnosticsPipelineHarness {
         ...(options.zdxRate ? budgetEnv(options.zdxRate) : {}),
       });
 
-      const webhookToken = `local-${randomUUID()}`;
+      const webhookToken = LOCAL_WEBHOOK_TOKEN;
       const secret = (path: string) => runner.resolver.arnOf(resourcesOfType(stack.template, 'AWS::SecretsManager::Secret', path)[0] ?? path);
       const standIns = new AwsStandIns({
         runner,
