@@ -43,10 +43,11 @@ export const alertLedger = /* @__PURE__ */ once(() => new AlertLedger({ store: s
 export const deviceCooldown = /* @__PURE__ */ once(() => new DeviceCooldown({ store: store() }));
 export const traceSlots = /* @__PURE__ */ once(() => new TraceSlots({ store: store(), pool: settings().slotPool }));
 
-/** The webhook credential ZDX must present (from `WEBHOOK_SECRET_ARN`). */
+const webhookSecretArn = /* @__PURE__ */ once(() => readEnv(z.object({ WEBHOOK_SECRET_ARN: EnvVar.WEBHOOK_SECRET_ARN })).WEBHOOK_SECRET_ARN);
+
+/** The webhook credential ZDX must present (from `WEBHOOK_SECRET_ARN`, read once; the value is cached by the secrets provider). */
 export async function webhookCredential(): Promise<WebhookCredentials> {
-  const { WEBHOOK_SECRET_ARN } = readEnv(z.object({ WEBHOOK_SECRET_ARN: EnvVar.WEBHOOK_SECRET_ARN }));
-  return (await secrets()).get(WEBHOOK_SECRET_ARN, WebhookCredentials);
+  return (await secrets()).get(webhookSecretArn(), WebhookCredentials);
 }
 
 const zdxEnv = /* @__PURE__ */ once(() =>

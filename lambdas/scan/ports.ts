@@ -8,8 +8,6 @@ import type { PipelineResult, SentNotification } from '../notify/results.js';
 import type { ZcspmClient } from '../zscaler/zcspm/client.js';
 import type { FailedAssetItem } from '../zscaler/zcspm/schemas.js';
 
-export type { PostureCounts } from '../zscaler/zcspm/schemas.js';
-
 /** A failed asset as the report reads it: ZCSPM's item, any field of which may be missing. */
 export type FailedAssetView = Partial<FailedAssetItem>;
 

@@ -4,7 +4,8 @@
  * of the deployed stacks, ranking, and the final {@link ScanReport}.
  */
 import type { Deployment, FailedAsset, Posture, ScanDelta, ScanReport } from '../../notify/results.js';
-import type { FailedAssetView, PostureCounts, StackRef, StackResource } from '../ports.js';
+import type { PostureCounts } from '../../zscaler/zcspm/schemas.js';
+import type { FailedAssetView, StackRef, StackResource } from '../ports.js';
 import type { RememberedFailure } from '../adapters/scan-history-store.js';
 
 /** Posture with every count present and the compliance percent computed the ZCSPM way when absent. */
